@@ -1,0 +1,63 @@
+# Two commands do all the set-up: `make demo` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+	fonts-liberation poppler-utils postgresql-client nodejs:node npm:npm
+TEST_SYSTEM_PACKAGES := chromium:chromium
+
+.PHONY: demo test install system-packages test-system-packages python-packages assets \
+	migrate seed serve lint check-deploy clean
+
+# The demo runs with DEBUG on and two-factor sign-in off (see README.md).
+demo: export DJANGO_DEBUG ?= true
+demo: export REQUIRE_2FA ?= false
+demo: install migrate seed serve
+
+test: install test-system-packages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+install: system-packages python-packages assets
+
+system-packages:
+	@scripts/ensure_system_packages.sh $(SYSTEM_PACKAGES)
+
+test-system-packages:
+	@scripts/ensure_system_packages.sh $(TEST_SYSTEM_PACKAGES)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+python-packages: $(PY)
+	$(PIP) install --quiet -e '.[test]'
+
+assets: node_modules/.package-lock.json
+	@scripts/build_assets.sh
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+migrate:
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py setup_schedules
+
+seed:
+	$(PY) manage.py seed_demo
+
+serve:
+	@scripts/run_demo.sh
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-deploy:
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))")" \
+	DJANGO_ALLOWED_HOSTS=reviews.example.gov.uk \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles

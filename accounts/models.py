@@ -1,0 +1,103 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+
+from core.models import TimeStampedModel
+
+
+class Role(models.TextChoices):
+    """A role is a Django group of the same name; a user may hold several."""
+
+    IRO = "IRO", "Independent Reviewing Officer"
+    IRO_MANAGER = "IRO service manager", "IRO service manager"
+    DUTY_IRO = "Duty IRO", "Duty IRO"
+    SOCIAL_WORKER = "Social worker", "Social worker"
+    TEAM_MANAGER = "Team manager", "Team manager"
+    SENIOR_MANAGER = "Senior manager", "Senior manager, children's social care"
+    BUSINESS_SUPPORT = "Business support", "Business support"
+    ADMINISTRATOR = "Administrator", "Administrator"
+
+
+class Team(TimeStampedModel):
+    """A social-work team (children's social care) or the IRO service's own team."""
+
+    class Kind(models.TextChoices):
+        SOCIAL_WORK = "social_work", "Social-work team"
+        IRO_SERVICE = "iro_service", "IRO service"
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.SOCIAL_WORK)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff. What they may do comes from their roles (groups)."""
+
+    class SeniorLevel(models.TextChoices):
+        HEAD_OF_SERVICE = "head_of_service", "Head of service"
+        ASSISTANT_DIRECTOR = "assistant_director", "Assistant director"
+        DIRECTOR = "director", "Director"
+
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text="Social workers and team managers belong to one team.",
+    )
+    job_title = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    fte = models.DecimalField(
+        "full-time equivalent",
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="For IROs: caseloads are counted per full-time equivalent.",
+    )
+    senior_level = models.CharField(
+        max_length=30, choices=SeniorLevel, blank=True, default=""
+    )
+    overseen_teams = models.ManyToManyField(
+        Team,
+        blank=True,
+        related_name="senior_managers",
+        help_text="For senior managers: the teams under them.",
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fte__isnull=True) | models.Q(fte__gt=0, fte__lte=1),
+                name="accounts_fte_between_0_and_1",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def get_absolute_url(self):
+        return reverse("accounts:profile")
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """The names of this user's roles (cached for the request)."""
+        if not self.is_authenticated or not self.is_active:
+            return frozenset()
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [role.label for role in Role if role.value in self.roles]

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.permissions import can_manage_users, can_see_any_children
+
+
+def service(request):
+    """Give every template the service's name and the navigation for the user's roles."""
+    return {
+        "service_name": settings.SERVICE_NAME,
+        "council_name": settings.COUNCIL_NAME,
+        "nav_items": _nav_items(request),
+    }
+
+
+def _nav_items(request) -> list[dict]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    items = [("My work", reverse("core:home"))]
+    if can_see_any_children(user):
+        items.append(("Children", reverse("children:list")))
+    if can_manage_users(user):
+        items.append(("Users and settings", reverse("admin:index")))
+    return [
+        {"label": label, "url": url, "current": _is_current(request.path, url)}
+        for label, url in items
+    ]
+
+
+def _is_current(path: str, url: str) -> bool:
+    return path == url if url == "/" else path.startswith(url)

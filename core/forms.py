@@ -1,0 +1,82 @@
+"""Form pieces shared by every app: the GOV.UK date input and form helpers."""
+
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
+
+
+class GovUKDateField(DateInputField):
+    """A day/month/year date input whose messages follow the GOV.UK pattern.
+
+    The design-system pack's own field shows Python's text for 31/02 ("day is out
+    of range for month"); this one says "<Label> must be a real date".
+    """
+
+    def __init__(self, *, label: str, **kwargs):
+        super().__init__(label=label, **kwargs)
+        name = label[:1].upper() + label[1:]
+        self.error_messages = {
+            "required": f"Enter {label[:1].lower() + label[1:]}",
+            "incomplete": f"{name} must include a day, month and year",
+            "invalid": f"{name} must be a real date",
+        }
+        for part, subfield in zip(("day", "month", "year"), self.fields, strict=True):
+            subfield.error_messages["incomplete"] = f"{name} must include a {part}"
+            subfield.validators = []
+        self.real_date_message = f"{name} must be a real date"
+        self.range_message = f"{name} must be between {EARLIEST_YEAR} and {LATEST_YEAR}"
+
+    def clean(self, value):
+        if isinstance(value, (list, tuple)):
+            value = [str(part).strip() if part is not None else part for part in value]
+            filled = [part for part in value if part not in self.empty_values]
+            if filled and not all(part.isdigit() for part in filled):
+                raise ValidationError(self.real_date_message, code="invalid")
+        return super().clean(value)
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        try:
+            year_number = int(year)
+            if len(str(year).strip()) != 4:
+                raise ValidationError(self.real_date_message, code="invalid")
+            if not EARLIEST_YEAR <= year_number <= LATEST_YEAR:
+                raise ValidationError(self.range_message, code="out_of_range")
+            return date(year_number, int(month), int(day))
+        except (ValueError, OverflowError) as error:
+            raise ValidationError(self.real_date_message, code="invalid") from error
+
+
+class GovUKForm(forms.Form):
+    """A form rendered with the GOV.UK layout and no crispy <form> tag of its own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class GovUKModelForm(forms.ModelForm):
+    """A ModelForm rendered with the GOV.UK layout and no crispy <form> tag of its own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ChildSearchForm(GovUKForm):
+    q = forms.CharField(
+        label="Search for a child by name or child ID",
+        max_length=100,
+        strip=True,
+        error_messages={"required": "Enter a name or child ID to search for"},
+    )

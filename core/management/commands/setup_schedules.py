@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+from django_q.models import Schedule
+
+# (name, task, cron). Every schedule of the service is listed here; running the
+# command again updates them in place. Missed runs are not replayed (catch_up off).
+SCHEDULES = [
+    ("Clear expired sessions", "core.tasks.clear_expired_sessions", "15 2 * * *"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create or update the django-q2 schedules. Safe to run on every deploy."
+
+    def handle(self, *args, **options):
+        for name, func, cron in SCHEDULES:
+            _, created = Schedule.objects.update_or_create(
+                name=name,
+                defaults={"func": func, "schedule_type": Schedule.CRON, "cron": cron},
+            )
+            self.stdout.write(f"{'Created' if created else 'Updated'} schedule: {name}")

@@ -1,0 +1,15 @@
+"""The one module that talks to django-q2, and the plumbing tasks it runs."""
+
+from django.core.management import call_command
+from django.db import transaction
+from django_q.tasks import async_task
+
+
+def enqueue(func_path: str, *args) -> None:
+    """Queue a django-q2 task to run after the current transaction commits."""
+    transaction.on_commit(lambda: async_task(func_path, *args))
+
+
+def clear_expired_sessions() -> None:
+    """Nightly: delete expired sessions from the database."""
+    call_command("clearsessions")

@@ -1,0 +1,90 @@
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from core.models import TimeStampedModel
+
+
+class IroAllocation(TimeStampedModel):
+    """Which IRO was allocated to a child, from when to when, and why it changed."""
+
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.PROTECT, related_name="iro_allocations"
+    )
+    iro = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(ended_on__isnull=True),
+                name="iro_one_current_allocation_per_child",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.iro} for {self.child} from {self.started_on:%d %b %Y}"
+
+
+class DutyCoverQuerySet(models.QuerySet):
+    def on(self, day: date):
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+class DutyCover(TimeStampedModel):
+    """A Duty IRO covering an absent IRO's children, or the duty rota (no IRO named)."""
+
+    duty_iro = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="duty_covers"
+    )
+    covered_iro = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="covered_by",
+        help_text="Leave empty for the duty rota: unallocated children.",
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = DutyCoverQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="iro_duty_cover_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~Q(duty_iro=models.F("covered_iro")),
+                name="iro_duty_cover_not_self",
+            ),
+        ]
+
+    def __str__(self):
+        whom = self.covered_iro or "the duty rota"
+        return f"{self.duty_iro} covering {whom}, {self.starts_on:%d %b} to {self.ends_on:%d %b %Y}"

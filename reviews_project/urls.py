@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "Children's reviews: users and settings"
+admin.site.site_title = "Users and settings"
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("account/", include("accounts.urls")),
+    path("children/", include("children.urls")),
+    # The admin signs in through the service's own sign-in (lockout, two-factor).
+    path("manage/login/", RedirectView.as_view(pattern_name="accounts:login")),
+    path("manage/", admin.site.urls),
+]
+
+handler400 = "core.views.error_400_view"
+handler403 = "core.views.error_403_view"
+handler404 = "core.views.error_404_view"
+handler500 = "core.views.error_500_view"

@@ -1,0 +1,119 @@
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Role
+from core.middleware import SESSION_STARTED_KEY
+from tests.factories import TEST_PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(client: Client, username: str, password: str):
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": password}
+    )
+
+
+def test_sign_in_lands_on_my_work():
+    make_user(Role.IRO, username="iro")
+    client = Client()
+    response = sign_in(client, "iro", TEST_PASSWORD)
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_wrong_password_is_a_400_with_a_govuk_message():
+    make_user(Role.IRO, username="iro")
+    response = sign_in(Client(), "iro", "wrong password")
+    assert response.status_code == 400
+    assert "Enter a correct username and password" in response.content.decode()
+
+
+def test_sixth_attempt_is_locked_out_even_with_the_right_password():
+    """After 5 failures the account is locked for 30 minutes: a 429 with a clear page."""
+    make_user(Role.IRO, username="iro")
+    client = Client()
+    for _ in range(5):
+        sign_in(client, "iro", "wrong password")
+    sixth = sign_in(client, "iro", "wrong password")
+    assert sixth.status_code == 429
+    assert "Your account is locked" in sixth.content.decode()
+    right = sign_in(Client(), "iro", TEST_PASSWORD)
+    assert right.status_code == 429
+    assert "_auth_user_id" not in Client().session
+
+
+def test_passwords_are_hashed_with_argon2id(settings):
+    """The project's first hasher is Argon2 (the test fixture swaps in a fast one)."""
+    from reviews_project import settings as project_settings
+
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    user = make_user(Role.IRO, username="iro")
+    assert user.password.startswith("argon2$argon2id$")
+
+
+def test_pages_require_a_second_factor_when_2fa_is_on(settings, client_as):
+    settings.REQUIRE_2FA = True
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    user = make_user(Role.IRO, username="iro")
+    client = client_as(user)
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:two_factor")
+
+    page = client.get(reverse("accounts:two_factor"))
+    assert "Set up two-factor sign-in" in page.content.decode()
+    device = TOTPDevice.objects.get(user=user)
+    bad = client.post(reverse("accounts:two_factor"), {"token": "000000"})
+    assert bad.status_code == 400
+    token = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    assert (
+        client.post(reverse("accounts:two_factor"), {"token": token}).status_code == 302
+    )
+    assert client.get(reverse("core:home")).status_code == 200
+    device.refresh_from_db()
+    assert device.confirmed
+
+
+def test_session_ends_after_12_hours_however_active(client_as, settings):
+    client = client_as(make_user(Role.IRO, username="iro"))
+    assert client.get(reverse("core:home")).status_code == 200
+    session = client.session
+    session[SESSION_STARTED_KEY] = time.time() - settings.SESSION_ABSOLUTE_SECONDS - 1
+    session.save()
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_idle_timeout_is_30_minutes_renewed_on_each_request():
+    from reviews_project import settings as project_settings
+
+    assert project_settings.SESSION_COOKIE_AGE == 30 * 60
+    assert project_settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_sign_out_is_a_post_and_ends_the_session(client_as):
+    client = client_as(make_user(Role.IRO, username="iro"))
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    client.post(reverse("accounts:logout"))
+    assert client.get(reverse("core:home")).status_code == 302
+
+
+def test_password_change_rejects_a_short_password_with_400(client_as):
+    client = client_as(make_user(Role.IRO, username="iro"))
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "short",
+            "new_password2": "short",
+        },
+    )
+    assert response.status_code == 400
+    assert "There is a problem" in response.content.decode()

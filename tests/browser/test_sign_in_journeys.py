@@ -1,0 +1,43 @@
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+DEMO_HOMES = [
+    ("iro1", "Children you are the IRO for"),
+    ("iro2", "Children you are the IRO for"),
+    ("manager", "You can see 40 children"),
+    ("sw1", "Children you are the social worker for"),
+    ("tm1", "You can see 20 children"),
+    ("bs1", "You can see 40 children"),
+    ("hos1", "You can see 40 children"),
+    ("admin1", "Manage users and settings"),
+]
+
+
+@pytest.mark.parametrize(("username", "home_text"), DEMO_HOMES)
+def test_demo_user_signs_in_and_reaches_their_home_page(
+    page: Page, live_server, demo_service, username, home_text
+):
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(re.compile(r"/account/sign-in/"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("reviews-demo")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="My work")).to_be_visible()
+    expect(page.get_by_text(home_text).first).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/account/sign-in/"))
+
+
+def test_wrong_password_shows_the_error_summary(page: Page, live_server, demo_service):
+    page.goto(f"{live_server.url}/account/sign-in/")
+    page.get_by_label("Username").fill("iro1")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter a correct username and password"
+    )
+    expect(page).to_have_title(re.compile(r"^Error: "))

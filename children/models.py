@@ -111,6 +111,18 @@ class PeriodOfCare(TimeStampedModel):
         "date the child ceased to be looked after", null=True, blank=True
     )
     reason_ended = models.CharField("reason ceased (903 REC)", max_length=3, blank=True)
+    # The adoption review tracks (AAR reg 36) start from these dates.
+    authority_to_place_on = models.DateField(
+        "date of authority to place for adoption", null=True, blank=True
+    )
+    placed_for_adoption_on = models.DateField(
+        "date placed for adoption", null=True, blank=True
+    )
+    adoption_placement_ended_on = models.DateField(
+        "date the adoption placement ended (child returned to the agency)",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["-started_on"]

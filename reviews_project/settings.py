@@ -263,4 +263,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "children.SocialWorkerAllocation",
     "iro.IroAllocation",
     "iro.DutyCover",
+    {
+        "model": "reviews.Review",
+        "exclude_fields": ["due_date", "due_track", "due_rule", "updated_at"],
+    },
 )

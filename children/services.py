@@ -7,6 +7,7 @@ from django.db import transaction
 from accounts.models import Team, User
 from children.models import Child, PeriodOfCare, SocialWorkerAllocation
 from core.exceptions import EditConflict
+from reviews.services import review_plan_next
 
 EDITABLE_CHILD_FIELDS = (
     "first_name",
@@ -60,6 +61,7 @@ def child_register(
     period = PeriodOfCare(child=child, started_on=looked_after_on)
     period.full_clean()
     period.save()
+    review_plan_next(period=period, by=by)
     return child
 
 

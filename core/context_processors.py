@@ -20,6 +20,7 @@ def _nav_items(request) -> list[dict]:
     items = [("My work", reverse("core:home"))]
     if can_see_any_children(user):
         items.append(("Children", reverse("children:list")))
+    items.append(("Timescales", reverse("reviews:timescales")))
     if can_manage_users(user):
         items.append(("Users and settings", reverse("admin:index")))
     return [

@@ -101,3 +101,82 @@ def can_view_child_audit(user: User) -> bool:
 def can_manage_users(user: User) -> bool:
     """Say whether the user administers accounts and settings."""
     return user.is_authenticated and user.has_role(Role.ADMINISTRATOR)
+
+
+# --- Reviews -----------------------------------------------------------------
+
+
+def reviews_visible_to(user: User, *, today: date | None = None):
+    """Return the reviews of the children this user may see."""
+    from reviews.models import Review
+
+    return Review.objects.filter(child__in=children_visible_to(user, today=today))
+
+
+def acts_as_iro_for(user: User, child: Child, *, today: date | None = None) -> bool:
+    """Say whether the user is the child's IRO, or the Duty IRO covering them today."""
+    if not user.has_role(Role.IRO, Role.DUTY_IRO):
+        return False
+    if child.iro_id == user.pk:
+        return True
+    covers = DutyCover.objects.on(today or timezone.localdate()).filter(duty_iro=user)
+    if child.iro_id is None:
+        return covers.filter(covered_iro__isnull=True).exists()
+    return covers.filter(covered_iro_id=child.iro_id).exists()
+
+
+def is_childs_social_work_team(user: User, child: Child) -> bool:
+    """Say whether the user is a social worker or team manager in the child's team."""
+    return (
+        user.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
+        and user.team_id is not None
+        and user.team_id == child.team_id
+    )
+
+
+def can_chair_review(user: User, review) -> bool:
+    """The child's IRO (or the Duty IRO covering) schedules, chairs and records."""
+    return acts_as_iro_for(user, review.child)
+
+
+def can_prepare_review(user: User, review) -> bool:
+    """The child's social worker's team captures Review Choices and the checklist."""
+    return is_childs_social_work_team(user, review.child)
+
+
+def can_send_for_review(user: User, review) -> bool:
+    """Business support (or the child's IRO) send invitations and distribute records."""
+    return user.has_role(Role.BUSINESS_SUPPORT) or can_chair_review(user, review)
+
+
+def can_authorise_decisions(user: User, review) -> bool:
+    """The team manager of the child's team authorises the decisions."""
+    return user.has_role(Role.TEAM_MANAGER) and user.team_id == review.child.team_id
+
+
+def can_authorise_out_of_timescale(user: User) -> bool:
+    """Only the IRO service manager authorises a review outside its timescale."""
+    return user.has_role(Role.IRO_MANAGER)
+
+
+def can_edit_iro_text(user: User, review) -> bool:
+    """The IRO's own text: that IRO, the Duty IRO covering, or the service manager (§2.1)."""
+    return can_chair_review(user, review) or user.has_role(Role.IRO_MANAGER)
+
+
+def can_read_review_case_content(user: User, review) -> bool:
+    """Case content of a review (consultations, records): not business support alone."""
+    return can_read_case_record(user, review.child)
+
+
+def can_read_child_consultation(user: User, consultation) -> bool:
+    """The child's consultation: their IRO, the Duty IRO covering, the service manager,
+    and the social worker's team only if the child agreed to share it (D-CONSULT)."""
+    review = consultation.review
+    if can_edit_iro_text(user, review):
+        return True
+    if not consultation.is_childs:
+        return can_read_review_case_content(user, review)
+    return consultation.share_with_social_worker and is_childs_social_work_team(
+        user, review.child
+    )

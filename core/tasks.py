@@ -13,3 +13,10 @@ def enqueue(func_path: str, *args) -> None:
 def clear_expired_sessions() -> None:
     """Nightly: delete expired sessions from the database."""
     call_command("clearsessions")
+
+
+def send_queued_emails() -> int:
+    """Send every queued email (also run on a schedule, so failures are retried)."""
+    from core.notifications import send_queued_emails as send
+
+    return send()

@@ -5,6 +5,7 @@ from django_q.models import Schedule
 # command again updates them in place. Missed runs are not replayed (catch_up off).
 SCHEDULES = [
     ("Clear expired sessions", "core.tasks.clear_expired_sessions", "15 2 * * *"),
+    ("Send queued emails (retries)", "core.tasks.send_queued_emails", "*/5 * * * *"),
 ]
 
 

@@ -109,7 +109,10 @@ class Review(TimeStampedModel):
         ),
         Status.ADJOURNED: frozenset({Status.IN_PROGRESS, Status.CANCELLED}),
         Status.HELD: frozenset({Status.RD_SUBMITTED}),
-        Status.RD_SUBMITTED: frozenset({Status.RD_AUTHORISED, Status.RD_DISPUTED}),
+        # The team manager may return the decisions to the IRO with comments.
+        Status.RD_SUBMITTED: frozenset(
+            {Status.RD_AUTHORISED, Status.RD_DISPUTED, Status.HELD}
+        ),
         Status.RD_DISPUTED: frozenset({Status.RD_AUTHORISED, Status.RECORD_WRITTEN}),
         Status.RD_AUTHORISED: frozenset({Status.RECORD_WRITTEN}),
         Status.RECORD_WRITTEN: frozenset({Status.DISTRIBUTED}),
@@ -140,6 +143,9 @@ class Review(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    out_of_timescale_until = models.DateField(
+        "latest date authorised by the service manager", null=True, blank=True
+    )
     out_of_timescale_reason = models.TextField(blank=True)
     # The record date: the single meeting's date, or for an adjourned review or a
     # series of meetings the date originally scheduled (domain.md §10 D-RECORD).
@@ -157,6 +163,31 @@ class Review(TimeStampedModel):
         blank=True,
         help_text="For an additional review: the due date of the review it replaced.",
     )
+    is_series = models.BooleanField("held as a series of meetings", default=False)
+    series_reason = models.TextField(blank=True)
+    social_worker_present = models.BooleanField(
+        "the social worker or their manager was present", null=True, blank=True
+    )
+    social_worker_absent_reason = models.TextField(blank=True)
+    child_not_seen_reason = models.TextField(
+        blank=True,
+        help_text="Why the IRO did not meet or speak to the child beforehand.",
+    )
+    not_adjourned_reason = models.TextField(blank=True)
+    permanence_plan_ratified = models.BooleanField(null=True, blank=True)
+    next_review_date = models.DateField(null=True, blank=True)
+    no_new_decisions = models.BooleanField(default=False)
+    rd_submitted_on = models.DateField(null=True, blank=True)
+    rd_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rd_decided_on = models.DateField(null=True, blank=True)
+    rd_comments = models.TextField(blank=True)
+    rd_disagreement = models.TextField(blank=True)
     imported = models.BooleanField(
         default=False, help_text="Imported from an SSDA903 return rather than run here."
     )

@@ -1,0 +1,88 @@
+"""Tell users things: in-app notifications and the email outbox (sent exactly once)."""
+
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.models import Notification, OutboundEmail
+
+
+def notify(
+    user, text: str, url: str = "", *, key: str | None = None
+) -> Notification | None:
+    """Add an in-app notification; with a key, a second call with the same key does nothing."""
+    if key is None:
+        return Notification.objects.create(user=user, text=text[:300], url=url)
+    notification, _ = Notification.objects.get_or_create(
+        key=key, defaults={"user": user, "text": text[:300], "url": url}
+    )
+    return notification
+
+
+def queue_email(
+    *,
+    key: str,
+    to: str,
+    subject: str,
+    body: str,
+    attachment: tuple[str, bytes, str] | None = None,
+) -> OutboundEmail:
+    """Put an email in the outbox once per key; the worker sends it after commit."""
+    name, content, mimetype = attachment or ("", None, "")
+    email, created = OutboundEmail.objects.get_or_create(
+        key=key,
+        defaults={
+            "to": to,
+            "subject": subject,
+            "body": body,
+            "attachment_name": name,
+            "attachment": content,
+            "attachment_type": mimetype,
+        },
+    )
+    if created:
+        from core.tasks import enqueue
+
+        enqueue("core.tasks.send_queued_emails")
+    return email
+
+
+def send_queued_emails(*, limit: int = 100) -> int:
+    """Send what is queued, each email in its own transaction; failures stay queued."""
+    sent = 0
+    for pk in list(
+        OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    ):
+        sent += _send_one(pk)
+    return sent
+
+
+def _send_one(pk: int) -> int:
+    with transaction.atomic():
+        email = (
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk)
+            .exclude(status=OutboundEmail.Status.SENT)
+            .first()
+        )
+        if email is None:
+            return 0
+        message = EmailMessage(email.subject, email.body, to=[email.to])
+        if email.attachment:
+            message.attach(
+                email.attachment_name, bytes(email.attachment), email.attachment_type
+            )
+        email.attempts += 1
+        try:
+            message.send()
+        except (OSError, IntegrityError) as error:  # SMTP errors are OSErrors
+            email.status = OutboundEmail.Status.FAILED
+            email.last_error = str(error)[:500]
+            email.save(update_fields=["status", "attempts", "last_error"])
+            return 0
+        email.status = OutboundEmail.Status.SENT
+        email.sent_at = timezone.now()
+        email.save(update_fields=["status", "attempts", "sent_at"])
+        return 1

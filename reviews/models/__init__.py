@@ -1,0 +1,47 @@
+"""Review models: the review and its state machine, and every step of the cycle."""
+
+from reviews.models.cycle import (
+    AccessLink,
+    ChildContact,
+    Consultation,
+    ConveningChecklist,
+    Decision,
+    Distribution,
+    FeedbackResponse,
+    Invitation,
+    Invitee,
+    KeyDocument,
+    MeetingAttendance,
+    ParticipantRole,
+    ProgressReview,
+    RecordSection,
+    ReviewChoices,
+    ReviewMeeting,
+    ReviewRecord,
+    SharingRestriction,
+)
+from reviews.models.review import Review, ReviewEvent, ReviewQuerySet
+
+__all__ = [
+    "AccessLink",
+    "ChildContact",
+    "Consultation",
+    "ConveningChecklist",
+    "Decision",
+    "Distribution",
+    "FeedbackResponse",
+    "Invitation",
+    "Invitee",
+    "KeyDocument",
+    "MeetingAttendance",
+    "ParticipantRole",
+    "ProgressReview",
+    "RecordSection",
+    "Review",
+    "ReviewChoices",
+    "ReviewEvent",
+    "ReviewMeeting",
+    "ReviewQuerySet",
+    "ReviewRecord",
+    "SharingRestriction",
+]

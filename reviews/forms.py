@@ -1,9 +1,28 @@
 import re
-from datetime import date
+from datetime import date, datetime, time
 
 from django import forms
+from django.utils import timezone
 
-from core.forms import EARLIEST_YEAR, LATEST_YEAR, GovUKDateField, GovUKForm
+from core.forms import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    GovUKDateField,
+    GovUKForm,
+    GovUKModelForm,
+)
+from reviews.models import (
+    ChildContact,
+    ConveningChecklist,
+    Decision,
+    Invitee,
+    KeyDocument,
+    ParticipantRole,
+    RecordSection,
+    Review,
+    ReviewChoices,
+    ReviewRecord,
+)
 
 _DATE_LINE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 MAX_REVIEWS_HELD = 40
@@ -93,3 +112,587 @@ class TimescalesForm(GovUKForm):
                 "Date of birth must be on or before the date the child became looked after",
             )
         return cleaned
+
+
+# --- The review cycle -------------------------------------------------------------
+
+_TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
+YES_NO = [(True, "Yes"), (False, "No")]
+
+
+def yes_no(label: str, **kwargs) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": f"Select yes or no: {label[:1].lower()}{label[1:]}"
+        },
+        **kwargs,
+    )
+
+
+class TimeField(forms.CharField):
+    """A 24-hour time typed as HH:MM, with a GOV.UK message."""
+
+    def __init__(self, *, label: str, **kwargs):
+        super().__init__(
+            label=label, max_length=5, help_text="For example, 14:30", **kwargs
+        )
+        self.error_messages["required"] = f"Enter the {label.lower()}"
+
+    def clean(self, value):
+        value = super().clean(value)
+        match = _TIME.match(value or "")
+        if match is None:
+            raise forms.ValidationError(f"{self.label} must be a real time, like 14:30")
+        return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+class ScheduleForm(GovUKForm):
+    on = GovUKDateField(label="Date of the review")
+    at = TimeField(label="Start time")
+    venue = forms.CharField(
+        label="Where",
+        max_length=200,
+        help_text="The child's choice where possible: away from offices and schools.",
+    )
+    format = forms.ChoiceField(
+        label="How people take part",
+        choices=Review.Format.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how people take part"},
+    )
+    reason = forms.CharField(
+        label="Reason for rearranging",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when you change the date of a scheduled review.",
+    )
+
+    def scheduled_for(self):
+        hour, minute = (int(part) for part in self.cleaned_data["at"].split(":"))
+        naive = datetime.combine(self.cleaned_data["on"], time(hour, minute))
+        return timezone.make_aware(naive)
+
+
+class AuthoriseLaterDateForm(GovUKForm):
+    until = GovUKDateField(label="Latest date the review may be held")
+    reason = forms.CharField(
+        label="Why the review cannot be held by its due date",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Enter why the review cannot be held by its due date"
+        },
+    )
+
+
+class CancelForm(GovUKForm):
+    reason = forms.ChoiceField(
+        label="Why is the review cancelled?",
+        choices=Review.CancelReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why the review is cancelled"},
+    )
+    note = forms.CharField(
+        label="More detail",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AdditionalReviewForm(GovUKForm):
+    due_by = GovUKDateField(label="Hold the additional review by")
+    reason = forms.CharField(
+        label="Why the review is brought forward",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the review is brought forward"},
+    )
+
+
+class ReviewChoicesForm(GovUKModelForm):
+    captured_on = GovUKDateField(label="Date you talked with the child")
+    wants_to_meet_iro_before = yes_no(
+        "Does the child want to meet their IRO before the review?", required=False
+    )
+    wants_to_speak_alone = yes_no(
+        "Does the child want to speak to their IRO on their own?", required=False
+    )
+    wants_someone_to_speak = yes_no(
+        "Does the child want someone to speak for them?", required=False
+    )
+    wants_explanation_after = yes_no(
+        "Does the child want someone to explain what was decided afterwards?",
+        required=False,
+    )
+    wants_copy_of_record = yes_no(
+        "Does the child want a copy of the record of the review?", required=False
+    )
+
+    class Meta:
+        model = ReviewChoices
+        fields = [
+            "captured_on",
+            "not_applicable_reason",
+            "wants_to_meet_iro_before",
+            "wants_to_speak_alone",
+            "who_to_invite",
+            "who_not_to_invite",
+            "venue",
+            "timing",
+            "format",
+            "topics_to_discuss",
+            "topics_not_to_discuss",
+            "wants_to_chair",
+            "wants_someone_to_speak",
+            "snacks",
+            "achievements",
+            "support_needs",
+            "wants_explanation_after",
+            "wants_copy_of_record",
+        ]
+        labels = {
+            "not_applicable_reason": "If the child cannot give their choices (too young, or did not want to), say why",
+            "who_to_invite": "Who the child wants at the review",
+            "who_not_to_invite": "Who the child does not want at the review",
+            "venue": "Where the child would like the review",
+            "timing": "When suits the child",
+            "format": "Face to face or online",
+            "topics_to_discuss": "What the child wants to talk about",
+            "topics_not_to_discuss": "What the child does not want talked about",
+            "wants_to_chair": "Does the child want to chair their review?",
+            "snacks": "Snacks or drinks the child would like",
+            "achievements": "Achievements the child wants talked about",
+            "support_needs": "Support the child needs (interpreter, advocate, transport, other)",
+        }
+        widgets = {
+            "format": forms.RadioSelect,
+            "wants_to_chair": forms.RadioSelect,
+            **{
+                name: forms.Textarea(attrs={"rows": 2})
+                for name in [
+                    "not_applicable_reason",
+                    "who_to_invite",
+                    "who_not_to_invite",
+                    "topics_to_discuss",
+                    "topics_not_to_discuss",
+                    "achievements",
+                    "support_needs",
+                ]
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["format"].choices = ReviewChoices.Format.choices
+        self.fields["wants_to_chair"].choices = ReviewChoices.Chairing.choices
+
+
+class ChecklistForm(GovUKModelForm):
+    class Meta:
+        model = ConveningChecklist
+        fields = ["parents_plan", "parents_plan_reason"]
+        labels = {
+            "parents_plan": "How parents take part",
+            "parents_plan_reason": "Why (for example, the child's wishes or safety)",
+        }
+        widgets = {
+            "parents_plan": forms.RadioSelect,
+            "parents_plan_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parents_plan"].choices = ConveningChecklist.ParentsPlan.choices
+        self.fields["parents_plan"].required = False
+
+
+class InviteeForm(GovUKModelForm):
+    class Meta:
+        model = Invitee
+        fields = [
+            "name",
+            "role",
+            "method",
+            "email",
+            "postal_address",
+            "consultation_type",
+            "written_report_only",
+            "child_does_not_want",
+            "safety_notes",
+            "interpreter_language",
+        ]
+        labels = {
+            "method": "How to send the invitation",
+            "postal_address": "Postal address",
+            "consultation_type": "Consultation form to send",
+            "safety_notes": "Safety notes (optional)",
+            "interpreter_language": "Interpreter needed for (language, optional)",
+        }
+        error_messages = {
+            "name": {"required": "Enter the person's name"},
+            "role": {"required": "Select the person's role"},
+        }
+        widgets = {
+            "method": forms.RadioSelect,
+            "consultation_type": forms.RadioSelect,
+            "postal_address": forms.Textarea(attrs={"rows": 3}),
+            "safety_notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "Choose a role"), *ParticipantRole.choices]
+        self.fields["method"].choices = Invitee.Method.choices
+        self.fields["consultation_type"].choices = Invitee.ConsultationType.choices
+
+
+class SharingRestrictionForm(GovUKForm):
+    person = forms.ModelChoiceField(
+        label="Who must not be told",
+        queryset=Invitee.objects.none(),
+        error_messages={"required": "Select the person"},
+    )
+    what = forms.CharField(
+        label="What they must not be told",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what they must not be told"},
+    )
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = review.invitees.all()
+
+
+class ChildContactForm(GovUKModelForm):
+    on = GovUKDateField(label="Date")
+
+    class Meta:
+        model = ChildContact
+        fields = ["on", "how", "where", "alone", "note"]
+        labels = {
+            "how": "How",
+            "where": "Where (optional)",
+            "alone": "Did you speak to the child on their own?",
+            "note": "Note (optional)",
+        }
+        widgets = {
+            "how": forms.RadioSelect,
+            "alone": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["how"].choices = ChildContact.How.choices
+        self.fields["alone"].choices = ChildContact.Alone.choices
+
+
+class KeyDocumentForm(GovUKForm):
+    kind = forms.ChoiceField(
+        label="Document",
+        choices=KeyDocument.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the document"},
+    )
+    shared_on = GovUKDateField(label="Date shared with the IRO", required=False)
+    shared_with_parents = forms.BooleanField(
+        label="Also shared with the parents", required=False
+    )
+    note = forms.CharField(label="Note (optional)", required=False, max_length=200)
+
+
+class StartMeetingForm(GovUKForm):
+    held_on = GovUKDateField(label="Date of the meeting")
+    social_worker_present = yes_no("Is the social worker or their manager present?")
+    social_worker_absent_reason = forms.CharField(
+        label="If not, why the review goes ahead",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    child_not_seen_reason = forms.CharField(
+        label="If you have not met or spoken to the child beforehand, say why",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReasonForm(GovUKForm):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason"},
+    )
+
+
+class MeetingDateForm(GovUKForm):
+    held_on = GovUKDateField(label="Date of the meeting")
+    reason = forms.CharField(
+        label="Reason for a further meeting",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class HoldForm(GovUKForm):
+    participation = forms.ChoiceField(
+        label="How did the child take part? (participation code)",
+        choices=Review.Participation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the child took part"},
+    )
+    chaired_by = forms.ChoiceField(
+        label="Who chaired the review?",
+        choices=Review.Chair.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who chaired the review"},
+    )
+    next_review_date = GovUKDateField(label="Date of the next review")
+    permanence_plan_ratified = yes_no(
+        "Second review: was the permanence plan ratified?", required=False
+    )
+
+
+class DecisionForm(GovUKModelForm):
+    due_date = GovUKDateField(label="Due by")
+    withhold_from = forms.ModelMultipleChoiceField(
+        label="Leave this out of the copy for (optional)",
+        queryset=Invitee.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Decision
+        fields = [
+            "kind",
+            "what",
+            "child_wording",
+            "owner_name",
+            "owner_role",
+            "due_date",
+            "success_measure",
+            "withhold_from",
+        ]
+        labels = {
+            "what": "What will happen (specific and measurable)",
+            "child_wording": "The same, in words the child will understand",
+            "owner_name": "Who will do it",
+            "owner_role": "Their role",
+        }
+        error_messages = {
+            "what": {"required": "Enter what will happen"},
+            "owner_name": {"required": "Enter who will do it"},
+            "success_measure": {"required": "Enter how success will be measured"},
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "what": forms.Textarea(attrs={"rows": 3}),
+            "child_wording": forms.Textarea(attrs={"rows": 2}),
+            "success_measure": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Decision.Kind.choices
+        self.fields["owner_role"].choices = [
+            ("", "Choose a role"),
+            *ParticipantRole.choices,
+        ]
+        self.fields["withhold_from"].queryset = review.invitees.all()
+
+
+class SubmitDecisionsForm(GovUKForm):
+    no_new_decisions = forms.BooleanField(
+        label="There are no new decisions from this review", required=False
+    )
+
+
+class AuthoriseDecisionsForm(GovUKForm):
+    ACTIONS = [
+        ("authorise", "Authorise the decisions"),
+        ("return", "Return them to the IRO with comments"),
+        ("dispute", "Record that I disagree (this opens an informal challenge)"),
+    ]
+    action = forms.ChoiceField(
+        label="Your decision",
+        choices=ACTIONS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what you want to do"},
+    )
+    comments = forms.CharField(
+        label="Comments",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class RecordForm(GovUKForm):
+    """The record: a text box per section, and who each section is left out for."""
+
+    band = forms.ChoiceField(
+        label="Written for a child aged",
+        choices=ReviewRecord.Band.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the age band"},
+    )
+    translation_language = forms.CharField(
+        label="Language of a translation needed (optional)",
+        required=False,
+        max_length=60,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = review.invitees.all()
+        for key, heading in RecordSection.Key.choices:
+            self.fields[f"section_{key}"] = forms.CharField(
+                label=heading,
+                required=False,
+                max_length=20000,
+                widget=forms.Textarea(attrs={"rows": 5}),
+            )
+            self.fields[f"withhold_{key}"] = forms.ModelMultipleChoiceField(
+                label=f"Leave “{heading}” out of the copy for (optional)",
+                queryset=people,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+    def sections(self) -> dict[str, str]:
+        return {
+            key: self.cleaned_data[f"section_{key}"] for key in RecordSection.Key.values
+        }
+
+    def withheld(self) -> dict[str, list]:
+        return {
+            key: list(self.cleaned_data[f"withhold_{key}"])
+            for key in RecordSection.Key.values
+        }
+
+
+class DistributeForm(GovUKForm):
+    recipients = forms.ModelMultipleChoiceField(
+        label="Send the record to",
+        queryset=Invitee.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select who the record goes to"},
+    )
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].queryset = review.invitees.filter(
+            child_does_not_want=False
+        ) | review.invitees.filter(role="child")
+
+
+class CloseForm(GovUKForm):
+    care_plan_updated = forms.BooleanField(
+        label="The care plan has been updated and agreed by the team manager",
+        required=False,
+    )
+
+
+class ConsultationForm(GovUKForm):
+    """Views through a single-use link (or entered by staff): strengths-based questions."""
+
+    going_well = forms.CharField(
+        label="What is going well?",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    going_less_well = forms.CharField(
+        label="What is not going so well?",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    needs_to_happen = forms.CharField(
+        label="What needs to happen?",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(
+            cleaned.get(name, "").strip()
+            for name in ("going_well", "going_less_well", "needs_to_happen")
+        ):
+            raise forms.ValidationError("Write something in at least one box")
+        return cleaned
+
+
+class ChildConsultationForm(ConsultationForm):
+    """The child's simpler version, with the questions children asked for."""
+
+    who_i_want = forms.CharField(
+        label="Who would you like at your review?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    who_i_do_not_want = forms.CharField(
+        label="Is there anyone you do not want there?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    talk_about = forms.CharField(
+        label="What do you want to talk about?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    not_talk_about = forms.CharField(
+        label="Is there anything you do not want talked about?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    achievements = forms.CharField(
+        label="What are you proud of?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    share_with_social_worker = forms.BooleanField(
+        label="My social worker can read this", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["going_well"].label = "What is good at the moment?"
+        self.fields["going_less_well"].label = "What is not so good?"
+        self.fields["needs_to_happen"].label = "What would make things better?"
+
+
+class FeedbackForm(GovUKForm):
+    satisfied = yes_no("Were you happy with how the review went?")
+    felt_listened_to = yes_no("Did you feel listened to?")
+    about_the_record = forms.CharField(
+        label="What did you think of the record of the review? (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    comments = forms.CharField(
+        label="Anything else you want to tell us? (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

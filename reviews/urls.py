@@ -1,9 +1,80 @@
 from django.urls import path
 
-from reviews import views
+from reviews.views import cycle
+from reviews.views.respond import respond_view
+from reviews.views.timescales import timescales_view
 
 app_name = "reviews"
 
 urlpatterns = [
-    path("timescales/", views.timescales_view, name="timescales"),
+    path("timescales/", timescales_view, name="timescales"),
+    path("respond/<str:token>/", respond_view, name="respond"),
+    path("<int:pk>/", cycle.review_detail_view, name="detail"),
+    path("<int:pk>/schedule/", cycle.ScheduleView.as_view(), name="schedule"),
+    path(
+        "<int:pk>/authorise-date/",
+        cycle.AuthoriseLaterDateView.as_view(),
+        name="authorise_date",
+    ),
+    path("<int:pk>/cancel/", cycle.CancelView.as_view(), name="cancel"),
+    path(
+        "<int:pk>/additional/", cycle.AdditionalReviewView.as_view(), name="additional"
+    ),
+    path("<int:pk>/choices/", cycle.ChoicesView.as_view(), name="choices"),
+    path("<int:pk>/checklist/", cycle.ChecklistView.as_view(), name="checklist"),
+    path(
+        "<int:pk>/checklist/people/add/",
+        cycle.InviteeView.as_view(),
+        name="invitee_add",
+    ),
+    path(
+        "<int:pk>/checklist/people/<int:invitee_pk>/",
+        cycle.InviteeView.as_view(),
+        name="invitee_edit",
+    ),
+    path(
+        "<int:pk>/checklist/not-shared/",
+        cycle.SharingRestrictionView.as_view(),
+        name="restriction_add",
+    ),
+    path("<int:pk>/confirm/", cycle.ConfirmView.as_view(), name="confirm"),
+    path("<int:pk>/invitations/", cycle.InvitationsView.as_view(), name="invitations"),
+    path(
+        "<int:pk>/invitations/<int:invitee_pk>/letter.pdf",
+        cycle.invitation_letter_view,
+        name="invitation_letter",
+    ),
+    path(
+        "<int:pk>/child-contact/",
+        cycle.ChildContactView.as_view(),
+        name="child_contact",
+    ),
+    path("<int:pk>/documents/", cycle.DocumentsView.as_view(), name="documents"),
+    path("<int:pk>/meeting/", cycle.MeetingView.as_view(), name="meeting"),
+    path("<int:pk>/adjourn/", cycle.AdjournView.as_view(), name="adjourn"),
+    path("<int:pk>/held/", cycle.HoldView.as_view(), name="hold"),
+    path("<int:pk>/decisions/", cycle.DecisionsView.as_view(), name="decisions"),
+    path(
+        "<int:pk>/decisions/submit/",
+        cycle.SubmitDecisionsView.as_view(),
+        name="decisions_submit",
+    ),
+    path(
+        "<int:pk>/decisions/authorise/", cycle.AuthoriseView.as_view(), name="authorise"
+    ),
+    path("<int:pk>/record/", cycle.RecordView.as_view(), name="record"),
+    path(
+        "<int:pk>/record/finalise/",
+        cycle.FinaliseRecordView.as_view(),
+        name="record_finalise",
+    ),
+    path("<int:pk>/record/version/", cycle.record_version_view, name="record_version"),
+    path(
+        "<int:pk>/record/version/<int:invitee_pk>/",
+        cycle.record_version_view,
+        name="record_version_for",
+    ),
+    path("<int:pk>/distribute/", cycle.DistributeView.as_view(), name="distribute"),
+    path("<int:pk>/close/", cycle.CloseView.as_view(), name="close"),
+    path("<int:pk>/consultations/", cycle.consultations_view, name="consultations"),
 ]

@@ -19,6 +19,8 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="django-insecure-development-o
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# The address people outside the council use to reach the service (links in emails).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SERVICE_NAME = env.str("SERVICE_NAME", default="Children's reviews")
 COUNCIL_NAME = env.str("COUNCIL_NAME", default="Demo Borough Council")
 
@@ -248,6 +250,8 @@ LOGGING = {
     "loggers": {
         "django.security": {"level": "INFO"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -267,4 +271,11 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "model": "reviews.Review",
         "exclude_fields": ["due_date", "due_track", "due_rule", "updated_at"],
     },
+    # Challenges and quality of practice (disputes); ChallengeEvent is itself history.
+    "disputes.Challenge",
+    "disputes.ChallengeStage",
+    "disputes.CafcassReferral",
+    "disputes.PracticeAcknowledgement",
+    "disputes.PracticeObservation",
+    "disputes.CaseAudit",
 )

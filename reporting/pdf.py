@@ -1,0 +1,63 @@
+"""PDFs from Django templates: the only module that imports WeasyPrint.
+
+The URL fetcher lets a document load only the service's own static files and
+`data:` URLs: a `file://` or `http://` reference anywhere in a record is dropped,
+never fetched (stack.md; ASVS 13.2.5).
+"""
+
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from auditlog.signals import accessed
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+STATIC_DIR = (Path(settings.BASE_DIR) / "static").resolve()
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Fetch `data:` URLs and files inside the static folder; refuse everything else."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        parsed = urlparse(url)
+        if parsed.scheme == "file":
+            path = Path(unquote(parsed.path)).resolve()
+            if path.is_relative_to(STATIC_DIR) and path.is_file():
+                return super().fetch(url, headers)
+        raise ValueError(
+            f"Refused to fetch {url[:80]!r}: only the service's static files"
+        )
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render a template to a tagged (PDF/UA) PDF with embedded fonts."""
+    html = render_to_string(template_name, context)
+    document = HTML(
+        string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=StaticOnlyFetcher()
+    )
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+
+
+def pdf_response(
+    request,
+    template_name: str,
+    context: dict,
+    *,
+    filename: str,
+    audit_object,
+    title: str,
+) -> HttpResponse:
+    """Serve a PDF as a download, writing an access entry for the object it is about."""
+    pdf = render_pdf(
+        template_name, {**context, "title": title, "author": settings.COUNCIL_NAME}
+    )
+    accessed.send(sender=audit_object.__class__, instance=audit_object)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store, private"
+    return response

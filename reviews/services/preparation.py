@@ -1,0 +1,297 @@
+"""Before the meeting: Review Choices, the convening checklist, invitations, documents."""
+
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from core.notifications import queue_email
+from reviews.calendar import invitation_ics
+from reviews.models import (
+    AccessLink,
+    ChildContact,
+    ConveningChecklist,
+    Invitation,
+    Invitee,
+    KeyDocument,
+    Review,
+    ReviewChoices,
+    SharingRestriction,
+)
+from reviews.services._base import lock, move, record_event
+
+CHOICES_FIELDS = [
+    f.name
+    for f in ReviewChoices._meta.get_fields()
+    if f.concrete
+    and f.name not in {"id", "review", "captured_by", "created_at", "updated_at"}
+]
+
+
+@transaction.atomic
+def review_choices_save(*, review: Review, by: User, **answers) -> ReviewChoices:
+    """Record the child's Review Choices, or why they are not applicable (§7.3)."""
+    review = lock(review)
+    choices, _ = ReviewChoices.objects.get_or_create(
+        review=review,
+        defaults={"captured_by": by, "captured_on": answers["captured_on"]},
+    )
+    for field, value in answers.items():
+        setattr(choices, field, value)
+    choices.captured_by = by
+    choices.full_clean()
+    choices.save()
+    record_event(
+        review, action="review_choices_saved", by=by, from_status=review.status
+    )
+    return choices
+
+
+@transaction.atomic
+def checklist_submit(
+    *,
+    review: Review,
+    by: User,
+    today: date,
+    parents_plan: str = "",
+    parents_plan_reason: str = "",
+) -> ConveningChecklist:
+    """The social worker submits the convening checklist (T11)."""
+    review = lock(review)
+    checklist, _ = ConveningChecklist.objects.update_or_create(
+        review=review,
+        defaults={
+            "submitted_by": by,
+            "submitted_on": today,
+            "parents_plan": parents_plan,
+            "parents_plan_reason": parents_plan_reason,
+            "confirmed_by": None,
+            "confirmed_on": None,
+        },
+    )
+    record_event(review, action="checklist_submitted", by=by, from_status=review.status)
+    return checklist
+
+
+@transaction.atomic
+def invitee_save(
+    *, review: Review, by: User, invitee: Invitee | None = None, **fields
+) -> Invitee:
+    """Add or change a person on the convening list; the IRO must confirm it again."""
+    review = lock(review)
+    invitee = invitee or Invitee(review=review)
+    for field, value in fields.items():
+        setattr(invitee, field, value)
+    _check_contact(invitee)
+    invitee.full_clean()
+    invitee.save()
+    ConveningChecklist.objects.filter(review=review).update(
+        confirmed_by=None, confirmed_on=None
+    )
+    return invitee
+
+
+def _check_contact(invitee: Invitee) -> None:
+    if invitee.method == Invitee.Method.EMAIL and not invitee.email:
+        raise ValidationError({"email": "Enter an email address, or choose a letter"})
+    if invitee.method == Invitee.Method.LETTER and not invitee.postal_address.strip():
+        raise ValidationError(
+            {"postal_address": "Enter a postal address, or choose email"}
+        )
+
+
+@transaction.atomic
+def sharing_restriction_add(
+    *, review: Review, by: User, person: Invitee, what: str
+) -> SharingRestriction:
+    """Record something the child does not want a named person to be told (V1, V2)."""
+    if person.review_id != review.pk:
+        raise ValidationError("That person is not on this review's list.")
+    restriction = SharingRestriction(review=review, person=person, what=what)
+    restriction.full_clean()
+    restriction.save()
+    record_event(
+        review,
+        action="sharing_restriction_added",
+        by=by,
+        note=f"For {person.name}",
+        from_status=review.status,
+    )
+    return restriction
+
+
+@transaction.atomic
+def checklist_confirm(*, review: Review, by: User, today: date) -> ConveningChecklist:
+    """The IRO confirms the invite list (needed before invitations go out)."""
+    review = lock(review)
+    checklist = ConveningChecklist.objects.filter(review=review).first()
+    if checklist is None:
+        raise ValidationError(
+            "The social worker has not submitted the convening checklist yet."
+        )
+    if not review.invitees.exists():
+        raise ValidationError("The convening list is empty.")
+    for invitee in review.invitees.all():
+        _check_contact(invitee)
+    checklist.confirmed_by = by
+    checklist.confirmed_on = today
+    checklist.save(update_fields=["confirmed_by", "confirmed_on", "updated_at"])
+    record_event(
+        review, action="invite_list_confirmed", by=by, from_status=review.status
+    )
+    return checklist
+
+
+def invited_people(review: Review):
+    """The people who get an invitation: never someone the child does not want there."""
+    return review.invitees.filter(child_does_not_want=False, written_report_only=False)
+
+
+@transaction.atomic
+def review_issue_invitations(
+    *, review: Review, by: User, now: datetime
+) -> list[Invitation]:
+    """Send the invitations and consultation links once, to the confirmed list (§5.2).
+
+    Pressing the button twice sends nothing new: each invitation is unique per person
+    and review date, and each email has its own key in the outbox.
+    """
+    review = lock(review)
+    if review.status == Review.Status.INVITATIONS_ISSUED:
+        return list(review.invitations.filter(scheduled_for=review.scheduled_for))
+    checklist = ConveningChecklist.objects.filter(review=review).first()
+    if checklist is None or checklist.confirmed_on is None:
+        raise ValidationError("The IRO has not confirmed the invite list yet.")
+    invitations = [
+        _invite(review, invitee, by=by, now=now) for invitee in invited_people(review)
+    ]
+    move(
+        review,
+        Review.Status.INVITATIONS_ISSUED,
+        action="invitations_issued",
+        by=by,
+        note=f"{len(invitations)} invitations",
+    )
+    return invitations
+
+
+def _invite(review: Review, invitee: Invitee, *, by: User, now: datetime) -> Invitation:
+    _check_contact(invitee)
+    invitation, _ = Invitation.objects.get_or_create(
+        invitee=invitee,
+        scheduled_for=review.scheduled_for,
+        defaults={
+            "review": review,
+            "method": invitee.method,
+            "sent_by": by,
+            "sent_at": now,
+        },
+    )
+    link = None
+    if invitee.consultation_type != Invitee.ConsultationType.NONE:
+        link = access_link_create(
+            review=review, invitee=invitee, purpose=AccessLink.Purpose.CONSULTATION
+        )
+    if invitee.method == Invitee.Method.EMAIL:
+        when = timezone.localtime(review.scheduled_for)
+        queue_email(
+            key=f"invitation:{invitee.pk}:{when:%Y%m%d%H%M}",
+            to=invitee.email,
+            subject=f"Invitation: review meeting on {when:%A %-d %B %Y}",
+            body=_invitation_text(review, invitee, link),
+            attachment=(
+                "invitation.ics",
+                invitation_ics(review, invitee),
+                "text/calendar; method=REQUEST",
+            ),
+        )
+    return invitation
+
+
+def _invitation_text(review: Review, invitee: Invitee, link: str | None) -> str:
+    when = timezone.localtime(review.scheduled_for)
+    lines = [
+        f"Dear {invitee.name},",
+        "",
+        f"You are invited to a review meeting on {when:%A %-d %B %Y} at {when:%H:%M}.",
+        f"Where: {review.venue or 'to be confirmed'} ({review.get_format_display().lower() or 'format to be confirmed'}).",
+        "",
+    ]
+    if link:
+        lines += [
+            "Please tell us your views before the meeting. This link works once, until the day of the review:",
+            link,
+            "",
+        ]
+    lines += ["The Independent Reviewing Officer service"]
+    return "\n".join(lines)
+
+
+def access_link_create(*, review: Review, invitee: Invitee, purpose: str) -> str:
+    """Make a single-use link for someone without an account; return its path.
+
+    A consultation link expires at the end of the review day; a feedback link 28 days on.
+    """
+    token = AccessLink.new_token()
+    day = (
+        timezone.localtime(review.scheduled_for).date()
+        if review.scheduled_for
+        else timezone.localdate()
+    )
+    if purpose == AccessLink.Purpose.FEEDBACK:
+        day = timezone.localdate() + timedelta(days=28)
+    expires = timezone.make_aware(
+        datetime.combine(day + timedelta(days=1), datetime.min.time())
+    )
+    AccessLink.objects.create(
+        review=review,
+        invitee=invitee,
+        purpose=purpose,
+        token_hash=AccessLink.hash_token(token),
+        expires_at=expires,
+    )
+    return settings.SITE_URL + reverse("reviews:respond", args=[token])
+
+
+@transaction.atomic
+def child_contact_record(
+    *, child, by: User, review: Review | None = None, **fields
+) -> ChildContact:
+    """Log the IRO meeting or speaking to the child (before a review, or between reviews)."""
+    contact = ChildContact(child=child, iro=by, review=review, **fields)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def key_document_mark(
+    *,
+    review: Review,
+    by: User,
+    kind: str,
+    shared_on: date | None,
+    shared_with_parents: bool,
+    note: str = "",
+    file=None,
+) -> KeyDocument:
+    """Upload, or mark as shared, one of the review's key documents."""
+    document = (
+        KeyDocument.objects.filter(review=review, kind=kind)
+        .exclude(kind=KeyDocument.Kind.OTHER)
+        .first()
+    )
+    document = document or KeyDocument(review=review, kind=kind, by=by)
+    document.shared_on = shared_on
+    document.shared_with_parents = shared_with_parents
+    document.note = note
+    document.by = by
+    if file is not None:
+        document.file = file
+    document.full_clean()
+    document.save()
+    return document

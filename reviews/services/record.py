@@ -1,0 +1,367 @@
+"""After the meeting: decisions, the record written to the child, parents' versions,
+distribution, consultations and feedback through single-use links."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.notifications import queue_email
+from reviews.models import (
+    AccessLink,
+    Consultation,
+    Decision,
+    Distribution,
+    FeedbackResponse,
+    Invitee,
+    RecordSection,
+    Review,
+    ReviewRecord,
+)
+from reviews.services._base import lock, move, record_event
+from reviews.services.preparation import access_link_create
+
+
+def band_for_age(date_of_birth: date, on: date) -> str:
+    """The record's default age band: under 8, 8 to 12, or 13 and over."""
+    age = (
+        on.year
+        - date_of_birth.year
+        - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+    )
+    if age < 8:
+        return ReviewRecord.Band.UNDER_8
+    return (
+        ReviewRecord.Band.EIGHT_TO_12 if age < 13 else ReviewRecord.Band.THIRTEEN_PLUS
+    )
+
+
+@transaction.atomic
+def decision_save(
+    *,
+    review: Review,
+    by: User,
+    decision: Decision | None = None,
+    withhold_from=(),
+    **fields,
+) -> Decision:
+    """Add or change one SMART decision or recommendation (only before submission)."""
+    review = lock(review)
+    if review.status != Review.Status.HELD:
+        raise ValidationError(
+            "Decisions can be changed only after the review is held and before they are submitted."
+        )
+    decision = decision or Decision(review=review)
+    for field, value in fields.items():
+        setattr(decision, field, value)
+    decision.full_clean()
+    decision.save()
+    decision.withhold_from.set(_own_invitees(review, withhold_from))
+    return decision
+
+
+def _own_invitees(review: Review, people) -> list[Invitee]:
+    people = list(people)
+    if any(person.review_id != review.pk for person in people):
+        raise ValidationError("Only people on this review's list can be named.")
+    return people
+
+
+@transaction.atomic
+def record_save(
+    *,
+    review: Review,
+    by: User,
+    band: str,
+    translation_language: str,
+    sections: dict[str, str],
+    withheld: dict[str, list[Invitee]],
+    expected_version: int | None = None,
+) -> ReviewRecord:
+    """Write or change the record; each section names who it must be left out for."""
+    review = lock(review)
+    if review.status not in (
+        Review.Status.RD_AUTHORISED,
+        Review.Status.RD_DISPUTED,
+        Review.Status.RD_SUBMITTED,
+        Review.Status.HELD,
+    ):
+        raise ValidationError(
+            "The record can be written after the review is held and until it is finalised."
+        )
+    record = ReviewRecord.objects.select_for_update().filter(review=review).first()
+    if record and expected_version is not None and record.version != expected_version:
+        from core.exceptions import EditConflict
+
+        raise EditConflict(record)
+    record = record or ReviewRecord(review=review, author=by, band=band)
+    record.band = band
+    record.translation_language = translation_language
+    if record.pk:
+        record.version += 1
+    record.full_clean()
+    record.save()
+    for key, text in sections.items():
+        section, _ = RecordSection.objects.update_or_create(
+            record=record, key=key, defaults={"text": text}
+        )
+        section.withhold_from.set(_own_invitees(review, withheld.get(key, [])))
+    record_event(review, action="record_saved", by=by, from_status=review.status)
+    return record
+
+
+def parents_needing_their_own_version(review: Review) -> list[Invitee]:
+    """Parents for whom something in the record is withheld (they get a redacted version)."""
+    parents = [person for person in review.invitees.all() if person.is_parent]
+    return [
+        parent
+        for parent in parents
+        if parent.withheld_sections.filter(record__review=review).exists()
+        or parent.withheld_decisions.filter(review=review).exists()
+        or parent.restrictions.exists()
+    ]
+
+
+@transaction.atomic
+def record_finalise(
+    *, review: Review, by: User, today: date, readability_warning: str = ""
+) -> ReviewRecord:
+    """Finalise the record (→ record written); restricted items are already marked."""
+    review = lock(review)
+    record = ReviewRecord.objects.filter(review=review).first()
+    if record is None or not record.sections.exclude(text="").exists():
+        raise ValidationError("Write the record before finalising it.")
+    unmarked = [
+        restriction
+        for restriction in review.sharing_restrictions.select_related("person")
+        if not restriction.person.withheld_sections.filter(record=record).exists()
+        and not restriction.person.withheld_decisions.filter(review=review).exists()
+    ]
+    if unmarked:
+        names = ", ".join(sorted({r.person.name for r in unmarked}))
+        raise ValidationError(
+            f"The child asked for things not to be shared with {names}: mark which parts of the record to leave out for them."
+        )
+    record.finalised_on = today
+    record.finalised_by = by
+    record.readability_warning = readability_warning
+    record.save(
+        update_fields=[
+            "finalised_on",
+            "finalised_by",
+            "readability_warning",
+            "updated_at",
+        ]
+    )
+    move(
+        review,
+        Review.Status.RECORD_WRITTEN,
+        action="record_finalised",
+        by=by,
+        note=readability_warning,
+    )
+    return record
+
+
+@dataclass(frozen=True)
+class RecordVersion:
+    """What one person's copy of the record contains."""
+
+    kind: str
+    sections: list[RecordSection]
+    decisions: list[Decision]
+
+
+def record_version_for(review: Review, invitee: Invitee | None) -> RecordVersion:
+    """The child's version (invitee None or the child) or a person's: never rewrites text,
+    only leaves out the sections and decisions withheld from that person."""
+    record = review.record
+    sections = list(record.sections.exclude(text="").prefetch_related("withhold_from"))
+    decisions = list(review.decisions.prefetch_related("withhold_from"))
+    if invitee is None or not invitee.is_parent:
+        kind = (
+            Distribution.Version.CHILD
+            if invitee is None or invitee.role == "child"
+            else Distribution.Version.PROFESSIONAL
+        )
+        return RecordVersion(kind, sections, decisions)
+    return RecordVersion(
+        Distribution.Version.PARENT,
+        [s for s in sections if invitee not in s.withhold_from.all()],
+        [d for d in decisions if invitee not in d.withhold_from.all()],
+    )
+
+
+@transaction.atomic
+def review_distribute(
+    *, review: Review, by: User, now: datetime, recipients: list[Invitee]
+) -> list[Distribution]:
+    """Send the record to each recipient once, logging which version went to whom (§7.7)."""
+    review = lock(review)
+    if not recipients:
+        raise ValidationError("Choose who the record goes to.")
+    record = review.record
+    sent = []
+    for person in recipients:
+        if person.review_id != review.pk:
+            raise ValidationError(
+                "Only people on this review's list can receive the record."
+            )
+        if (
+            person.method == Invitee.Method.EMAIL
+            and not person.email
+            or person.method == Invitee.Method.LETTER
+            and not person.postal_address
+        ):
+            raise ValidationError(
+                f"{person.name} has no address for their delivery method."
+            )
+        version = record_version_for(review, person)
+        distribution, _ = Distribution.objects.get_or_create(
+            invitee=person,
+            record_version=record.version,
+            defaults={
+                "review": review,
+                "version": version.kind,
+                "method": person.method,
+                "sent_by": by,
+                "sent_at": now,
+            },
+        )
+        sent.append(distribution)
+    move(
+        review,
+        Review.Status.DISTRIBUTED,
+        action="record_distributed",
+        by=by,
+        note=f"{len(sent)} recipients",
+    )
+    return sent
+
+
+FEEDBACK_ROLES = ("child", "parent", "pr_holder", "carer")
+
+
+@transaction.atomic
+def review_close(*, review: Review, by: User, care_plan_updated: bool) -> Review:
+    """Close the review (G-CLOSE) and ask for feedback (T31).
+
+    A missing care-plan update is flagged, not blocking.
+    """
+    review = lock(review)
+    note = (
+        ""
+        if care_plan_updated
+        else "Care plan update not confirmed: flagged as overdue"
+    )
+    move(review, Review.Status.CLOSED, action="closed", by=by, note=note)
+    for person in review.invitees.filter(
+        child_does_not_want=False, role__in=FEEDBACK_ROLES
+    ):
+        link = access_link_create(
+            review=review, invitee=person, purpose=AccessLink.Purpose.FEEDBACK
+        )
+        if person.email:
+            queue_email(
+                key=f"feedback:{review.pk}:{person.pk}",
+                to=person.email,
+                subject="How was the review? Tell us in two minutes",
+                body=(
+                    f"Dear {person.name},\n\nPlease tell us what you thought of the "
+                    f"review. This link works once, for 28 days:\n{link}\n\n"
+                    "The Independent Reviewing Officer service"
+                ),
+            )
+    return review
+
+
+def access_link_for(token: str) -> AccessLink | None:
+    return (
+        AccessLink.objects.select_related("review__child", "invitee")
+        .filter(token_hash=AccessLink.hash_token(token))
+        .first()
+    )
+
+
+class LinkUnusable(Exception):
+    """The single-use link was used already, or has expired."""
+
+
+@transaction.atomic
+def consultation_submit_via_link(
+    *, token: str, now: datetime, **answers
+) -> Consultation:
+    """Save views sent through a single-use link, and spend the link."""
+    link = (
+        AccessLink.objects.select_for_update()
+        .filter(token_hash=AccessLink.hash_token(token))
+        .first()
+    )
+    if (
+        link is None
+        or link.purpose != AccessLink.Purpose.CONSULTATION
+        or not link.is_usable(now)
+    ):
+        raise LinkUnusable
+    consultation = Consultation(
+        review=link.review,
+        invitee=link.invitee,
+        respondent_role=link.invitee.role,
+        respondent_name=link.invitee.name,
+        channel=Consultation.Channel.FORM,
+        received_on=timezone.localtime(now).date(),
+        **answers,
+    )
+    consultation.full_clean()
+    consultation.save()
+    link.used_at = now
+    link.save(update_fields=["used_at"])
+    record_event(
+        link.review,
+        action="consultation_received",
+        by=None,
+        note=f"From {link.invitee.get_role_display().lower()}",
+        from_status=link.review.status,
+    )
+    return consultation
+
+
+@transaction.atomic
+def feedback_submit_via_link(
+    *, token: str, now: datetime, **answers
+) -> FeedbackResponse:
+    """Save feedback sent through a single-use link, and spend the link."""
+    link = (
+        AccessLink.objects.select_for_update()
+        .filter(token_hash=AccessLink.hash_token(token))
+        .first()
+    )
+    if (
+        link is None
+        or link.purpose != AccessLink.Purpose.FEEDBACK
+        or not link.is_usable(now)
+    ):
+        raise LinkUnusable
+    feedback = FeedbackResponse(
+        review=link.review,
+        invitee=link.invitee,
+        respondent_role=link.invitee.role,
+        **answers,
+    )
+    feedback.full_clean()
+    feedback.save()
+    link.used_at = now
+    link.save(update_fields=["used_at"])
+    return feedback
+
+
+@transaction.atomic
+def consultation_enter(*, review: Review, by: User, **fields) -> Consultation:
+    """Staff enter views given another way (a booklet, a call, a drawing)."""
+    consultation = Consultation(review=review, entered_by=by, **fields)
+    consultation.full_clean()
+    consultation.save()
+    return consultation

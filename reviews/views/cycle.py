@@ -1,0 +1,630 @@
+"""The pages of the review cycle. Each step: load in scope → check role → form → service."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts import permissions
+from reporting.pdf import pdf_response
+from reviews import forms, services, timescales
+from reviews.asks import asks_for
+from reviews.models import Review, ReviewChoices
+from reviews.readability import check_record
+from reviews.services.preparation import invited_people
+from reviews.views._action import ReviewStepView, load_review
+from reviews.worklist import preparation_base, review_steps
+
+
+@require_GET
+def review_detail_view(request, pk):
+    """The review's page: where it is, what is due, who does what next, and its history."""
+    review = load_review(request, pk)
+    today = timezone.localdate()
+    steps = review_steps(review, request.user, today)
+    context = {
+        "review": review,
+        "child": review.child,
+        "steps": steps,
+        "today": today,
+        "due_explanation": review.due_rule,
+        "practical_latest": timescales.practical_latest(review.due_date),
+        "events": review.events.select_related("by"),
+        "can_read_case": permissions.can_read_review_case_content(request.user, review),
+        "can_chair": permissions.can_chair_review(request.user, review),
+        "can_authorise_date": permissions.can_authorise_out_of_timescale(request.user)
+        and review.is_open,
+        "asks": asks_for(review)
+        if permissions.can_read_review_case_content(request.user, review)
+        else None,
+    }
+    return render(request, "reviews/review_detail.html", context)
+
+
+class ScheduleView(ReviewStepView):
+    title = "Set the date, time and place"
+    form_class = forms.ScheduleForm
+    allowed = staticmethod(permissions.can_chair_review)
+    button = "Save the arrangements"
+
+    def get_form(self, data=None, files=None):
+        initial = {}
+        if self.review.scheduled_for:
+            local = timezone.localtime(self.review.scheduled_for)
+            initial = {
+                "on": local.date(),
+                "at": f"{local:%H:%M}",
+                "venue": self.review.venue,
+                "format": self.review.format,
+            }
+        return self.form_class(data, initial=initial)
+
+    def get_context(self):
+        return {
+            "due_note": f"Due by {timescales.long_date(self.review.due_date)}; practical latest date "
+            f"{timescales.long_date(timescales.practical_latest(self.review.due_date))}."
+        }
+
+    def perform(self, data, form):
+        if self.review.scheduled_for is None:
+            services.review_schedule(
+                review=self.review,
+                by=self.request.user,
+                scheduled_for=form.scheduled_for(),
+                venue=data["venue"],
+                format=data["format"],
+            )
+            messages.success(self.request, "The review is scheduled.")
+        else:
+            services.review_rearrange(
+                review=self.review,
+                by=self.request.user,
+                scheduled_for=form.scheduled_for(),
+                venue=data["venue"],
+                reason=data["reason"],
+            )
+            messages.success(self.request, "The review is rearranged.")
+
+
+class AuthoriseLaterDateView(ReviewStepView):
+    title = "Authorise a date after the due date"
+    form_class = forms.AuthoriseLaterDateForm
+    allowed = staticmethod(
+        lambda user, review: permissions.can_authorise_out_of_timescale(user)
+    )
+    success_message = "The later date is authorised."
+
+    def perform(self, data, form):
+        services.review_authorise_out_of_timescale(
+            review=self.review, by=self.request.user, **data
+        )
+
+
+class CancelView(ReviewStepView):
+    title = "Cancel the review"
+    form_class = forms.CancelForm
+    button = "Cancel the review"
+    allowed = staticmethod(
+        lambda user, review: (
+            permissions.can_chair_review(user, review)
+            or permissions.can_authorise_out_of_timescale(user)
+        )
+    )
+    success_message = "The review is cancelled."
+
+    def perform(self, data, form):
+        services.review_cancel(
+            review=self.review, by=self.request.user, today=self.today, **data
+        )
+
+
+class AdditionalReviewView(ReviewStepView):
+    title = "Bring the review forward"
+    intro = "An additional review replaces this one. It keeps this review's due date for reporting."
+    form_class = forms.AdditionalReviewForm
+    allowed = staticmethod(permissions.can_chair_review)
+    success_message = "The additional review is planned."
+
+    def perform(self, data, form):
+        additional = services.review_request_additional(
+            review=self.review, by=self.request.user, today=self.today, **data
+        )
+        return redirect(additional)
+
+
+class ChoicesView(ReviewStepView):
+    title = "Review Choices"
+    intro = "Talk with the child about what they want from their review. Write their answers in their words."
+    form_class = forms.ReviewChoicesForm
+    allowed = staticmethod(permissions.can_prepare_review)
+    success_message = "The child's Review Choices are saved."
+    button = "Save Review Choices"
+
+    def get_form(self, data=None, files=None):
+        return self.form_class(
+            data,
+            instance=getattr(self.review, "choices", None)
+            or ReviewChoices(review=self.review),
+        )
+
+    def perform(self, data, form):
+        services.review_choices_save(review=self.review, by=self.request.user, **data)
+
+
+class ChecklistView(ReviewStepView):
+    title = "Convening checklist"
+    template_name = "reviews/checklist.html"
+    form_class = forms.ChecklistForm
+    allowed = staticmethod(permissions.can_prepare_review)
+    success_message = "The convening checklist is sent to the IRO."
+    button = "Send the checklist to the IRO"
+
+    def get_form(self, data=None, files=None):
+        return self.form_class(data, instance=getattr(self.review, "checklist", None))
+
+    def get_context(self):
+        return {
+            "invitees": self.review.invitees.all(),
+            "restrictions": self.review.sharing_restrictions.select_related("person"),
+        }
+
+    def perform(self, data, form):
+        services.checklist_submit(
+            review=self.review, by=self.request.user, today=self.today, **data
+        )
+
+
+class InviteeView(ReviewStepView):
+    title = "Add a person"
+    form_class = forms.InviteeForm
+    allowed = staticmethod(permissions.can_prepare_review)
+    button = "Save this person"
+
+    def dispatch(self, request, pk, invitee_pk=None, **kwargs):
+        self.invitee_pk = invitee_pk
+        return super().dispatch(request, pk, **kwargs)
+
+    def get_form(self, data=None, files=None):
+        invitee = (
+            get_object_or_404(self.review.invitees, pk=self.invitee_pk)
+            if self.invitee_pk
+            else None
+        )
+        if invitee:
+            self.title = f"Change {invitee.name}'s details"
+        return self.form_class(data, instance=invitee)
+
+    def perform(self, data, form):
+        services.invitee_save(
+            review=self.review,
+            by=self.request.user,
+            invitee=form.instance if form.instance.pk else None,
+            **data,
+        )
+        messages.success(self.request, f"{data['name']} is on the list.")
+        return redirect("reviews:checklist", self.review.pk)
+
+
+class SharingRestrictionView(ReviewStepView):
+    title = "Something the child does not want shared"
+    intro = "Name the person and what they must not be told. Their copy of the record will leave it out."
+    form_class = forms.SharingRestrictionForm
+    allowed = staticmethod(permissions.can_prepare_review)
+
+    def get_form_kwargs(self):
+        return {"review": self.review}
+
+    def perform(self, data, form):
+        services.sharing_restriction_add(
+            review=self.review, by=self.request.user, **data
+        )
+        messages.success(self.request, "The child's wish is recorded.")
+        return redirect("reviews:checklist", self.review.pk)
+
+
+class ConfirmView(ReviewStepView):
+    title = "Confirm the invite list"
+    template_name = "reviews/confirm.html"
+    allowed = staticmethod(permissions.can_chair_review)
+    success_message = "The invite list is confirmed."
+    button = "Confirm the invite list"
+
+    def get_context(self):
+        return {
+            "invitees": self.review.invitees.all(),
+            "choices": getattr(self.review, "choices", None),
+        }
+
+    def perform(self, data, form):
+        services.checklist_confirm(
+            review=self.review, by=self.request.user, today=self.today
+        )
+
+
+class InvitationsView(ReviewStepView):
+    title = "Send invitations"
+    template_name = "reviews/invitations.html"
+    allowed = staticmethod(permissions.can_send_for_review)
+    success_message = "Invitations are sent. Emails go out in the background; print the letters below."
+    button = "Send invitations"
+
+    def get_context(self):
+        return {
+            "invited": invited_people(self.review),
+            "not_invited": self.review.invitees.filter(child_does_not_want=True),
+            "sent": self.review.invitations.select_related("invitee"),
+        }
+
+    def perform(self, data, form):
+        services.review_issue_invitations(
+            review=self.review, by=self.request.user, now=timezone.now()
+        )
+        return redirect("reviews:invitations", self.review.pk)
+
+
+class ChildContactView(ReviewStepView):
+    title = "Meeting or speaking to the child"
+    form_class = forms.ChildContactForm
+    allowed = staticmethod(permissions.can_chair_review)
+    success_message = "Your contact with the child is recorded."
+
+    def perform(self, data, form):
+        services.child_contact_record(
+            child=self.review.child, review=self.review, by=self.request.user, **data
+        )
+
+
+class DocumentsView(ReviewStepView):
+    title = "The report, care plan and key documents"
+    template_name = "reviews/documents.html"
+    form_class = forms.KeyDocumentForm
+    allowed = staticmethod(permissions.can_prepare_review)
+    success_message = "The document is recorded."
+
+    def get_context(self):
+        return {
+            "documents": self.review.documents.all(),
+            "report_due": timescales.social_worker_report_due(self.preparation_base()),
+        }
+
+    def preparation_base(self):
+        return preparation_base(self.review)
+
+    def perform(self, data, form):
+        services.key_document_mark(review=self.review, by=self.request.user, **data)
+        return redirect("reviews:documents", self.review.pk)
+
+
+class MeetingView(ReviewStepView):
+    """Start the meeting; or for a review in progress, adjourn it or add a meeting."""
+
+    title = "Hold the meeting"
+    template_name = "reviews/meeting.html"
+    allowed = staticmethod(permissions.can_chair_review)
+
+    def get_form(self, data=None, files=None):
+        if self.review.status in (
+            Review.Status.SCHEDULED,
+            Review.Status.INVITATIONS_ISSUED,
+        ):
+            return forms.StartMeetingForm(data)
+        if self.review.status == Review.Status.ADJOURNED:
+            return forms.MeetingDateForm(data)
+        if self.review.status == Review.Status.IN_PROGRESS:
+            return forms.MeetingDateForm(data, prefix="series")
+        raise PermissionDenied
+
+    def get_context(self):
+        return {
+            "meetings": self.review.meetings.all(),
+            "adjourn_form": forms.ReasonForm(prefix="adjourn"),
+        }
+
+    def perform(self, data, form):
+        user = self.request.user
+        if isinstance(form, forms.StartMeetingForm):
+            services.review_start(review=self.review, by=user, **data)
+            messages.success(
+                self.request, "The meeting is logged. The review is in progress."
+            )
+        elif self.review.status == Review.Status.ADJOURNED:
+            services.review_reconvene(
+                review=self.review, by=user, held_on=data["held_on"]
+            )
+            messages.success(self.request, "The review is reconvened.")
+        else:
+            services.review_add_meeting(
+                review=self.review,
+                by=user,
+                held_on=data["held_on"],
+                reason=data["reason"],
+            )
+            messages.success(self.request, "The further meeting is logged.")
+
+
+class AdjournView(ReviewStepView):
+    title = "Adjourn the review"
+    intro = "A review can be adjourned once, for no more than 20 working days. The service manager is told."
+    form_class = forms.ReasonForm
+    allowed = staticmethod(permissions.can_chair_review)
+    button = "Adjourn the review"
+
+    def perform(self, data, form):
+        review = services.review_adjourn(
+            review=self.review, by=self.request.user, reason=data["reason"]
+        )
+        messages.success(
+            self.request,
+            f"The review is adjourned. Reconvene by {timescales.long_date(review.reconvene_by)}.",
+        )
+
+
+class HoldView(ReviewStepView):
+    title = "Participation and the next review"
+    form_class = forms.HoldForm
+    allowed = staticmethod(permissions.can_chair_review)
+    button = "Record the review as held"
+
+    def get_context(self):
+        return {
+            "pn0": timescales.participation_pn0_required(
+                self.review.child.date_of_birth, self.today
+            )
+        }
+
+    def perform(self, data, form):
+        _, following = services.review_hold(
+            review=self.review, by=self.request.user, today=self.today, **data
+        )
+        if following is not None:
+            messages.success(
+                self.request,
+                f"The review is held. The next review is due by {timescales.long_date(following.due_date)}.",
+            )
+
+
+class DecisionsView(ReviewStepView):
+    title = "Decisions and recommendations"
+    template_name = "reviews/decisions.html"
+    form_class = forms.DecisionForm
+    allowed = staticmethod(permissions.can_chair_review)
+    button = "Add this decision"
+
+    def get_form_kwargs(self):
+        return {"review": self.review}
+
+    def get_context(self):
+        return {
+            "decisions": self.review.decisions.prefetch_related("withhold_from"),
+            "submit_form": forms.SubmitDecisionsForm(prefix="submit"),
+        }
+
+    def perform(self, data, form):
+        withhold = data.pop("withhold_from")
+        services.decision_save(
+            review=self.review, by=self.request.user, withhold_from=withhold, **data
+        )
+        messages.success(self.request, "The decision is added.")
+        return redirect("reviews:decisions", self.review.pk)
+
+
+class SubmitDecisionsView(ReviewStepView):
+    form_class = forms.SubmitDecisionsForm
+    allowed = staticmethod(permissions.can_chair_review)
+    success_message = "The decisions are sent to the team manager."
+
+    def get_form(self, data=None, files=None):
+        return self.form_class(data, prefix="submit")
+
+    def perform(self, data, form):
+        services.review_submit_decisions(
+            review=self.review, by=self.request.user, today=self.today, **data
+        )
+
+    def render(self, form, status=200):
+        messages.error(
+            self.request,
+            " ".join(str(e) for e in form.non_field_errors()) or "Check the decisions.",
+        )
+        return redirect("reviews:decisions", self.review.pk)
+
+
+class AuthoriseView(ReviewStepView):
+    title = "Authorise the decisions"
+    template_name = "reviews/authorise.html"
+    form_class = forms.AuthoriseDecisionsForm
+    allowed = staticmethod(permissions.can_authorise_decisions)
+    button = "Save"
+
+    def get_context(self):
+        return {"decisions": self.review.decisions.all()}
+
+    def perform(self, data, form):
+        user, action, comments = self.request.user, data["action"], data["comments"]
+        if action == "authorise":
+            services.review_authorise_decisions(
+                review=self.review, by=user, today=self.today, comments=comments
+            )
+            messages.success(self.request, "The decisions are authorised.")
+        elif action == "return":
+            services.review_return_decisions(
+                review=self.review, by=user, comments=comments
+            )
+            messages.success(self.request, "The decisions are returned to the IRO.")
+        else:
+            if not comments.strip():
+                raise ValidationError(
+                    {"comments": "Say what you disagree with and why"}
+                )
+            services.review_dispute_decisions(
+                review=self.review, by=user, today=self.today, disagreement=comments
+            )
+            messages.success(
+                self.request,
+                "Your disagreement is recorded and an informal challenge is open.",
+            )
+
+
+class RecordView(ReviewStepView):
+    title = "Write the record to the child"
+    template_name = "reviews/record.html"
+    form_class = forms.RecordForm
+    allowed = staticmethod(permissions.can_edit_iro_text)
+    button = "Save the record"
+
+    def get_form(self, data=None, files=None):
+        record = getattr(self.review, "record", None)
+        initial = {
+            "band": services.band_for_age(
+                self.review.child.date_of_birth, self.review.record_date or self.today
+            )
+        }
+        if record is not None:
+            initial = {
+                "band": record.band,
+                "translation_language": record.translation_language,
+                "version": record.version,
+            }
+            for section in record.sections.prefetch_related("withhold_from"):
+                initial[f"section_{section.key}"] = section.text
+                initial[f"withhold_{section.key}"] = list(section.withhold_from.all())
+        return self.form_class(data, review=self.review, initial=initial)
+
+    def get_context(self):
+        record = getattr(self.review, "record", None)
+        return {
+            "check": check_record(record) if record else None,
+            "restrictions": self.review.sharing_restrictions.select_related("person"),
+            "can_finalise": self.review.status
+            in (Review.Status.RD_AUTHORISED, Review.Status.RD_DISPUTED),
+        }
+
+    def perform(self, data, form):
+        services.record_save(
+            review=self.review,
+            by=self.request.user,
+            band=data["band"],
+            translation_language=data["translation_language"],
+            sections=form.sections(),
+            withheld=form.withheld(),
+            expected_version=data.get("version"),
+        )
+        messages.success(self.request, "The record is saved.")
+        return redirect("reviews:record", self.review.pk)
+
+
+class FinaliseRecordView(ReviewStepView):
+    allowed = staticmethod(permissions.can_edit_iro_text)
+    success_message = "The record is finalised and ready to send."
+
+    def perform(self, data, form):
+        warning = check_record(self.review.record).warning_text()
+        services.record_finalise(
+            review=self.review,
+            by=self.request.user,
+            today=self.today,
+            readability_warning=warning,
+        )
+
+
+class DistributeView(ReviewStepView):
+    title = "Send the record"
+    template_name = "reviews/distribute.html"
+    form_class = forms.DistributeForm
+    allowed = staticmethod(permissions.can_send_for_review)
+    button = "Send the record"
+    success_message = "The record is sent and the distribution is logged."
+
+    def get_form_kwargs(self):
+        return {"review": self.review}
+
+    def get_context(self):
+        return {
+            "parents_with_own_version": services.parents_needing_their_own_version(
+                self.review
+            ),
+            "log": self.review.distributions.select_related("invitee", "sent_by"),
+        }
+
+    def perform(self, data, form):
+        services.review_distribute(
+            review=self.review,
+            by=self.request.user,
+            now=timezone.now(),
+            recipients=list(data["recipients"]),
+        )
+
+
+class CloseView(ReviewStepView):
+    title = "Close the review"
+    form_class = forms.CloseForm
+    allowed = staticmethod(permissions.can_chair_review)
+    button = "Close the review"
+    success_message = "The review is closed."
+
+    def perform(self, data, form):
+        services.review_close(review=self.review, by=self.request.user, **data)
+
+
+@require_GET
+def record_version_view(request, pk, invitee_pk=None):
+    """Show one person's version of the record (the child's when no one is named)."""
+    review = load_review(request, pk)
+    if not permissions.can_read_review_case_content(
+        request.user, review
+    ) or not hasattr(review, "record"):
+        raise PermissionDenied
+    invitee = get_object_or_404(review.invitees, pk=invitee_pk) if invitee_pk else None
+    version = services.record_version_for(review, invitee)
+    return render(
+        request,
+        "reviews/record_version.html",
+        {
+            "review": review,
+            "child": review.child,
+            "version": version,
+            "invitee": invitee,
+        },
+    )
+
+
+@require_GET
+def consultations_view(request, pk):
+    """The consultations received: the child's only for those the child allows (D-CONSULT)."""
+    review = load_review(request, pk)
+    if not permissions.can_read_review_case_content(request.user, review):
+        raise PermissionDenied
+    visible = [
+        c
+        for c in review.consultations.all()
+        if permissions.can_read_child_consultation(request.user, c)
+    ]
+    return render(
+        request,
+        "reviews/consultations.html",
+        {
+            "review": review,
+            "child": review.child,
+            "consultations": visible,
+            "hidden": len(review.consultations.all()) - len(visible),
+        },
+    )
+
+
+def invitation_letter_view(request, pk, invitee_pk):
+    """The printable invitation letter for one invitee, as a PDF."""
+    review = load_review(request, pk)
+    if not permissions.can_send_for_review(request.user, review):
+        raise PermissionDenied
+    invitee = get_object_or_404(
+        review.invitees, pk=invitee_pk, child_does_not_want=False
+    )
+    return pdf_response(
+        request,
+        "reporting/pdf/invitation_letter.html",
+        {"review": review, "invitee": invitee, "child": review.child},
+        filename=f"invitation-{review.pk}-{invitee.pk}.pdf",
+        audit_object=review,
+        title="Invitation to a review meeting",
+    )

@@ -1,0 +1,319 @@
+"""One review through the whole cycle, through the pages, as each role (test client)."""
+
+import re
+from datetime import date, timedelta
+from io import BytesIO
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from core.models import OutboundEmail
+from core.notifications import send_queued_emails
+from reviews.models import AccessLink, Consultation, Distribution, Invitation, Review
+from reviews.services import record_version_for
+
+pytestmark = pytest.mark.django_db
+S = Review.Status
+
+
+def d(prefix, day: date) -> dict:
+    return {
+        f"{prefix}_0": str(day.day),
+        f"{prefix}_1": str(day.month),
+        f"{prefix}_2": str(day.year),
+    }
+
+
+@pytest.fixture
+def soon_review(world):
+    """A review due in 20 working days from today, so dates in the pages are real."""
+    from reviews.services import review_plan_next
+
+    period = world["north_child"].periods_of_care.get()
+    period.started_on = timezone.localdate() - timedelta(days=7)
+    period.save()
+    return review_plan_next(period=period, by=None)
+
+
+def url(name, review, *args):
+    return reverse(f"reviews:{name}", args=[review.pk, *args])
+
+
+def test_the_whole_cycle_through_the_pages(
+    world, soon_review, client_as, django_capture_on_commit_callbacks
+):
+    review = soon_review
+    today = timezone.localdate()
+    meeting_day = today  # held today: the meeting is logged on the day
+    sw, iro, bs, tm = (
+        client_as(world[k]) for k in ("sw_north", "iro_a", "bs", "tm_north")
+    )
+
+    # The social worker captures Review Choices with the child.
+    response = sw.post(
+        url("choices", review),
+        {
+            **d("captured_on", today),
+            "wants_to_meet_iro_before": "True",
+            "wants_to_speak_alone": "True",
+            "who_not_to_invite": "Dad",
+            "venue": "Youth club",
+            "format": "face_to_face",
+            "wants_to_chair": "co_chair",
+            "achievements": "Football team",
+            "wants_copy_of_record": "True",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    # The IRO schedules it.
+    response = iro.post(
+        url("schedule", review),
+        {
+            **d("on", meeting_day),
+            "at": "16:00",
+            "venue": "Youth club, High St",
+            "format": "face_to_face",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    # The social worker builds the convening list and submits the checklist.
+    people = [
+        {
+            "name": "Northa Inscope",
+            "role": "child",
+            "method": "email",
+            "email": "child@example.org",
+            "consultation_type": "child",
+        },
+        {
+            "name": "Mum Inscope",
+            "role": "parent",
+            "method": "email",
+            "email": "mum@example.org",
+            "consultation_type": "adult",
+        },
+        {
+            "name": "Dad Inscope",
+            "role": "parent",
+            "method": "letter",
+            "postal_address": "1 Road",
+            "consultation_type": "adult",
+            "child_does_not_want": "on",
+        },
+        {
+            "name": "Carer Person",
+            "role": "carer",
+            "method": "letter",
+            "postal_address": "2 Lane",
+            "consultation_type": "none",
+        },
+    ]
+    for person in people:
+        assert sw.post(url("invitee_add", review), person).status_code == 302
+    mum = review.invitees.get(name="Mum Inscope")
+    sw.post(
+        url("restriction_add", review),
+        {"person": mum.pk, "what": "My new school's name"},
+    )
+    assert (
+        sw.post(
+            url("checklist", review),
+            {"parents_plan": "separate", "parents_plan_reason": "Child's wish"},
+        ).status_code
+        == 302
+    )
+
+    # The IRO confirms; business support sends the invitations twice: sent once.
+    assert iro.post(url("confirm", review)).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert bs.post(url("invitations", review)).status_code == 302
+        assert bs.post(url("invitations", review)).status_code == 302
+    assert Invitation.objects.filter(review=review).count() == 3
+    assert not Invitation.objects.filter(invitee__name="Dad Inscope").exists(), (
+        "the child did not want Dad"
+    )
+    emails = OutboundEmail.objects.filter(key__startswith="invitation:")
+    assert emails.count() == 2
+    send_queued_emails()
+    assert len(mail.outbox) == 2
+    ics = mail.outbox[0].attachments[0]
+    assert (
+        "METHOD:REQUEST" in ics[1].decode()
+        if isinstance(ics[1], bytes)
+        else "METHOD:REQUEST" in ics[1]
+    )
+    letter = bs.get(
+        url("invitation_letter", review, review.invitees.get(name="Carer Person").pk)
+    )
+    assert letter["Content-Type"] == "application/pdf"
+    assert (
+        "Invitation to a review meeting"
+        in PdfReader(BytesIO(letter.content)).pages[0].extract_text()
+    )
+
+    # The mother answers through her single-use link; the link then stops working.
+    mum_email = next(m for m in mail.outbox if m.to == ["mum@example.org"])
+    link = re.search(r"/reviews/respond/[^/\s]+/", mum_email.body).group(0)
+    assert client_as(world["admin"]).logout() is None
+    from django.test import Client
+
+    anonymous = Client()
+    assert anonymous.get(link).status_code == 200
+    answered = anonymous.post(
+        link,
+        {
+            "going_well": "Contact is better",
+            "going_less_well": "",
+            "needs_to_happen": "More time",
+        },
+    )
+    assert answered.status_code == 200 and "Thank you" in answered.content.decode()
+    assert anonymous.post(link, {"going_well": "Again"}).status_code == 410
+    assert (
+        Consultation.objects.filter(review=review, respondent_role="parent").count()
+        == 1
+    )
+
+    # The IRO sees the child, holds the meeting, and records the decisions.
+    assert (
+        iro.post(
+            url("child_contact", review),
+            {**d("on", today), "how": "visit", "alone": "yes"},
+        ).status_code
+        == 302
+    )
+    assert (
+        iro.post(
+            url("meeting", review),
+            {**d("held_on", meeting_day), "social_worker_present": "True"},
+        ).status_code
+        == 302
+    )
+    next_date = today + timedelta(days=60)
+    response = iro.post(
+        url("hold", review),
+        {
+            "participation": "PN1",
+            "chaired_by": "co_chaired",
+            **d("next_review_date", next_date),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    review.refresh_from_db()
+    assert review.status == S.HELD
+    following = Review.objects.get(period=review.period, status=S.PLANNED)
+    assert following.kind == Review.Kind.SECOND
+    assert following.due_date == add_months(review.record_date, 3)
+
+    response = iro.post(
+        url("decisions", review),
+        {
+            "kind": "decision",
+            "what": "Move to the new school in September",
+            "child_wording": "You will start your new school in September",
+            "owner_name": "Tom",
+            "owner_role": "sw",
+            **d("due_date", today + timedelta(days=90)),
+            "success_measure": "Enrolled",
+            "withhold_from": [mum.pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert iro.post(url("decisions_submit", review), {}).status_code == 302
+    assert (
+        tm.post(
+            url("authorise", review), {"action": "authorise", "comments": ""}
+        ).status_code
+        == 302
+    )
+
+    # The IRO writes the record; Mum's copy leaves out what the child restricted.
+    record = {
+        "band": "13_plus",
+        "translation_language": "",
+        "section_going_well": "You were picked for the football team.",
+        "section_plan": "You will move to your new school, Hillside Academy.",
+        "withhold_plan": [mum.pk],
+    }
+    assert iro.post(url("record", review), record).status_code == 302
+    assert iro.post(url("record_finalise", review)).status_code == 302
+    review.refresh_from_db()
+    assert review.status == S.RECORD_WRITTEN
+    childs = record_version_for(review, None)
+    mums = record_version_for(review, mum)
+    assert any("Hillside Academy" in s.text for s in childs.sections)
+    assert not any("Hillside Academy" in s.text for s in mums.sections)
+    assert [dec.what for dec in mums.decisions] == []
+
+    # Business support distributes; the next review is planned with its due date.
+    recipients = list(
+        review.invitees.filter(name__in=["Northa Inscope", "Mum Inscope"]).values_list(
+            "pk", flat=True
+        )
+    )
+    assert (
+        bs.post(url("distribute", review), {"recipients": recipients}).status_code
+        == 302
+    )
+    assert Distribution.objects.get(invitee=mum).version == Distribution.Version.PARENT
+    assert (
+        iro.post(url("close", review), {"care_plan_updated": "on"}).status_code == 302
+    )
+    review.refresh_from_db()
+    assert review.status == S.CLOSED
+    # Feedback is asked of the child, Mum and the carer (not Dad, whom the child did not want).
+    assert AccessLink.objects.filter(review=review, purpose="feedback").count() == 3
+
+
+def test_business_support_cannot_open_consultations_or_the_record(
+    world, review, client_as
+):
+    response = client_as(world["bs"]).get(url("consultations", review))
+    assert response.status_code == 403
+
+
+def test_out_of_scope_review_is_404(world, review, client_as):
+    for name in ("detail", "schedule", "choices", "record"):
+        response = client_as(world["sw_south"]).get(url(name, review))
+        assert response.status_code == 404
+        assert "Inscope" not in response.content.decode()
+
+
+def test_other_roles_cannot_schedule(world, review, client_as):
+    assert client_as(world["sw_north"]).get(url("schedule", review)).status_code == 403
+    assert client_as(world["iro_a"]).get(url("schedule", review)).status_code == 200
+
+
+def test_bad_schedule_input_is_a_400_with_messages(world, review, client_as):
+    response = client_as(world["iro_a"]).post(
+        url("schedule", review),
+        {"on_0": "31", "on_1": "2", "on_2": "2025", "at": "25:00", "venue": "<b>x</b>"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Date of the review must be a real date" in body
+    assert "Start time must be a real time" in body
+    assert "&lt;b&gt;x&lt;/b&gt;" in body
+
+
+def test_expired_link_is_gone(world, review):
+    from django.test import Client
+
+    from reviews.models import Invitee
+    from reviews.services import access_link_create
+
+    person = Invitee.objects.create(
+        review=review, name="Aunt", role="other", method="email", email="a@example.org"
+    )
+    link = access_link_create(
+        review=review, invitee=person, purpose=AccessLink.Purpose.CONSULTATION
+    )
+    path = link.split("127.0.0.1:8000")[-1]
+    AccessLink.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert Client().get(path).status_code == 410
+    assert Client().get("/reviews/respond/not-a-real-token/").status_code == 404

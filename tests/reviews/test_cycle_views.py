@@ -14,6 +14,7 @@ from core.models import OutboundEmail
 from core.notifications import send_queued_emails
 from reviews.models import AccessLink, Consultation, Distribution, Invitation, Review
 from reviews.services import record_version_for
+from reviews.timescales import add_months
 
 pytestmark = pytest.mark.django_db
 S = Review.Status

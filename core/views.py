@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
@@ -12,6 +13,7 @@ from accounts.permissions import (
 )
 from core.forms import ChildSearchForm
 from core.http import render_form_page
+from reviews.worklist import my_tasks
 
 
 @require_GET
@@ -33,7 +35,13 @@ def home_view(request):
         context["my_children_heading"] = "Children you are the social worker for"
     if can_see_any_children(user):
         context["children_in_scope"] = children_visible_to(user).active().count()
+        today = timezone.localdate()
+        context["tasks"] = my_tasks(user, today)[:MY_WORK_TASKS]
+        context["today"] = today
     return render(request, "core/home.html", context)
+
+
+MY_WORK_TASKS = 50
 
 
 SEARCH_RESULTS_LIMIT = 50

@@ -18,6 +18,7 @@ PUBLIC_VIEWS = {
     "accounts:login",
     "core:accessibility",
     "admin:login",  # shadowed: /manage/login/ redirects to the service's sign-in
+    "reviews:respond",  # single-use consultation and feedback links (no account)
 }
 
 

@@ -1,25 +1,363 @@
 from django import forms
 
-from children.models import Child
-from core.forms import GovUKDateField, GovUKModelForm
+from accounts.models import Role, Team, User
+from children import codes_903
+from children.models import Child, Episode, Pathway, PeriodOfCare, SecurePlacement
+from core.forms import GovUKDateField, GovUKForm, GovUKModelForm
+
+CHILD_DETAIL_FIELDS = [
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "upn",
+    "first_language",
+    "interpreter_needed",
+    "disability_and_communication_needs",
+    "uasc",
+    "is_mother",
+    "mother_child_dob",
+    "confidential_address",
+    "sibling_group",
+    "contact_preferences",
+]
 
 
 class ChildDetailsForm(GovUKModelForm):
     date_of_birth = GovUKDateField(label="Date of birth")
+    mother_child_dob = GovUKDateField(
+        label="Date of birth of the young person's child", required=False
+    )
+    contact_preferences = forms.MultipleChoiceField(
+        label="How the child likes to be contacted (optional)",
+        choices=Child.Contact.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    is_mother = forms.TypedChoiceField(
+        label="Is the young person a mother? (903 MOTHER)",
+        choices=[("", "Not applicable"), ("1", "Yes"), ("0", "No")],
+        coerce=lambda value: value == "1",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Child
-        fields = ["first_name", "last_name", "preferred_name", "date_of_birth", "sex"]
-        labels = {"preferred_name": "Preferred name (optional)"}
+        fields = CHILD_DETAIL_FIELDS
+        labels = {
+            "preferred_name": "Preferred name (optional)",
+            "upn": "Unique pupil number (optional)",
+            "first_language": "First language (optional)",
+            "disability_and_communication_needs": "Disability and communication needs (optional)",
+            "sibling_group": "Sibling group reference (optional)",
+            "uasc": "Unaccompanied asylum-seeking child",
+        }
         error_messages = {
             "first_name": {"required": "Enter the child's first name"},
             "last_name": {"required": "Enter the child's last name"},
+            "ethnicity": {"required": "Select the child's ethnicity"},
         }
         widgets = {"sex": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
+        if "version" in self.fields and not self.is_bound:
             self.initial["version"] = self.instance.version
         self.fields["sex"].choices = Child.Sex.choices
+        if self.instance.pk and self.instance.is_mother is not None:
+            self.initial["is_mother"] = "1" if self.instance.is_mother else "0"
+        self.fields["ethnicity"].required = False
+
+    def clean_ethnicity(self):
+        # Not given: the 903's own code for "information not yet obtained".
+        return self.cleaned_data["ethnicity"] or codes_903.Ethnicity.NOBT
+
+
+EPISODE_CODE_FIELDS = [
+    "legal_status",
+    "category_of_need",
+    "placement",
+    "placement_provider",
+    "home_postcode",
+    "placement_postcode",
+    "urn",
+    "placement_confidential",
+]
+
+
+def _episode_labels():
+    return {
+        "legal_status": "Legal status",
+        "category_of_need": "Category of need",
+        "placement": "Placement type",
+        "placement_provider": "Placement provider",
+        "home_postcode": "Home postcode (optional)",
+        "placement_postcode": "Placement postcode (optional)",
+        "urn": "Ofsted URN (optional)",
+        "reason_new": "Reason for the new episode",
+        "reason_place_change": "Reason for the placement change (optional)",
+        "reason_ended": "Reason the episode ended",
+    }
+
+
+class ChildCreateForm(ChildDetailsForm):
+    """A new child: details, the date they became looked after and the first episode."""
+
+    looked_after_on = GovUKDateField(label="Date the child became looked after")
+    legal_status = forms.ChoiceField(
+        label="Legal status",
+        choices=[("", "Select")] + codes_903.LegalStatus.choices,
+        error_messages={"required": "Select the legal status"},
+    )
+    category_of_need = forms.ChoiceField(
+        label="Category of need",
+        choices=[("", "Select")] + codes_903.CategoryOfNeed.choices,
+        error_messages={"required": "Select the category of need"},
+    )
+    placement = forms.ChoiceField(
+        label="Placement type",
+        choices=[("", "Select")] + codes_903.Placement.choices,
+        error_messages={"required": "Select the placement type"},
+    )
+    placement_provider = forms.ChoiceField(
+        label="Placement provider (leave empty for a temporary or other placement)",
+        choices=[("", "None")] + codes_903.PlacementProvider.choices,
+        required=False,
+    )
+    home_postcode = forms.CharField(
+        label="Home postcode (optional)", max_length=8, required=False
+    )
+    placement_postcode = forms.CharField(
+        label="Placement postcode (optional)", max_length=8, required=False
+    )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.filter(kind=Team.Kind.SOCIAL_WORK),
+        label="Team (optional)",
+        required=False,
+    )
+    social_worker = forms.ModelChoiceField(
+        queryset=User.objects.filter(
+            is_active=True, groups__name=Role.SOCIAL_WORKER
+        ).distinct(),
+        label="Social worker (optional)",
+        required=False,
+    )
+
+    class Meta(ChildDetailsForm.Meta):
+        fields = ["child_id", *CHILD_DETAIL_FIELDS]
+        labels = {
+            **ChildDetailsForm.Meta.labels,
+            "child_id": "Child ID (the SSDA903 CHILD identifier)",
+        }
+        error_messages = {
+            **ChildDetailsForm.Meta.error_messages,
+            "child_id": {
+                "required": "Enter the child ID",
+                "unique": "A child with this child ID is already recorded",
+            },
+        }
+
+    EPISODE_FIELDS = (
+        "legal_status",
+        "category_of_need",
+        "placement",
+        "placement_provider",
+        "home_postcode",
+        "placement_postcode",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+        if user is not None and not user.has_role(Role.IRO_MANAGER):
+            self.fields["team"].queryset = Team.objects.filter(pk=user.team_id)
+            self.fields["social_worker"].queryset = User.objects.filter(
+                team_id=user.team_id, groups__name=Role.SOCIAL_WORKER
+            ).distinct()
+
+
+class EpisodeForm(GovUKModelForm):
+    started_on = GovUKDateField(label="Date the episode started")
+    ended_on = GovUKDateField(label="Date the episode ended", required=False)
+
+    class Meta:
+        model = Episode
+        fields = [
+            "started_on",
+            "reason_new",
+            *EPISODE_CODE_FIELDS,
+            "reason_place_change",
+            "ended_on",
+            "reason_ended",
+        ]
+        labels = _episode_labels()
+        error_messages = {
+            "reason_new": {"required": "Select the reason for the new episode"},
+            "legal_status": {"required": "Select the legal status"},
+            "category_of_need": {"required": "Select the category of need"},
+            "placement": {"required": "Select the placement type"},
+        }
+
+    def __init__(self, *args, adding=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if adding:
+            del self.fields["ended_on"]
+            del self.fields["reason_ended"]
+            self.fields["reason_new"].choices = [
+                c for c in codes_903.ReasonNewEpisode.choices if c[0] != "S"
+            ]
+            self.fields["reason_new"].widget = forms.RadioSelect(
+                choices=self.fields["reason_new"].choices
+            )
+
+
+class PeriodForm(GovUKModelForm):
+    started_on = GovUKDateField(label="Date the child became looked after")
+    authority_to_place_on = GovUKDateField(
+        label="Date of authority to place for adoption", required=False
+    )
+    placed_for_adoption_on = GovUKDateField(
+        label="Date placed for adoption", required=False
+    )
+    adoption_placement_ended_on = GovUKDateField(
+        label="Date the adoption placement ended", required=False
+    )
+    adoption_order_on = GovUKDateField(
+        label="Date of the adoption order", required=False
+    )
+
+    class Meta:
+        model = PeriodOfCare
+        fields = [
+            "started_on",
+            "authority_to_place_on",
+            "authority_to_place_type",
+            "placed_for_adoption_on",
+            "adoption_placement_ended_on",
+            "adoption_order_on",
+        ]
+        labels = {"authority_to_place_type": "Authority to place (if given)"}
+        widgets = {"authority_to_place_type": forms.RadioSelect}
+
+
+class PeriodEndForm(GovUKForm):
+    ended_on = GovUKDateField(label="Date the child ceased to be looked after")
+    reason = forms.ChoiceField(
+        label="Reason (903 REC)",
+        choices=[("", "Select")]
+        + [c for c in codes_903.ReasonEpisodeCeased.choices if c[0] != "X1"],
+        error_messages={
+            "required": "Select the reason the child ceased to be looked after"
+        },
+    )
+
+
+class PeriodStartForm(GovUKForm):
+    started_on = GovUKDateField(label="Date the child became looked after again")
+    legal_status = ChildCreateForm.base_fields["legal_status"]
+    category_of_need = ChildCreateForm.base_fields["category_of_need"]
+    placement = ChildCreateForm.base_fields["placement"]
+    placement_provider = ChildCreateForm.base_fields["placement_provider"]
+
+
+class SecurePlacementForm(GovUKModelForm):
+    started_on = GovUKDateField(label="Date the secure placement started")
+    ended_on = GovUKDateField(label="Date the secure placement ended", required=False)
+    order_made_on = GovUKDateField(label="Date of the order", required=False)
+    order_expires_on = GovUKDateField(label="Date the order expires", required=False)
+
+    class Meta:
+        model = SecurePlacement
+        fields = [
+            "started_on",
+            "ended_on",
+            "unit",
+            "court",
+            "order_made_on",
+            "order_expires_on",
+        ]
+        labels = {"court": "Court (optional)"}
+        error_messages = {"unit": {"required": "Enter the secure unit"}}
+
+
+class PathwayForm(GovUKModelForm):
+    assessment_completed_on = GovUKDateField(
+        label="Date the needs assessment was completed", required=False
+    )
+    pathway_plan_on = GovUKDateField(label="Date of the pathway plan", required=False)
+    move_on = GovUKDateField(
+        label="Date of the move to semi-independent or independent living",
+        required=False,
+    )
+    move_ratified_at_review_on = GovUKDateField(
+        label="Date the move was ratified at a review", required=False
+    )
+
+    class Meta:
+        model = Pathway
+        fields = [
+            "personal_adviser",
+            "assessment_completed_on",
+            "pathway_plan_on",
+            "iro_continuing_role",
+            "iro_not_continuing_reason",
+            "move_on",
+            "move_setting",
+            "move_ratified_at_review_on",
+        ]
+        labels = {
+            "personal_adviser": "Personal adviser (optional)",
+            "iro_not_continuing_reason": "If not, why not",
+        }
+
+
+class Post18Form(GovUKForm):
+    until = GovUKDateField(label="IRO involvement after 18 authorised until")
+
+
+class SharingRestrictionForm(GovUKForm):
+    person = forms.CharField(
+        label="Who must it not be shared with",
+        max_length=120,
+        help_text="For example: Mum, Dad, step-father.",
+        error_messages={"required": "Enter who it must not be shared with"},
+    )
+    what = forms.CharField(
+        label="What must not be shared",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter what must not be shared"},
+    )
+    agreed_with_child_on = GovUKDateField(label="Date agreed with the child")
+
+
+class ChildFilterForm(forms.Form):
+    """The child list's filters: ids and codes only, never names (ASVS 14.2.1)."""
+
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.filter(kind=Team.Kind.SOCIAL_WORK),
+        required=False,
+        empty_label="Any team",
+    )
+    iro = forms.ModelChoiceField(
+        queryset=User.objects.filter(groups__name=Role.IRO).distinct(),
+        required=False,
+        empty_label="Any IRO",
+        label="IRO",
+    )
+    legal_status = forms.ChoiceField(
+        choices=[("", "Any legal status")] + codes_903.LegalStatus.choices,
+        required=False,
+    )
+    due_within = forms.IntegerField(
+        label="Next review due within (days)",
+        min_value=0,
+        max_value=366,
+        required=False,
+    )
+    overdue = forms.BooleanField(label="Only overdue reviews", required=False)

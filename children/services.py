@@ -1,13 +1,26 @@
-"""Every write to children and periods of care goes through here."""
+"""Every write to children, periods of care and episodes goes through here."""
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Team, User
-from children.models import Child, PeriodOfCare, SocialWorkerAllocation
+from children import codes_903
+from children.episodes import episode_problems
+from children.models import (
+    Child,
+    Episode,
+    ParentSharingRestriction,
+    Pathway,
+    PeriodOfCare,
+    SecurePlacement,
+    SocialWorkerAllocation,
+)
 from core.exceptions import EditConflict
 from reviews.services import review_plan_next
+from reviews.timescales import add_months
 
 EDITABLE_CHILD_FIELDS = (
     "first_name",
@@ -15,7 +28,49 @@ EDITABLE_CHILD_FIELDS = (
     "preferred_name",
     "date_of_birth",
     "sex",
+    "ethnicity",
+    "upn",
+    "first_language",
+    "interpreter_needed",
+    "disability_and_communication_needs",
+    "uasc",
+    "is_mother",
+    "mother_child_dob",
+    "confidential_address",
+    "sibling_group",
+    "contact_preferences",
 )
+EPISODE_FIELDS = (
+    "started_on",
+    "reason_new",
+    "legal_status",
+    "category_of_need",
+    "placement",
+    "placement_provider",
+    "ended_on",
+    "reason_ended",
+    "reason_place_change",
+    "home_postcode",
+    "placement_postcode",
+    "urn",
+    "placement_confidential",
+)
+PERIOD_EDITABLE_FIELDS = (
+    "started_on",
+    "started_at_time",
+    "authority_to_place_on",
+    "authority_to_place_type",
+    "placed_for_adoption_on",
+    "adoption_placement_ended_on",
+    "adoption_order_on",
+)
+
+
+def _only(fields: dict, allowed: tuple[str, ...]) -> dict:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    return fields
 
 
 @transaction.atomic
@@ -24,11 +79,10 @@ def child_update(*, child: Child, by: User, expected_version: int, **changes) ->
     current = Child.objects.select_for_update().get(pk=child.pk)
     if current.version != expected_version:
         raise EditConflict(current)
-    unknown = set(changes) - set(EDITABLE_CHILD_FIELDS)
-    if unknown:
-        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
-    for field, value in changes.items():
+    for field, value in _only(changes, EDITABLE_CHILD_FIELDS).items():
         setattr(current, field, value)
+    if current.first_name and current.last_name:
+        current.details_to_complete = False
     current.version += 1
     current.full_clean()
     current.save()
@@ -46,8 +100,10 @@ def child_register(
     by: User | None,
     sex: str = Child.Sex.UNKNOWN,
     preferred_name: str = "",
+    details: dict | None = None,
+    first_episode: dict | None = None,
 ) -> Child:
-    """Record a new child and the period of care they start."""
+    """Record a new child and the period of care they start (and its first episode)."""
     child = Child(
         child_id=child_id,
         first_name=first_name,
@@ -56,13 +112,169 @@ def child_register(
         date_of_birth=date_of_birth,
         sex=sex,
     )
+    for field, value in _only(details or {}, EDITABLE_CHILD_FIELDS).items():
+        setattr(child, field, value)
     child.full_clean()
+    if looked_after_on < date_of_birth:
+        raise ValidationError(
+            {
+                "looked_after_on": "Date the child became looked after must be the same as or after their date of birth"
+            }
+        )
     child.save()
-    period = PeriodOfCare(child=child, started_on=looked_after_on)
+    period_start(child=child, started_on=looked_after_on, by=by, episode=first_episode)
+    return child
+
+
+@transaction.atomic
+def period_start(
+    *,
+    child: Child,
+    started_on: date,
+    by: User | None,
+    episode: dict | None = None,
+    started_at_time=None,
+) -> PeriodOfCare:
+    """Start a period of care (a first entry or a re-entry) and plan its first review.
+
+    A new period notifies the IRO service and puts the child in the allocation
+    queue (domain.md §5.3, T1 and T2); short breaks do neither (D-SB).
+    """
+    from iro.services import iro_new_period_notify
+
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    if child.periods_of_care.filter(ended_on__isnull=True).exists():
+        raise ValidationError(
+            {
+                "started_on": "The child is already looked after: end the current period first"
+            }
+        )
+    latest = child.periods_of_care.order_by("-started_on").first()
+    if latest is not None and started_on < latest.ended_on:
+        raise ValidationError(
+            {
+                "started_on": "Date the child became looked after must be the same as or after the end of their last period of care"
+            }
+        )
+    period = PeriodOfCare(
+        child=child, started_on=started_on, started_at_time=started_at_time
+    )
     period.full_clean()
     period.save()
-    review_plan_next(period=period, by=by)
-    return child
+    if episode is not None:
+        _episode_save(
+            Episode(period=period),
+            {
+                **episode,
+                "started_on": started_on,
+                "reason_new": codes_903.ReasonNewEpisode.S,
+            },
+        )
+        _short_breaks_refresh(period)
+    if not period.short_breaks:
+        review_plan_next(period=period, by=by)
+        iro_new_period_notify(period=period, by=by)
+    return period
+
+
+def _episode_save(episode: Episode, fields: dict) -> Episode:
+    for field, value in _only(fields, EPISODE_FIELDS).items():
+        setattr(episode, field, value if value is not None else _blank(field))
+    others = Episode.objects.filter(period__child_id=episode.period.child_id).exclude(
+        pk=episode.pk
+    )
+    errors = episode_problems(episode, list(others), today=timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    episode.full_clean()
+    episode.save()
+    return episode
+
+
+def _blank(field: str):
+    return None if field in ("ended_on",) else ""
+
+
+def _short_breaks_refresh(period: PeriodOfCare) -> None:
+    statuses = set(period.episodes.values_list("legal_status", flat=True))
+    short = bool(statuses) and statuses <= codes_903.SHORT_BREAK_LEGAL_STATUSES
+    if short != period.short_breaks:
+        period.short_breaks = short
+        period.save(update_fields=["short_breaks", "updated_at"])
+
+
+@transaction.atomic
+def episode_add(*, period: PeriodOfCare, by: User | None, **fields) -> Episode:
+    """Record a change of legal status or placement: a new episode in the period.
+
+    The episode open before it ends the same day with X1 (domain.md §3.2 P4: no restart).
+    """
+    period = PeriodOfCare.objects.select_for_update().get(pk=period.pk)
+    if not period.is_open:
+        raise ValidationError(
+            {"started_on": "This period of care has ended: start a new one instead"}
+        )
+    started_on = fields.get("started_on")
+    previous = period.episodes.filter(ended_on__isnull=True).first()
+    if previous is not None and started_on is not None:
+        if started_on <= previous.started_on:
+            raise ValidationError(
+                {
+                    "started_on": f"Date the episode started must be after the start of the current episode ({previous.started_on:%-d %B %Y})"
+                }
+            )
+        previous.ended_on = started_on
+        previous.reason_ended = codes_903.ReasonEpisodeCeased.X1
+        previous.full_clean()
+        previous.save()
+    episode = _episode_save(Episode(period=period), fields)
+    _short_breaks_refresh(period)
+    return episode
+
+
+@transaction.atomic
+def episode_update(*, episode: Episode, by: User | None, **fields) -> Episode:
+    """Correct an episode, keeping the period's start and the episodes in order."""
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    period = episode.period
+    reason = fields.get("reason_ended", episode.reason_ended)
+    is_last = not period.episodes.filter(started_on__gt=episode.started_on).exists()
+    if reason in codes_903.PERIOD_ENDING_REASONS and (period.is_open or not is_last):
+        raise ValidationError(
+            {
+                "reason_ended": "To record that the child stopped being looked after, use 'End this period of care'"
+            }
+        )
+    _episode_save(episode, fields)
+    _short_breaks_refresh(period)
+    return episode
+
+
+@transaction.atomic
+def period_update(*, period: PeriodOfCare, by: User | None, **fields) -> PeriodOfCare:
+    """Change a period's start or adoption dates; the first episode moves with the start."""
+    period = PeriodOfCare.objects.select_for_update().get(pk=period.pk)
+    for field, value in _only(fields, PERIOD_EDITABLE_FIELDS).items():
+        setattr(period, field, value)
+    if period.started_on is None:
+        raise ValidationError(
+            {"started_on": "Enter the date the child became looked after"}
+        )
+    first = period.episodes.order_by("started_on").first()
+    if first is not None and first.started_on != period.started_on:
+        if first.ended_on is not None and period.started_on > first.ended_on:
+            raise ValidationError(
+                {
+                    "started_on": "Date the child became looked after must be the same as or before the end of the first episode: otherwise the period would have no start"
+                }
+            )
+        period.full_clean()
+        period.save()
+        _episode_save(first, {"started_on": period.started_on})
+        return period
+    period.full_clean()
+    period.save()
+    return period
 
 
 @transaction.atomic
@@ -85,3 +297,176 @@ def social_worker_allocate(
     child.team = team
     child.save(update_fields=["social_worker", "team", "updated_at"])
     return allocation
+
+
+@transaction.atomic
+def secure_placement_record(
+    *, child: Child, by: User | None, **fields
+) -> SecurePlacement:
+    """Record a secure placement in the child's current (or given) period of care."""
+    period = (
+        fields.pop("period", None)
+        or child.periods_of_care.order_by("-started_on").first()
+    )
+    placement = SecurePlacement(child=child, period=period, **fields)
+    placement.full_clean()
+    placement.save()
+    return placement
+
+
+@transaction.atomic
+def pathway_update(*, child: Child, by: User | None, **fields) -> Pathway:
+    """Record the young person's pathway: adviser, assessment, plan, the IRO's role."""
+    pathway, _ = Pathway.objects.select_for_update().get_or_create(child=child)
+    allowed = (
+        "personal_adviser",
+        "assessment_completed_on",
+        "pathway_plan_on",
+        "iro_continuing_role",
+        "iro_not_continuing_reason",
+        "move_on",
+        "move_setting",
+        "move_ratified_at_review_on",
+    )
+    for field, value in _only(fields, allowed).items():
+        setattr(pathway, field, value)
+    errors = {}
+    if not pathway.iro_continuing_role and not pathway.iro_not_continuing_reason:
+        errors["iro_not_continuing_reason"] = (
+            "Enter why the IRO is not staying directly involved"
+        )
+    if pathway.personal_adviser_id and pathway.personal_adviser_id == child.iro_id:
+        errors["personal_adviser"] = (
+            "The child's IRO cannot also be their personal adviser"
+        )
+    if pathway.move_on and not pathway.move_setting:
+        errors["move_setting"] = "Select the setting the young person moved to"
+    if errors:
+        raise ValidationError(errors)
+    pathway.full_clean()
+    pathway.save()
+    return pathway
+
+
+@transaction.atomic
+def post18_involvement_authorise(*, child: Child, until: date, by: User) -> Pathway:
+    """Authorise the IRO's involvement after 18, until a date (T29; service manager)."""
+    from accounts.models import Role
+
+    if not by.has_role(Role.IRO_MANAGER):
+        raise ValidationError("Only the IRO service manager can authorise this.")
+    pathway, _ = Pathway.objects.select_for_update().get_or_create(child=child)
+    if until <= add_months(child.date_of_birth, 216):
+        raise ValidationError(
+            {"until": "The end date must be after the young person's 18th birthday"}
+        )
+    pathway.post18_authorised_by = by
+    pathway.post18_authorised_until = until
+    pathway.full_clean()
+    pathway.save()
+    return pathway
+
+
+@transaction.atomic
+def sharing_restriction_record(
+    *, child: Child, person: str, what: str, agreed_with_child_on: date, by: User
+) -> ParentSharingRestriction:
+    """Record what the child does not want shared with a named person."""
+    restriction = ParentSharingRestriction(
+        child=child,
+        person=person,
+        what=what,
+        agreed_with_child_on=agreed_with_child_on,
+        recorded_by=by,
+    )
+    if agreed_with_child_on > timezone.localdate():
+        raise ValidationError(
+            {
+                "agreed_with_child_on": "Date agreed with the child must be today or in the past"
+            }
+        )
+    restriction.full_clean()
+    restriction.save()
+    return restriction
+
+
+@transaction.atomic
+def period_end(
+    *, period: PeriodOfCare, ended_on: date, reason: str, by: User, today: date
+) -> list[str]:
+    """The child ceases to be looked after (domain.md §5.3): close the period and tidy up.
+
+    The open episode ends with the reason; the open review is cancelled; the IRO
+    allocation ends (a farewell letter is prompted) unless the service manager has
+    authorised involvement after 18 beyond this date. Returns warnings to show.
+    """
+    from iro.services import iro_allocation_end
+    from reviews.models import Review
+    from reviews.services.transitions import review_cancel
+
+    period = PeriodOfCare.objects.select_for_update().get(pk=period.pk)
+    if not period.is_open:
+        raise ValidationError("This period of care has already ended.")
+    if reason not in codes_903.PERIOD_ENDING_REASONS:
+        raise ValidationError(
+            {"reason": "Select the reason the child ceased to be looked after"}
+        )
+    current = period.episodes.filter(ended_on__isnull=True).first()
+    earliest = current.started_on if current else period.started_on
+    if ended_on < earliest:
+        raise ValidationError(
+            {
+                "ended_on": "Date the child ceased to be looked after must be the same as or after "
+                f"the start of the current episode ({earliest.day} {earliest:%B %Y})"
+            }
+        )
+    if ended_on > today:
+        raise ValidationError(
+            {
+                "ended_on": "Date the child ceased to be looked after must be today or in the past"
+            }
+        )
+    warnings = []
+    accommodated = current is not None and (
+        current.legal_status in codes_903.ACCOMMODATED_LEGAL_STATUSES
+    )
+    proposal = (
+        period.significant_events.filter(kind="CEASE_ACCOMMODATION")
+        .order_by("-iro_notified_on")
+        .first()
+    )
+    if accommodated and (
+        proposal is None
+        or not period.reviews.held()
+        .filter(record_date__gte=proposal.occurred_on, record_date__lt=ended_on)
+        .exists()
+    ):
+        warnings.append(
+            "No review was held before accommodation ended (CPPCR regulation 33(3)(e))."
+        )
+    if current is not None:
+        current.ended_on = ended_on
+        current.reason_ended = reason
+        current.full_clean()
+        current.save()
+    period.ended_on = ended_on
+    period.reason_ended = reason
+    period.full_clean()
+    period.save()
+    cancel_reason = (
+        Review.CancelReason.TRANSFERRED
+        if reason in codes_903.TRANSFER_REASONS
+        else Review.CancelReason.CEASED_LOOKED_AFTER
+    )
+    for review in period.reviews.open():
+        review_cancel(review=review, by=by, reason=cancel_reason, today=today)
+    pathway = Pathway.objects.filter(child_id=period.child_id).first()
+    post18 = pathway.post18_authorised_until if pathway else None
+    if post18 is None or post18 < ended_on:
+        iro_allocation_end(
+            child=period.child,
+            on=ended_on,
+            reason=f"Ceased to be looked after ({reason})",
+            by=by,
+        )
+    return warnings

@@ -6,7 +6,24 @@ app_name = "children"
 
 urlpatterns = [
     path("", views.child_list_view, name="list"),
+    path("new/", views.child_create_view, name="create"),
+    path("to-complete/", views.child_to_complete_view, name="to_complete"),
     path("<int:pk>/", views.child_detail_view, name="detail"),
     path("<int:pk>/edit/", views.child_edit_view, name="edit"),
     path("<int:pk>/audit/", views.child_audit_view, name="audit"),
+    path("<int:pk>/episodes/new/", views.episode_add_view, name="episode_add"),
+    path("episodes/<int:pk>/edit/", views.episode_edit_view, name="episode_edit"),
+    path("periods/<int:pk>/edit/", views.period_edit_view, name="period_edit"),
+    path("<int:pk>/end-period/", views.period_end_view, name="period_end"),
+    path("<int:pk>/new-period/", views.period_start_view, name="period_start"),
+    path("<int:pk>/secure/new/", views.secure_placement_add_view, name="secure_add"),
+    path("<int:pk>/pathway/", views.pathway_edit_view, name="pathway"),
+    path("<int:pk>/post-18/", views.post18_view, name="post18"),
+    path(
+        "<int:pk>/sharing/new/",
+        views.sharing_restriction_add_view,
+        name="sharing_add",
+    ),
+    path("<int:pk>/events/new/", views.event_add_view, name="event_add"),
+    path("events/<int:pk>/", views.event_detail_view, name="event"),
 ]

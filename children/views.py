@@ -2,36 +2,115 @@ from auditlog.models import LogEntry
 from auditlog.signals import accessed
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.models import Role
 from accounts.permissions import (
+    can_allocate_iro,
+    can_decide_significant_event,
     can_edit_child,
     can_read_case_record,
+    can_record_significant_event,
     can_see_any_children,
     can_view_child_audit,
     children_visible_to,
 )
-from children.forms import ChildDetailsForm
-from children.models import Child, PeriodOfCare, SocialWorkerAllocation
-from children.services import child_update
+from children import events as event_services
+from children import selectors
+from children.forms import (
+    ChildCreateForm,
+    ChildDetailsForm,
+    ChildFilterForm,
+    EpisodeForm,
+    PathwayForm,
+    PeriodEndForm,
+    PeriodForm,
+    PeriodStartForm,
+    Post18Form,
+    SecurePlacementForm,
+    SharingRestrictionForm,
+)
+from children.forms_events import EventDecisionForm, EventForm
+from children.models import (
+    Child,
+    Episode,
+    Pathway,
+    PeriodOfCare,
+    SignificantEvent,
+    SocialWorkerAllocation,
+)
+from children.services import (
+    EDITABLE_CHILD_FIELDS,
+    child_register,
+    child_update,
+    episode_add,
+    episode_update,
+    pathway_update,
+    period_end,
+    period_start,
+    period_update,
+    post18_involvement_authorise,
+    secure_placement_record,
+    sharing_restriction_record,
+    social_worker_allocate,
+)
 from core.exceptions import EditConflict
 from core.http import render_form_page
 from iro.models import IroAllocation
+from reviews import timescales
+
+PAGE_SIZE = 25
 
 
 @require_GET
 def child_list_view(request):
     if not can_see_any_children(request.user):
         raise PermissionDenied
-    children = children_visible_to(request.user).select_related(
-        "team", "iro", "social_worker"
+    form = ChildFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    children = selectors.filter_children(
+        children_visible_to(request.user).select_related(
+            "team", "iro", "social_worker"
+        ),
+        filters,
+        today=timezone.localdate(),
     )
-    page = Paginator(children, 25).get_page(request.GET.get("page"))
-    return render(request, "children/child_list.html", {"page": page})
+    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filter_form": form,
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+        "can_create": _can_create(request.user),
+        "to_complete": children_visible_to(request.user)
+        .filter(details_to_complete=True)
+        .count()
+        if can_allocate_iro(request.user)
+        else 0,
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "children/child_list.html", context, status=status)
+
+
+def _can_create(user) -> bool:
+    return user.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.IRO_MANAGER)
+
+
+@require_GET
+def child_to_complete_view(request):
+    """Children imported without names or workers, for the service manager to complete."""
+    if not can_allocate_iro(request.user):
+        raise PermissionDenied
+    children = children_visible_to(request.user).filter(details_to_complete=True)
+    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "children/to_complete.html", {"page": page})
 
 
 @require_GET
@@ -43,21 +122,92 @@ def child_detail_view(request, pk):
         pk=pk,
     )
     accessed.send(sender=Child, instance=child)
+    today = timezone.localdate()
+    case = can_read_case_record(request.user, child)
+    period = child.open_period()
+    episode = period.current_episode() if period else None
+    pathway = Pathway.objects.filter(child=child).first()
+    eighteenth = timescales.add_months(child.date_of_birth, 216)
     context = {
         "child": child,
-        "periods": child.periods_of_care.all(),
-        "can_read_case_record": can_read_case_record(request.user, child),
+        "today": today,
+        "period": period,
+        "episode": episode,
+        "periods": child.periods_of_care.prefetch_related("episodes"),
+        "next_review": selectors.next_review(period, today=today),
+        "timeline": selectors.timeline(child, with_case_events=case),
+        "iro_history": child.iro_allocations.select_related("iro"),
+        "pathway": pathway,
+        "eighteenth": eighteenth,
+        "turns_18_soon": period is not None and 0 <= (eighteenth - today).days <= 92,
+        "secure_placements": child.secure_placements.all(),
+        "restrictions": child.parent_sharing_restrictions.filter(ended_on__isnull=True)
+        if case
+        else [],
+        "events": child.significant_events.all() if case else [],
+        "can_read_case_record": case,
         "can_edit": can_edit_child(request.user, child),
+        "can_allocate": can_allocate_iro(request.user),
+        "can_record_event": period is not None
+        and can_record_significant_event(request.user, child),
         "can_view_audit": can_view_child_audit(request.user),
     }
     return render(request, "children/child_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-def child_edit_view(request, pk):
+def _editable_child(request, pk):
     child = get_object_or_404(children_visible_to(request.user), pk=pk)
     if not can_edit_child(request.user, child):
         raise PermissionDenied
+    return child
+
+
+@require_http_methods(["GET", "POST"])
+def child_create_view(request):
+    """A new child: details, the first period of care and its first episode."""
+    if not _can_create(request.user):
+        raise PermissionDenied
+    form = ChildCreateForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        details = {
+            f: data[f]
+            for f in EDITABLE_CHILD_FIELDS
+            if f
+            not in ("first_name", "last_name", "preferred_name", "date_of_birth", "sex")
+        }
+        try:
+            child = child_register(
+                child_id=data["child_id"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                preferred_name=data["preferred_name"],
+                date_of_birth=data["date_of_birth"],
+                sex=data["sex"],
+                looked_after_on=data["looked_after_on"],
+                details=details,
+                first_episode={f: data[f] for f in ChildCreateForm.EPISODE_FIELDS},
+                by=request.user,
+            )
+            if data["team"] and data["social_worker"]:
+                social_worker_allocate(
+                    child=child,
+                    social_worker=data["social_worker"],
+                    team=data["team"],
+                    on=data["looked_after_on"],
+                    by=request.user,
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{child.full_name} has been added.")
+            return redirect(child)
+    return render_form_page(request, "children/child_create.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def child_edit_view(request, pk):
+    child = _editable_child(request, pk)
     form = ChildDetailsForm(request.POST or None, instance=child)
     if form.is_valid():
         changes = {f: form.cleaned_data[f] for f in ChildDetailsForm.Meta.fields}
@@ -79,11 +229,279 @@ def child_edit_view(request, pk):
                 },
                 status=409,
             )
-        messages.success(request, f"{child.full_name}'s details have been saved.")
-        return redirect(child)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{child.full_name}'s details have been saved.")
+            return redirect(child)
     return render_form_page(
         request, "children/child_form.html", {"form": form, "child": child}
     )
+
+
+def _form_page(request, child, form, title, action, template="children/form_page.html"):
+    """Run `action(cleaned_data)`; on success go back to the child, else 400 with errors."""
+    if form.is_bound and form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            for warning in result if isinstance(result, list) else []:
+                messages.warning(request, warning)
+            messages.success(request, f"{title}: saved.")
+            return redirect(child)
+    return render_form_page(
+        request, template, {"form": form, "child": child, "title": title}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def episode_add_view(request, pk):
+    child = _editable_child(request, pk)
+    period = child.open_period()
+    if period is None:
+        raise PermissionDenied
+    current = period.current_episode()
+    initial = {}
+    if current is not None:
+        initial = {
+            f: getattr(current, f)
+            for f in (
+                "legal_status",
+                "category_of_need",
+                "placement",
+                "placement_provider",
+                "home_postcode",
+                "placement_postcode",
+                "urn",
+            )
+        }
+    form = EpisodeForm(request.POST or None, initial=initial, adding=True)
+    return _form_page(
+        request,
+        child,
+        form,
+        "Record a change of legal status or placement",
+        lambda data: episode_add(period=period, by=request.user, **data),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def episode_edit_view(request, pk):
+    episode = get_object_or_404(
+        Episode.objects.filter(period__child__in=children_visible_to(request.user)),
+        pk=pk,
+    )
+    child = _editable_child(request, episode.period.child_id)
+    form = EpisodeForm(request.POST or None, instance=episode)
+    return _form_page(
+        request,
+        child,
+        form,
+        "Correct an episode",
+        lambda data: episode_update(episode=episode, by=request.user, **data),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def period_edit_view(request, pk):
+    period = get_object_or_404(
+        PeriodOfCare.objects.filter(child__in=children_visible_to(request.user)), pk=pk
+    )
+    child = _editable_child(request, period.child_id)
+    form = PeriodForm(request.POST or None, instance=period)
+    return _form_page(
+        request,
+        child,
+        form,
+        "Period of care and adoption dates",
+        lambda data: period_update(period=period, by=request.user, **data),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def period_end_view(request, pk):
+    """The child ceases to be looked after: returns home, adopted, 18, transferred."""
+    child = _editable_child(request, pk)
+    period = child.open_period()
+    if period is None:
+        raise PermissionDenied
+    form = PeriodEndForm(request.POST or None)
+    return _form_page(
+        request,
+        child,
+        form,
+        "End this period of care",
+        lambda data: period_end(
+            period=period,
+            ended_on=data["ended_on"],
+            reason=data["reason"],
+            by=request.user,
+            today=timezone.localdate(),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def period_start_view(request, pk):
+    """The child re-enters care: a new period, a new first review, the IRO queue."""
+    child = _editable_child(request, pk)
+    if child.open_period() is not None:
+        raise PermissionDenied
+    form = PeriodStartForm(request.POST or None)
+
+    def start(data):
+        episode = {
+            f: data[f]
+            for f in (
+                "legal_status",
+                "category_of_need",
+                "placement",
+                "placement_provider",
+            )
+        }
+        return period_start(
+            child=child, started_on=data["started_on"], episode=episode, by=request.user
+        )
+
+    return _form_page(request, child, form, "Start a new period of care", start)
+
+
+@require_http_methods(["GET", "POST"])
+def secure_placement_add_view(request, pk):
+    child = _editable_child(request, pk)
+    form = SecurePlacementForm(request.POST or None)
+    return _form_page(
+        request,
+        child,
+        form,
+        "Record a secure placement",
+        lambda data: secure_placement_record(child=child, by=request.user, **data),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def pathway_edit_view(request, pk):
+    child = _editable_child(request, pk)
+    pathway = Pathway.objects.filter(child=child).first() or Pathway(child=child)
+    form = PathwayForm(request.POST or None, instance=pathway)
+    return _form_page(
+        request,
+        child,
+        form,
+        "Pathway",
+        lambda data: pathway_update(child=child, by=request.user, **data),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def post18_view(request, pk):
+    """The service manager authorises the IRO's involvement after 18, until a date (T29)."""
+    child = get_object_or_404(children_visible_to(request.user), pk=pk)
+    if not can_allocate_iro(request.user):
+        raise PermissionDenied
+    form = Post18Form(request.POST or None)
+    return _form_page(
+        request,
+        child,
+        form,
+        "Authorise IRO involvement after 18",
+        lambda data: post18_involvement_authorise(
+            child=child, until=data["until"], by=request.user
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sharing_restriction_add_view(request, pk):
+    child = get_object_or_404(children_visible_to(request.user), pk=pk)
+    if not (
+        can_read_case_record(request.user, child)
+        and can_edit_child(request.user, child)
+    ):
+        raise PermissionDenied
+    form = SharingRestrictionForm(request.POST or None)
+    return _form_page(
+        request,
+        child,
+        form,
+        "What the child does not want shared",
+        lambda data: sharing_restriction_record(child=child, by=request.user, **data),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def event_add_view(request, pk):
+    """The social worker tells the IRO about a significant event (domain.md §4)."""
+    child = get_object_or_404(children_visible_to(request.user), pk=pk)
+    if not can_record_significant_event(request.user, child):
+        raise PermissionDenied
+    form = EventForm(request.POST or None)
+    if form.is_valid():
+        try:
+            event = event_services.significant_event_record(
+                child=child,
+                by=request.user,
+                today=timezone.localdate(),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"The IRO has been told. Their decision is due by "
+                f"{timescales.long_date(event.decision_due)}.",
+            )
+            return redirect(child)
+    return render_form_page(
+        request, "children/event_form.html", {"form": form, "child": child}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def event_detail_view(request, pk):
+    """One significant event; the IRO records their decision here."""
+    event = get_object_or_404(
+        SignificantEvent.objects.filter(
+            child__in=children_visible_to(request.user)
+        ).select_related("child", "recorded_by", "decided_by", "review"),
+        pk=pk,
+    )
+    if not can_read_case_record(request.user, event.child):
+        raise PermissionDenied
+    may_decide = not event.decision and can_decide_significant_event(
+        request.user, event.child
+    )
+    form = None
+    if may_decide:
+        initial = {"review_by": event.additional_review_by}
+        if event.is_statutory:
+            initial["decision"] = SignificantEvent.Decision.ADDITIONAL_REVIEW
+        form = EventDecisionForm(request.POST or None, initial=initial, event=event)
+        if form.is_valid():
+            try:
+                event_services.significant_event_decide(
+                    event=event,
+                    by=request.user,
+                    today=timezone.localdate(),
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Your decision has been recorded.")
+                return redirect(event.child)
+    elif request.method == "POST":
+        raise PermissionDenied
+    context = {
+        "event": event,
+        "child": event.child,
+        "form": form,
+        "today": timezone.localdate(),
+    }
+    return render_form_page(request, "children/event_detail.html", context)
 
 
 @require_GET
@@ -105,10 +523,14 @@ def _audit_filter(child: Child) -> Q:
     related = {
         Child: [child.pk],
         PeriodOfCare: child.periods_of_care.values_list("pk", flat=True),
+        Episode: Episode.objects.filter(period__child=child).values_list(
+            "pk", flat=True
+        ),
         SocialWorkerAllocation: child.social_worker_allocations.values_list(
             "pk", flat=True
         ),
         IroAllocation: child.iro_allocations.values_list("pk", flat=True),
+        SignificantEvent: child.significant_events.values_list("pk", flat=True),
     }
     query = Q(pk__in=[])
     for model, pks in related.items():

@@ -19,6 +19,16 @@ class IroAllocation(TimeStampedModel):
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     reason = models.CharField(max_length=200, blank=True)
+    end_reason = models.CharField(max_length=200, blank=True)
+    notification_received_at = models.DateTimeField(
+        "when the IRO service was notified (T1)", null=True, blank=True
+    )
+    child_told_on = models.DateField(
+        "date the child was given their IRO's contact details", null=True, blank=True
+    )
+    introduction_letter_sent_on = models.DateField(null=True, blank=True)
+    profile_card_sent_on = models.DateField(null=True, blank=True)
+    farewell_letter_sent_on = models.DateField(null=True, blank=True)
     allocated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -39,6 +49,14 @@ class IroAllocation(TimeStampedModel):
 
     def __str__(self):
         return f"{self.iro} for {self.child} from {self.started_on:%d %b %Y}"
+
+    @property
+    def needs_introduction_letter(self) -> bool:
+        return self.ended_on is None and self.introduction_letter_sent_on is None
+
+    @property
+    def needs_farewell_letter(self) -> bool:
+        return self.ended_on is not None and self.farewell_letter_sent_on is None
 
 
 class DutyCoverQuerySet(models.QuerySet):

@@ -4,31 +4,174 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role, User
-from children.models import Child
+from children.models import Child, PeriodOfCare
+from core.notifications import notify
 from iro.models import DutyCover, IroAllocation
+from reviews import timescales
+
+
+def independence_conflicts(child: Child, iro: User) -> list[str]:
+    """Say why `iro` may not be this child's IRO (domain.md §2.1 principle 1; CPPCR reg 46)."""
+    reasons = []
+    if iro.pk == child.social_worker_id:
+        reasons.append("is the child's social worker")
+    if (
+        child.team_id
+        and iro.team_id == child.team_id
+        and iro.has_role(Role.TEAM_MANAGER)
+    ):
+        reasons.append("manages the child's social worker")
+    pathway = getattr(child, "pathway", None)
+    if pathway is not None and pathway.personal_adviser_id == iro.pk:
+        reasons.append("is the child's personal adviser")
+    return reasons
 
 
 @transaction.atomic
 def iro_allocate(
-    *, child: Child, iro: User, on: date, by: User | None, reason: str = ""
+    *,
+    child: Child,
+    iro: User,
+    on: date,
+    by: User | None,
+    reason: str = "",
+    child_told_on: date | None = None,
 ) -> IroAllocation:
     """Allocate an IRO to a child, ending the previous allocation (with its reason)."""
     if not iro.has_role(Role.IRO):
-        raise ValidationError(f"{iro} is not an IRO.")
+        raise ValidationError({"iro": f"{iro} is not an IRO"})
     child = Child.objects.select_for_update().get(pk=child.pk)
-    if iro.pk in {child.social_worker_id}:
-        raise ValidationError("The child's own social worker cannot be their IRO.")
-    for previous in child.iro_allocations.filter(ended_on__isnull=True):
-        previous.ended_on = on
-        previous.save(update_fields=["ended_on", "updated_at"])
-    allocation = IroAllocation.objects.create(
-        child=child, iro=iro, started_on=on, reason=reason, allocated_by=by
+    conflicts = independence_conflicts(child, iro)
+    if conflicts:
+        raise ValidationError(
+            {"iro": f"{iro} cannot be this child's IRO: they {' and '.join(conflicts)}"}
+        )
+    current = child.iro_allocations.filter(ended_on__isnull=True).first()
+    if current is not None:
+        if current.iro_id == iro.pk:
+            raise ValidationError({"iro": f"{iro} is already this child's IRO"})
+        if on < current.started_on:
+            raise ValidationError(
+                {
+                    "on": "Date of the change must be the same as or after the current IRO's start"
+                }
+            )
+        current.ended_on = on
+        current.end_reason = reason
+        current.save(update_fields=["ended_on", "end_reason", "updated_at"])
+    period = child.periods_of_care.filter(ended_on__isnull=True).first()
+    allocation = IroAllocation(
+        child=child,
+        iro=iro,
+        started_on=on,
+        reason=reason,
+        allocated_by=by,
+        child_told_on=child_told_on,
+        notification_received_at=period.iro_service_notified_at if period else None,
     )
+    allocation.full_clean()
+    allocation.save()
     child.iro = iro
     child.save(update_fields=["iro", "updated_at"])
+    notify(
+        iro,
+        f"You are now the IRO for {child.full_name} ({child.child_id}). "
+        "Send your introduction letter and profile card.",
+        reverse("children:detail", args=[child.pk]),
+        key=f"iro-allocated:{allocation.pk}",
+    )
     return allocation
+
+
+@transaction.atomic
+def iro_allocation_end(
+    *, child: Child, on: date, reason: str, by: User | None
+) -> IroAllocation | None:
+    """End the child's IRO allocation (they stopped being looked after); prompts the farewell letter."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    current = child.iro_allocations.filter(ended_on__isnull=True).first()
+    if current is None:
+        return None
+    current.ended_on = max(on, current.started_on)
+    current.end_reason = reason
+    current.save(update_fields=["ended_on", "end_reason", "updated_at"])
+    child.iro = None
+    child.save(update_fields=["iro", "updated_at"])
+    notify(
+        current.iro,
+        f"Your work with {child.full_name} ({child.child_id}) has ended: "
+        "send your farewell letter.",
+        reverse("children:detail", args=[child.pk]),
+        key=f"iro-farewell:{current.pk}",
+    )
+    return current
+
+
+LETTERS = {
+    "introduction": "introduction_letter_sent_on",
+    "profile_card": "profile_card_sent_on",
+    "farewell": "farewell_letter_sent_on",
+    "child_told": "child_told_on",
+}
+
+
+@transaction.atomic
+def iro_letter_record(
+    *, allocation: IroAllocation, letter: str, on: date, by: User
+) -> IroAllocation:
+    """Record the day an introduction or farewell letter (or profile card) was sent."""
+    field = LETTERS.get(letter)
+    if field is None:
+        raise ValidationError({"letter": "Choose a letter from the list"})
+    allocation = IroAllocation.objects.select_for_update().get(pk=allocation.pk)
+    if on > timezone.localdate():
+        raise ValidationError({"on": "The date must be today or in the past"})
+    if on < allocation.started_on:
+        raise ValidationError(
+            {"on": "The date must be the same as or after the allocation started"}
+        )
+    if letter == "farewell" and allocation.ended_on is None:
+        raise ValidationError(
+            {"letter": "A farewell letter follows the end of an allocation"}
+        )
+    setattr(allocation, field, on)
+    allocation.full_clean()
+    allocation.save()
+    return allocation
+
+
+def iro_service_recipients(*, today: date) -> list[User]:
+    """The IRO service managers and today's Duty IRO on the rota."""
+    managers = User.objects.filter(is_active=True, groups__name=Role.IRO_MANAGER)
+    duty = User.objects.filter(
+        is_active=True,
+        duty_covers__in=DutyCover.objects.on(today).filter(covered_iro__isnull=True),
+    )
+    return list((managers | duty).distinct())
+
+
+@transaction.atomic
+def iro_new_period_notify(*, period: PeriodOfCare, by: User | None) -> None:
+    """Tell the IRO service a child became looked after (T1) and when to allocate (T2)."""
+    period = PeriodOfCare.objects.select_for_update().get(pk=period.pk)
+    if period.iro_service_notified_at is None:
+        period.iro_service_notified_at = timezone.now()
+        period.save(update_fields=["iro_service_notified_at", "updated_at"])
+    child = period.child
+    due = timescales.iro_allocation_due(period.started_on)
+    for user in iro_service_recipients(today=timezone.localdate()):
+        notify(
+            user,
+            f"{child.full_name} ({child.child_id}) became looked after on "
+            f"{timescales.long_date(period.started_on)}. "
+            f"Allocate an IRO by {timescales.long_date(due.date)}.",
+            reverse("iro:queue"),
+            key=f"t1:{period.pk}:{user.pk}",
+        )
 
 
 @transaction.atomic
@@ -41,6 +184,14 @@ def duty_cover_set(
     covered_iro: User | None = None,
 ) -> DutyCover:
     """Record a Duty IRO covering an absent IRO, or the duty rota when no IRO is named."""
+    if not duty_iro.has_role(Role.IRO, Role.DUTY_IRO):
+        raise ValidationError({"duty_iro": f"{duty_iro} is not an IRO"})
+    if covered_iro is not None and covered_iro.pk == duty_iro.pk:
+        raise ValidationError({"covered_iro": "An IRO cannot cover themselves"})
+    if ends_on < starts_on:
+        raise ValidationError(
+            {"ends_on": "End date must be the same as or after the start date"}
+        )
     cover = DutyCover(
         duty_iro=duty_iro,
         covered_iro=covered_iro,

@@ -278,4 +278,10 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "disputes.PracticeAcknowledgement",
     "disputes.PracticeObservation",
     "disputes.CaseAudit",
+    # Children and allocation (issue 4): episodes and the rest of the case record.
+    "children.Episode",
+    "children.SecurePlacement",
+    "children.Pathway",
+    "children.ParentSharingRestriction",
+    "children.SignificantEvent",
 )

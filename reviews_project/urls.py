@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("account/", include("accounts.urls")),
     path("children/", include("children.urls")),
+    path("iro/", include("iro.urls")),
     path("reviews/", include("reviews.urls")),
     # The admin signs in through the service's own sign-in (lockout, two-factor).
     path("manage/login/", RedirectView.as_view(pattern_name="accounts:login")),

@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.permissions import can_manage_users, can_see_any_children
+from accounts.permissions import (
+    can_manage_users,
+    can_see_any_children,
+    can_see_challenges,
+)
 
 
 def service(request):
@@ -20,6 +24,8 @@ def _nav_items(request) -> list[dict]:
     items = [("My work", reverse("core:home"))]
     if can_see_any_children(user):
         items.append(("Children", reverse("children:list")))
+    if can_see_challenges(user):
+        items.append(("Challenges", reverse("disputes:mine")))
     items.append(("Timescales", reverse("reviews:timescales")))
     if can_manage_users(user):
         items.append(("Users and settings", reverse("admin:index")))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("children/", include("children.urls")),
     path("iro/", include("iro.urls")),
     path("reviews/", include("reviews.urls")),
+    path("disputes/", include("disputes.urls")),
     # The admin signs in through the service's own sign-in (lockout, two-factor).
     path("manage/login/", RedirectView.as_view(pattern_name="accounts:login")),
     path("manage/", admin.site.urls),

@@ -150,7 +150,15 @@ class TimeField(forms.CharField):
         return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
+class ReviewVersionField(forms.IntegerField):
+    """The review's version when the form was opened (optimistic locking)."""
+
+    def __init__(self):
+        super().__init__(widget=forms.HiddenInput, required=False)
+
+
 class ScheduleForm(GovUKForm):
+    version = ReviewVersionField()
     on = GovUKDateField(label="Date of the review")
     at = TimeField(label="Start time")
     venue = forms.CharField(
@@ -216,6 +224,7 @@ class AdditionalReviewForm(GovUKForm):
 
 
 class ReviewChoicesForm(GovUKModelForm):
+    version = ReviewVersionField()
     captured_on = GovUKDateField(label="Date you talked with the child")
     wants_to_meet_iro_before = yes_no(
         "Does the child want to meet their IRO before the review?", required=False

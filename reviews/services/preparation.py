@@ -22,7 +22,7 @@ from reviews.models import (
     ReviewChoices,
     SharingRestriction,
 )
-from reviews.services._base import lock, move, record_event
+from reviews.services._base import lock, move, record_event, save_fields
 
 CHOICES_FIELDS = [
     f.name
@@ -45,9 +45,7 @@ def review_choices_save(*, review: Review, by: User, **answers) -> ReviewChoices
     choices.captured_by = by
     choices.full_clean()
     choices.save()
-    record_event(
-        review, action="review_choices_saved", by=by, from_status=review.status
-    )
+    save_fields(review, action="review_choices_saved", by=by)
     return choices
 
 

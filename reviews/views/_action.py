@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
@@ -71,7 +72,9 @@ class ReviewStepView(View):
         form = self.get_form(request.POST, request.FILES)
         if form is None or form.is_valid():
             try:
-                result = self.perform(form.cleaned_data if form else {}, form)
+                with transaction.atomic():
+                    self.check_version(form)
+                    result = self.perform(form.cleaned_data if form else {}, form)
             except ValidationError as error:
                 if form is None:
                     messages.error(request, " ".join(error.messages))
@@ -93,6 +96,15 @@ class ReviewStepView(View):
                     messages.success(request, self.success_message)
                 return result or redirect(self.review)
         return self.render(form, status=400)
+
+    def check_version(self, form) -> None:
+        """Optimistic locking: refuse to save over a review changed since it was opened."""
+        expected = form.cleaned_data.get("version") if form is not None else None
+        if expected is None or "version" not in form.fields:
+            return
+        current = Review.objects.select_for_update().get(pk=self.review.pk)
+        if current.version != expected:
+            raise EditConflict(current)
 
     def perform(self, data: dict, form):  # pragma: no cover - every subclass sets it
         raise NotImplementedError

@@ -49,15 +49,15 @@ class ScheduleView(ReviewStepView):
     button = "Save the arrangements"
 
     def get_form(self, data=None, files=None):
-        initial = {}
+        initial = {"version": self.review.version}
         if self.review.scheduled_for:
             local = timezone.localtime(self.review.scheduled_for)
-            initial = {
-                "on": local.date(),
-                "at": f"{local:%H:%M}",
-                "venue": self.review.venue,
-                "format": self.review.format,
-            }
+            initial.update(
+                on=local.date(),
+                at=f"{local:%H:%M}",
+                venue=self.review.venue,
+                format=self.review.format,
+            )
         return self.form_class(data, initial=initial)
 
     def get_context(self):
@@ -142,13 +142,15 @@ class ChoicesView(ReviewStepView):
     button = "Save Review Choices"
 
     def get_form(self, data=None, files=None):
+        instance = getattr(self.review, "choices", None) or ReviewChoices(
+            review=self.review
+        )
         return self.form_class(
-            data,
-            instance=getattr(self.review, "choices", None)
-            or ReviewChoices(review=self.review),
+            data, instance=instance, initial={"version": self.review.version}
         )
 
     def perform(self, data, form):
+        data.pop("version", None)
         services.review_choices_save(review=self.review, by=self.request.user, **data)
 
 

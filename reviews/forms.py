@@ -17,6 +17,7 @@ from reviews.models import (
     Decision,
     Invitee,
     KeyDocument,
+    MeetingAttendance,
     ParticipantRole,
     RecordSection,
     Review,
@@ -470,6 +471,23 @@ class HoldForm(GovUKForm):
     permanence_plan_ratified = yes_no(
         "Second review: was the permanence plan ratified?", required=False
     )
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = list(review.invitees.filter(child_does_not_want=False))
+        for person in self.people:
+            self.fields[f"took_part_{person.pk}"] = forms.ChoiceField(
+                label=f"How did {person.name} ({person.get_role_display().lower()}) take part?",
+                choices=[("", "Not recorded"), *MeetingAttendance.How.choices],
+                required=False,
+            )
+
+    def attendance(self) -> dict:
+        return {
+            person: self.cleaned_data[f"took_part_{person.pk}"]
+            for person in self.people
+            if self.cleaned_data.get(f"took_part_{person.pk}")
+        }
 
 
 class DecisionForm(GovUKModelForm):

@@ -32,6 +32,7 @@ from reviews.services.record import (
     review_distribute,
 )
 from reviews.services.transitions import (
+    meeting_attendance_record,
     review_add_meeting,
     review_adjourn,
     review_authorise_decisions,
@@ -49,6 +50,7 @@ from reviews.services.transitions import (
 )
 
 __all__ = [
+    "meeting_attendance_record",
     "LinkUnusable",
     "access_link_create",
     "access_link_for",

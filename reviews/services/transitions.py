@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from reviews import timescales
-from reviews.models import Review, ReviewMeeting
+from reviews.models import MeetingAttendance, Review, ReviewMeeting
 from reviews.services._base import lock, move, record_event, save_fields
 from reviews.services.planning import next_due_for_period, review_plan_next
 
@@ -275,6 +275,20 @@ def review_reconvene(*, review: Review, by: User, held_on: date) -> ReviewMeetin
         note = f"Reconvened after the reconvene-by date {review.reconvene_by:%d/%m/%Y}"
     move(review, Review.Status.IN_PROGRESS, action="reconvened", by=by, note=note)
     return ReviewMeeting.objects.create(review=review, held_on=held_on, central=True)
+
+
+@transaction.atomic
+def meeting_attendance_record(*, review: Review, by: User, attendance: dict) -> None:
+    """Record who took part in the central meeting, and how (domain.md §7.2)."""
+    meeting = review.meetings.filter(central=True).order_by("-held_on").first()
+    if meeting is None:
+        raise ValidationError("Log the meeting before recording who took part.")
+    for person, how in attendance.items():
+        if person.review_id != review.pk:
+            raise ValidationError("Only people on this review's list can be recorded.")
+        MeetingAttendance.objects.update_or_create(
+            meeting=meeting, name=person.name, role=person.role, defaults={"how": how}
+        )
 
 
 def record_date_for(review: Review) -> date:

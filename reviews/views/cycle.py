@@ -368,6 +368,9 @@ class HoldView(ReviewStepView):
     allowed = staticmethod(permissions.can_chair_review)
     button = "Record the review as held"
 
+    def get_form_kwargs(self):
+        return {"review": self.review}
+
     def get_context(self):
         return {
             "pn0": timescales.participation_pn0_required(
@@ -376,8 +379,20 @@ class HoldView(ReviewStepView):
         }
 
     def perform(self, data, form):
+        services.meeting_attendance_record(
+            review=self.review, by=self.request.user, attendance=form.attendance()
+        )
+        fields = (
+            "participation",
+            "chaired_by",
+            "next_review_date",
+            "permanence_plan_ratified",
+        )
         _, following = services.review_hold(
-            review=self.review, by=self.request.user, today=self.today, **data
+            review=self.review,
+            by=self.request.user,
+            today=self.today,
+            **{name: data[name] for name in fields},
         )
         if following is not None:
             messages.success(

@@ -12,7 +12,14 @@ from pypdf import PdfReader
 
 from core.models import OutboundEmail
 from core.notifications import send_queued_emails
-from reviews.models import AccessLink, Consultation, Distribution, Invitation, Review
+from reviews.models import (
+    AccessLink,
+    Consultation,
+    Distribution,
+    Invitation,
+    MeetingAttendance,
+    Review,
+)
 from reviews.services import record_version_for
 from reviews.timescales import add_months
 
@@ -200,6 +207,7 @@ def test_the_whole_cycle_through_the_pages(
         url("hold", review),
         {
             "participation": "PN1",
+            f"took_part_{mum.pk}": "separate_meeting",
             "chaired_by": "co_chaired",
             **d("next_review_date", next_date),
         },
@@ -207,6 +215,8 @@ def test_the_whole_cycle_through_the_pages(
     assert response.status_code == 302, response.content.decode()[:3000]
     review.refresh_from_db()
     assert review.status == S.HELD
+    attendance = MeetingAttendance.objects.get(meeting__review=review)
+    assert (attendance.name, attendance.how) == ("Mum Inscope", "separate_meeting")
     following = Review.objects.get(period=review.period, status=S.PLANNED)
     assert following.kind == Review.Kind.SECOND
     assert following.due_date == add_months(review.record_date, 3)

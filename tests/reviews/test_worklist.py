@@ -52,7 +52,10 @@ def test_steps_are_offered_to_their_owner_only(world, review):
 
 def test_my_work_lists_tasks_overdue_first(world, review):
     tasks = my_tasks(world["sw_north"], date(2025, 1, 20))
-    assert [t.step.key for t in tasks][:2] == ["checklist", "choices"]  # 6 and 13 January
+    assert [t.step.key for t in tasks][:2] == [
+        "checklist",
+        "choices",
+    ]  # 6 and 13 January
     assert tasks[0].step.is_overdue(date(2025, 1, 20))
     assert my_tasks(world["sw_south"], date(2025, 1, 20)) == []
 

@@ -723,3 +723,43 @@ class FeedbackForm(GovUKForm):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ProgressReviewForm(GovUKForm):
+    done_on = GovUKDateField(label="Date of the progress review")
+    social_worker_dialogue_on = GovUKDateField(
+        label="Date you discussed progress with the social worker (optional)",
+        required=False,
+    )
+    summary = forms.CharField(
+        label="Summary of progress",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter a summary of progress"},
+    )
+
+    def __init__(self, *args, decisions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decisions = list(decisions)
+        for decision in self.decisions:
+            self.fields[f"status_{decision.pk}"] = forms.ChoiceField(
+                label=f"Progress on: {decision.what}",
+                choices=Decision.Status.choices,
+                initial=decision.status,
+            )
+            self.fields[f"comment_{decision.pk}"] = forms.CharField(
+                label="Comment (optional)", required=False, max_length=2000
+            )
+
+    def updates(self) -> dict:
+        return {
+            decision: (
+                self.cleaned_data[f"status_{decision.pk}"],
+                self.cleaned_data[f"comment_{decision.pk}"],
+            )
+            for decision in self.decisions
+        }
+
+
+class ChildVisitForm(ChildContactForm):
+    """An IRO visit or contact between reviews, logged in one step."""

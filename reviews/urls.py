@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reviews.views import cycle
+from reviews.views.child import child_visit_view
 from reviews.views.respond import respond_view
 from reviews.views.timescales import timescales_view
 
@@ -9,6 +10,7 @@ app_name = "reviews"
 urlpatterns = [
     path("timescales/", timescales_view, name="timescales"),
     path("respond/<str:token>/", respond_view, name="respond"),
+    path("child/<int:child_pk>/visit/", child_visit_view, name="child_visit"),
     path("<int:pk>/", cycle.review_detail_view, name="detail"),
     path("<int:pk>/schedule/", cycle.ScheduleView.as_view(), name="schedule"),
     path(
@@ -76,5 +78,6 @@ urlpatterns = [
     ),
     path("<int:pk>/distribute/", cycle.DistributeView.as_view(), name="distribute"),
     path("<int:pk>/close/", cycle.CloseView.as_view(), name="close"),
+    path("<int:pk>/progress/", cycle.ProgressReviewView.as_view(), name="progress"),
     path("<int:pk>/consultations/", cycle.consultations_view, name="consultations"),
 ]

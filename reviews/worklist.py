@@ -213,6 +213,9 @@ def review_steps(review: Review, user, today: date) -> list[Step]:
             status == S.DISTRIBUTED,
         ),
     ]
+    progress = getattr(review, "progress_review", None)
+    if progress is not None:
+        steps.append(_progress_step(review, progress, chair))
     return [
         Step(
             key,
@@ -254,4 +257,25 @@ def my_tasks(user, today: date, *, limit: int = 200) -> list[Task]:
             not t.step.is_overdue(today),
             t.step.due.date if t.step.due else far,
         ),
+    )
+
+
+def _progress_step(review: Review, progress, chair: bool) -> tuple:
+    """The mid-point progress review (T24, D-MID) of a held review."""
+    rule = (
+        f"half-way between the review held on {timescales.long_date(review.record_date)} "
+        "and the next review's due date (local standard D-MID)"
+    )
+    due = timescales.Deadline(
+        progress.target_date, rule, "Local standard", "Progress review", "T24"
+    )
+    name = "Progress review half-way to the next review"
+    return (
+        "progress",
+        name,
+        "IRO",
+        progress.done_on is not None,
+        due,
+        chair,
+        review.status in AFTER_HELD,
     )

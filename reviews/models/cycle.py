@@ -576,3 +576,28 @@ class ProgressReview(TimeStampedModel):
 
     def __str__(self):
         return f"Progress review of {self.review}"
+
+
+class DecisionUpdate(models.Model):
+    """Progress on one decision, recorded at a progress review (or at any time)."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="updates"
+    )
+    progress_review = models.ForeignKey(
+        ProgressReview,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decision_updates",
+    )
+    status = models.CharField(max_length=20, choices=Decision.Status)
+    comment = models.TextField(blank=True)
+    by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.decision}: {self.get_status_display()}"

@@ -1,5 +1,6 @@
 """Every write to reviews goes through these services (one per verb)."""
 
+from reviews.services.monitoring import decision_status_update, progress_review_record
 from reviews.services.planning import (
     next_due_for_period,
     review_plan_next,
@@ -50,6 +51,8 @@ from reviews.services.transitions import (
 )
 
 __all__ = [
+    "decision_status_update",
+    "progress_review_record",
     "meeting_attendance_record",
     "LinkUnusable",
     "access_link_create",

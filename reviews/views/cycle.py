@@ -10,7 +10,7 @@ from accounts import permissions
 from reporting.pdf import pdf_response
 from reviews import forms, services, timescales
 from reviews.asks import asks_for
-from reviews.models import Review, ReviewChoices
+from reviews.models import ProgressReview, Review, ReviewChoices
 from reviews.readability import check_record
 from reviews.services.preparation import invited_people
 from reviews.views._action import ReviewStepView, load_review
@@ -645,3 +645,38 @@ def invitation_letter_view(request, pk, invitee_pk):
         audit_object=review,
         title="Invitation to a review meeting",
     )
+
+
+class ProgressReviewView(ReviewStepView):
+    title = "Progress review"
+    intro = (
+        "Half-way to the next review: check progress on each decision with the social "
+        "worker, and raise any concern formally."
+    )
+    form_class = forms.ProgressReviewForm
+    allowed = staticmethod(permissions.can_chair_review)
+    button = "Save the progress review"
+    success_message = "The progress review is recorded."
+
+    def get_form_kwargs(self):
+        return {"decisions": self.review.decisions.all()}
+
+    def get_context(self):
+        progress = get_object_or_404(ProgressReview, review=self.review)
+        target = progress.target_date
+        return {
+            "due_note": f"Target date {timescales.long_date(target)}; practical date "
+            f"{timescales.long_date(timescales.practical_latest(target))}."
+        }
+
+    def perform(self, data, form):
+        progress = get_object_or_404(ProgressReview, review=self.review)
+        services.progress_review_record(
+            progress=progress,
+            by=self.request.user,
+            done_on=data["done_on"],
+            social_worker_dialogue_on=data["social_worker_dialogue_on"],
+            summary=data["summary"],
+            updates=form.updates(),
+            today=self.today,
+        )

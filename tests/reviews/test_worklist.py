@@ -95,3 +95,75 @@ def test_stale_schedule_form_gets_the_conflict_page_keeping_the_input(
     assert "Typed venue" in response.content.decode()
     review.refresh_from_db()
     assert review.venue == "Library"
+
+
+def test_child_page_shows_the_next_review_with_its_explanation(
+    world, review, client_as
+):
+    body = (
+        client_as(world["sw_north"])
+        .get(world["north_child"].get_absolute_url())
+        .content.decode()
+    )
+    assert "Monday 3 February 2025" in body
+    assert "regulation 33(1)" in body
+
+
+def test_iro_logs_a_visit_between_reviews_and_the_child_page_shows_it(
+    world, review, client_as
+):
+    child = world["north_child"]
+    url = reverse("reviews:child_visit", args=[child.pk])
+    assert client_as(world["sw_north"]).get(url).status_code == 403
+    assert client_as(world["iro_b"]).get(url).status_code == 404
+    response = client_as(world["iro_a"]).post(
+        url,
+        {
+            "on_0": "14",
+            "on_1": "2",
+            "on_2": "2025",
+            "how": "visit",
+            "where": "Foster home",
+            "alone": "yes",
+        },
+    )
+    assert response.status_code == 302
+    body = client_as(world["manager"]).get(child.get_absolute_url()).content.decode()
+    assert "Visit on Friday 14 February 2025, Foster home, spoken to alone" in body
+
+
+def test_progress_review_records_each_decision(world, review, client_as):
+    from tests.reviews.test_transitions import _held
+
+    review = _held(world, review)
+    decision = services.decision_save(
+        review=review,
+        by=world["iro_a"],
+        what="CAMHS referral",
+        owner_name="Tom",
+        owner_role="sw",
+        due_date=date(2025, 3, 1),
+        success_measure="Seen",
+    )
+    url = reverse("reviews:progress", args=[review.pk])
+    client = client_as(world["iro_a"])
+    assert "Target date Sunday 16 March 2025" in client.get(url).content.decode()
+    bad = client.post(
+        url, {"done_on_0": "1", "done_on_1": "1", "done_on_2": "2025", "summary": ""}
+    )
+    assert bad.status_code == 400
+    response = client.post(
+        url,
+        {
+            "done_on_0": "14",
+            "done_on_1": "3",
+            "done_on_2": "2025",
+            "summary": "On track",
+            f"status_{decision.pk}": "achieved",
+            f"comment_{decision.pk}": "Seen 10 March",
+        },
+    )
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.status == "achieved"
+    assert decision.updates.get().comment == "Seen 10 March"

@@ -133,6 +133,18 @@ LAST_NAMES = [
     "Fletcher",
 ]
 CHILDREN = 40
+# (903 LS, PLACE, PLACE_PROVIDER) for the demo children's first episodes, in turn.
+DEMO_EPISODES = [
+    ("C2", "U4", "PR1"),
+    ("C1", "U6", "PR1"),
+    ("V2", "U6", "PR4"),
+    ("E1", "U5", "PR1"),
+    ("C2", "K2", "PR4"),
+    ("C2", "U1", "PR1"),
+    ("V2", "R1", "PR4"),
+    ("C1", "P1", "PR0"),
+]
+LEAVING_CARE = 7  # DEMO0007 returns home today (domain.md §5.3)
 
 
 class Command(BaseCommand):
@@ -155,6 +167,7 @@ class Command(BaseCommand):
             users = self._users()
             created = self._children(users, today=date.today())
             self._duty_cover(users, today=date.today())
+            self._care_variety(users, today=date.today())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(users)} users, {created} new children "
@@ -243,3 +256,44 @@ class Command(BaseCommand):
                 ends_on=monday + timedelta(days=6),
                 by=users["manager"],
             )
+
+    def _care_variety(self, users: dict[str, User], *, today: date) -> None:
+        """Episodes with varied legal statuses and placements, adoption cases, one leaving care.
+
+        Only children with no episode yet are touched, so running again changes nothing.
+        """
+        from children.models import Episode
+        from children.services import episode_add, period_end, period_update
+
+        for number, (status, place, provider) in enumerate(DEMO_EPISODES * 10, 1):
+            child = Child.objects.filter(child_id=f"DEMO{number:04d}").first()
+            if child is None or number > CHILDREN:
+                continue
+            period = child.periods_of_care.filter(ended_on__isnull=True).first()
+            if period is None or Episode.objects.filter(period=period).exists():
+                continue
+            episode_add(
+                period=period,
+                by=None,
+                started_on=period.started_on,
+                reason_new="S",
+                legal_status=status,
+                category_of_need="N1" if number % 3 else "N4",
+                placement=place,
+                placement_provider=provider,
+            )
+            if status == "E1" and (today - period.started_on).days > 60:
+                period_update(
+                    period=period,
+                    by=None,
+                    authority_to_place_on=period.started_on + timedelta(days=30),
+                    authority_to_place_type="placement_order",
+                )
+            if number == LEAVING_CARE:
+                period_end(
+                    period=period,
+                    ended_on=today,
+                    reason="E4A",
+                    by=users["manager"],
+                    today=today,
+                )

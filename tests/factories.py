@@ -94,3 +94,18 @@ class DutyCoverFactory(factory.django.DjangoModelFactory):
     duty_iro = factory.SubFactory(UserFactory)
     starts_on = date(2025, 1, 6)
     ends_on = date(2025, 1, 10)
+
+
+class ChallengeFactory(factory.django.DjangoModelFactory):
+    """A challenge row only (no stages): for reports. Journeys use disputes.services."""
+
+    class Meta:
+        model = "disputes.Challenge"
+
+    child = factory.SubFactory(ChildFactory)
+    team_at_time = factory.LazyAttribute(lambda c: c.child.team)
+    category = "other"
+    description = "A concern"
+    impact_for_child = "Its impact"
+    raised_by = factory.SubFactory(UserFactory)
+    raised_on = date(2025, 1, 6)

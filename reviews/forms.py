@@ -11,6 +11,7 @@ from core.forms import (
     GovUKForm,
     GovUKModelForm,
 )
+from core.uploads import validate_upload
 from reviews.models import (
     ChildContact,
     ConveningChecklist,
@@ -416,6 +417,16 @@ class KeyDocumentForm(GovUKForm):
         label="Also shared with the parents", required=False
     )
     note = forms.CharField(label="Note (optional)", required=False, max_length=200)
+    file = forms.FileField(
+        label="Upload the document (optional): PDF, Word or OpenDocument, up to 10MB",
+        required=False,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            validate_upload(upload)
+        return upload
 
 
 class StartMeetingForm(GovUKForm):

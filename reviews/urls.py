@@ -52,6 +52,11 @@ urlpatterns = [
         name="child_contact",
     ),
     path("<int:pk>/documents/", cycle.DocumentsView.as_view(), name="documents"),
+    path(
+        "<int:pk>/documents/<int:document_pk>/download/",
+        cycle.document_download_view,
+        name="document_download",
+    ),
     path("<int:pk>/meeting/", cycle.MeetingView.as_view(), name="meeting"),
     path("<int:pk>/adjourn/", cycle.AdjournView.as_view(), name="adjourn"),
     path("<int:pk>/held/", cycle.HoldView.as_view(), name="hold"),

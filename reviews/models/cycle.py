@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.models import TimeStampedModel
+from core.uploads import generated_name
 
 _USER = settings.AUTH_USER_MODEL
 
@@ -334,6 +335,10 @@ class ChildContact(TimeStampedModel):
         return f"{self.get_how_display()} with {self.child} on {self.on:%d %b %Y}"
 
 
+def _document_path(instance, filename: str) -> str:
+    return generated_name(instance, filename, "review-documents")
+
+
 class KeyDocument(TimeStampedModel):
     """A document the review needs: the SW report and care plan, and the checklist."""
 
@@ -356,7 +361,7 @@ class KeyDocument(TimeStampedModel):
     shared_on = models.DateField(null=True, blank=True)
     shared_with_parents = models.BooleanField(default=False)
     seen_by_iro = models.BooleanField(default=False)
-    file = models.FileField(upload_to="review-documents/%Y/%m/", blank=True)
+    file = models.FileField(upload_to=_document_path, blank=True)
     note = models.CharField(max_length=200, blank=True)
     by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
 

@@ -74,6 +74,13 @@ class Review(TimeStampedModel):
         )
         OTHER = "other", "Another reason (needs the service manager's authorisation)"
 
+    class Rag(models.TextChoices):
+        """Timeliness of an open review, recomputed nightly (core.reminders)."""
+
+        RED = "red", "Overdue"
+        AMBER = "amber", "Due soon"
+        GREEN = "green", "On track"
+
     class Chair(models.TextChoices):
         IRO = "iro", "The IRO"
         CHILD = "child", "The child or young person"
@@ -133,6 +140,9 @@ class Review(TimeStampedModel):
     due_date = models.DateField()
     due_track = models.CharField(max_length=30, blank=True)
     due_rule = models.TextField(blank=True)
+    rag = models.CharField(
+        "RAG status", max_length=5, choices=Rag, blank=True, default=""
+    )
     scheduled_for = models.DateTimeField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
     format = models.CharField(max_length=20, choices=Format, blank=True)

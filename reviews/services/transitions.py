@@ -470,13 +470,41 @@ def review_dispute_decisions(
     review.rd_disagreement = disagreement
     review.rd_decided_by = by
     review.rd_decided_on = today
-    return move(
+    move(
         review,
         Review.Status.RD_DISPUTED,
         action="decisions_disputed",
         by=by,
         note=disagreement,
         fields=["rd_disagreement", "rd_decided_by", "rd_decided_on"],
+    )
+    _open_informal_challenge(review, by=by, disagreement=disagreement, today=today)
+    return review
+
+
+def _open_informal_challenge(
+    review: Review, *, by: User, disagreement: str, today: date
+) -> None:
+    """Open informal resolution between the IRO and the team manager (§5.2, §6).
+
+    The IRO drives a challenge, so it is raised in the IRO's name with the team
+    manager as the stage owner; the team manager's words are its description.
+    """
+    from disputes.models import Category
+    from disputes.services import challenge_raise
+
+    iro = review.child.iro
+    if iro is None:
+        return
+    challenge_raise(
+        child=review.child,
+        by=iro,
+        category=Category.OTHER,
+        description=f"{by} disagreed with the review's decisions: {disagreement}",
+        impact_for_child="The decisions from the review are not yet agreed.",
+        raised_on=today,
+        owner=by,
+        review=review,
     )
 
 

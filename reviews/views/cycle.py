@@ -1,7 +1,9 @@
 """The pages of the review cycle. Each step: load in scope → check role → form → service."""
 
+from auditlog.signals import accessed
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -680,3 +682,24 @@ class ProgressReviewView(ReviewStepView):
             updates=form.updates(),
             today=self.today,
         )
+
+
+@require_GET
+def document_download_view(request, pk, document_pk):
+    """Download an uploaded key document: in scope, by the roles that need it, audited."""
+    review = load_review(request, pk)
+    if not (
+        permissions.can_read_review_case_content(request.user, review)
+        or permissions.can_send_for_review(request.user, review)
+    ):
+        raise PermissionDenied
+    document = get_object_or_404(review.documents.exclude(file=""), pk=document_pk)
+    accessed.send(sender=Review, instance=review)
+    suffix = document.file.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{document.get_kind_display()} - review {review.pk}.{suffix}",
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response

@@ -434,3 +434,19 @@ def test_distribution_only_after_the_record_is_written(world, review):
         services.review_distribute(
             review=review, by=world["bs"], now=aware(TODAY), recipients=[]
         )
+
+
+def test_disagreement_opens_an_informal_challenge_linked_to_the_review(world, review):
+    from disputes.models import Challenge
+
+    review = _held(world, review)
+    services.review_submit_decisions(
+        review=review, by=world["iro_a"], today=TODAY, no_new_decisions=True
+    )
+    services.review_dispute_decisions(
+        review=review, by=world["tm_north"], today=TODAY, disagreement="No budget"
+    )
+    challenge = Challenge.objects.get(review=review)
+    assert challenge.level == Challenge.Level.INFORMAL
+    assert challenge.raised_by == world["iro_a"]
+    assert "No budget" in challenge.description

@@ -359,3 +359,62 @@ def case_audits_visible_to(user: User):
     if user.is_authenticated and user.has_role(Role.IRO):
         return CaseAudit.objects.filter(iro=user)
     return CaseAudit.objects.none()
+
+
+# --- Background work (issue 7) --------------------------------------------------
+
+
+def can_view_background_jobs(user: User) -> bool:
+    """The IRO service manager and administrators see and retry background work."""
+    return user.is_authenticated and user.has_role(Role.IRO_MANAGER, Role.ADMINISTRATOR)
+
+
+# --- Documents (reporting): stored PDFs and their translations -------------------
+
+
+def documents_visible_to(user: User):
+    """Return the stored documents of the children this user may see at all."""
+    from reporting.models import Document
+
+    return Document.objects.filter(child__in=children_visible_to(user))
+
+
+def can_download_document(user: User, document) -> bool:
+    """Records: case readers, and business support once finalised, to send them (§2.3);
+    letters, forms and IRO letters: case readers and business support."""
+    if can_read_case_record(user, document.child):
+        return True
+    if not user.has_role(Role.BUSINESS_SUPPORT):
+        return False
+    if document.is_record:
+        record = getattr(document.review, "record", None)
+        return record is not None and record.finalised_on is not None
+    return True
+
+
+def can_make_documents(user: User, review) -> bool:
+    """The child's IRO (or the Duty IRO covering), the service manager and business support."""
+    return can_send_for_review(user, review) or can_edit_iro_text(user, review)
+
+
+def can_attach_translation(user: User, review) -> bool:
+    """Whoever sends the record (business support, the IRO) attaches its translations."""
+    return can_make_documents(user, review)
+
+
+def can_make_iro_letters(user: User, allocation) -> bool:
+    """The allocation's IRO, the Duty IRO covering, the service manager, business support."""
+    return (
+        allocation.iro_id == user.pk
+        or acts_as_iro_for(user, allocation.child)
+        or user.has_role(Role.IRO_MANAGER, Role.BUSINESS_SUPPORT)
+    )
+
+
+def can_comment_on_review(user: User, review) -> bool:
+    """Social care staff of the child's team comment on the IRO's text; never overwrite it."""
+    return (
+        is_childs_social_work_team(user, review.child)
+        or user.has_role(Role.SENIOR_MANAGER)
+        and (children_visible_to(user).filter(pk=review.child_id).exists())
+    )

@@ -774,3 +774,12 @@ class ProgressReviewForm(GovUKForm):
 
 class ChildVisitForm(ChildContactForm):
     """An IRO visit or contact between reviews, logged in one step."""
+
+
+class CommentForm(GovUKForm):
+    text = forms.CharField(
+        label="Your comment",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter your comment"},
+    )

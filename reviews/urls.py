@@ -83,6 +83,7 @@ urlpatterns = [
     ),
     path("<int:pk>/distribute/", cycle.DistributeView.as_view(), name="distribute"),
     path("<int:pk>/close/", cycle.CloseView.as_view(), name="close"),
+    path("<int:pk>/comment/", cycle.CommentView.as_view(), name="comment"),
     path("<int:pk>/progress/", cycle.ProgressReviewView.as_view(), name="progress"),
     path("<int:pk>/consultations/", cycle.consultations_view, name="consultations"),
 ]

@@ -606,3 +606,20 @@ class DecisionUpdate(models.Model):
 
     def __str__(self):
         return f"{self.decision}: {self.get_status_display()}"
+
+
+class ReviewComment(models.Model):
+    """A comment on the IRO's text by someone who may not change it (domain.md §2.1)."""
+
+    review = models.ForeignKey(
+        "reviews.Review", on_delete=models.PROTECT, related_name="comments"
+    )
+    by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"Comment by {self.by} on {self.at:%d %b %Y}"

@@ -30,6 +30,7 @@ from reviews.services.record import (
     record_save,
     record_version_for,
     review_close,
+    review_comment_add,
     review_distribute,
 )
 from reviews.services.transitions import (
@@ -79,6 +80,7 @@ __all__ = [
     "review_cancel",
     "review_choices_save",
     "review_close",
+    "review_comment_add",
     "review_dispute_decisions",
     "review_distribute",
     "review_hold",

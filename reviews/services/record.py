@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.notifications import queue_email
+from core.notifications import notify, queue_email
 from reviews.models import (
     AccessLink,
     Consultation,
@@ -19,6 +19,7 @@ from reviews.models import (
     Invitee,
     RecordSection,
     Review,
+    ReviewComment,
     ReviewRecord,
 )
 from reviews.services._base import lock, move, record_event
@@ -365,3 +366,21 @@ def consultation_enter(*, review: Review, by: User, **fields) -> Consultation:
     consultation.full_clean()
     consultation.save()
     return consultation
+
+
+@transaction.atomic
+def review_comment_add(*, review: Review, by: User, text: str) -> ReviewComment:
+    """Comment on the IRO's record or decisions without changing the IRO's words."""
+    if not text.strip():
+        raise ValidationError({"text": "Enter your comment"})
+    comment = ReviewComment(review=review, by=by, text=text)
+    comment.full_clean()
+    comment.save()
+    iro = review.child.iro
+    if iro is not None and iro != by:
+        notify(
+            iro,
+            f"{by} commented on the review for {review.child}",
+            review.get_absolute_url(),
+        )
+    return comment

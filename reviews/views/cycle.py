@@ -33,6 +33,8 @@ def review_detail_view(request, pk):
         "due_explanation": review.due_rule,
         "practical_latest": timescales.practical_latest(review.due_date),
         "events": review.events.select_related("by"),
+        "comments": review.comments.select_related("by"),
+        "can_comment": permissions.can_comment_on_review(request.user, review),
         "can_read_case": permissions.can_read_review_case_content(request.user, review),
         "can_chair": permissions.can_chair_review(request.user, review),
         "can_authorise_date": permissions.can_authorise_out_of_timescale(request.user)
@@ -703,3 +705,15 @@ def document_download_view(request, pk, document_pk):
     )
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+class CommentView(ReviewStepView):
+    title = "Comment on the review"
+    intro = "The IRO's record and decisions are theirs to write. Your comment is kept beside them, and the IRO is told."
+    form_class = forms.CommentForm
+    allowed = staticmethod(permissions.can_comment_on_review)
+    button = "Add the comment"
+    success_message = "Your comment is added."
+
+    def perform(self, data, form):
+        services.review_comment_add(review=self.review, by=self.request.user, **data)

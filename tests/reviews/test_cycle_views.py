@@ -328,3 +328,15 @@ def test_expired_link_is_gone(world, review):
     AccessLink.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     assert Client().get(path).status_code == 410
     assert Client().get("/reviews/respond/not-a-real-token/").status_code == 404
+
+
+def test_social_worker_comments_but_cannot_change_the_iro_text(world, review, client_as):
+    sw = client_as(world["sw_north"])
+    assert sw.get(url("record", review)).status_code == 403
+    assert sw.get(url("decisions", review)).status_code == 403
+    response = sw.post(url("comment", review), {"text": "Please add the school's view"})
+    assert response.status_code == 302
+    assert review.comments.get().by == world["sw_north"]
+    body = client_as(world["iro_a"]).get(url("detail", review)).content.decode()
+    assert "Please add the school&#x27;s view" in body
+    assert world["iro_a"].notifications.filter(text__contains="commented").exists()

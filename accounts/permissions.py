@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from children.models import Child, PeriodOfCare
 from iro.models import DutyCover
+from reviews.models.secure import SecureReview
 
 CASE_ROLES = frozenset(
     {
@@ -46,6 +47,9 @@ def _child_scope(user: User, today: date) -> Q | None:
     scope = Q(pk__in=[])
     if user.has_role(Role.IRO, Role.DUTY_IRO):
         scope |= Q(iro=user)
+        # The chair of a secure accommodation review is never the child's own IRO.
+        chaired = SecureReview.objects.filter(chair=user, status="planned")
+        scope |= Q(pk__in=chaired.values("secure_placement__child_id"))
         covers = DutyCover.objects.on(today).filter(duty_iro=user)
         scope |= Q(
             iro__in=covers.filter(covered_iro__isnull=False).values("covered_iro")
@@ -418,3 +422,13 @@ def can_comment_on_review(user: User, review) -> bool:
         or user.has_role(Role.SENIOR_MANAGER)
         and (children_visible_to(user).filter(pk=review.child_id).exists())
     )
+
+
+def can_nominate_secure_chair(user: User) -> bool:
+    """The IRO service manager nominates the chair of a secure accommodation review."""
+    return user.has_role(Role.IRO_MANAGER)
+
+
+def can_record_secure_review(user: User, secure_review) -> bool:
+    """Only the nominated chair records the panel's findings."""
+    return secure_review.chair_id == user.pk

@@ -3,9 +3,12 @@ from django.urls import reverse
 
 from accounts.permissions import (
     can_manage_users,
+    can_nominate_secure_chair,
     can_see_any_children,
     can_see_challenges,
+    can_view_background_jobs,
 )
+from core.inbox import unread_count
 
 
 def service(request):
@@ -14,7 +17,13 @@ def service(request):
         "service_name": settings.SERVICE_NAME,
         "council_name": settings.COUNCIL_NAME,
         "nav_items": _nav_items(request),
+        "unread_notifications": _unread(request),
     }
+
+
+def _unread(request) -> int:
+    user = getattr(request, "user", None)
+    return unread_count(user) if user is not None else 0
 
 
 def _nav_items(request) -> list[dict]:
@@ -26,9 +35,14 @@ def _nav_items(request) -> list[dict]:
         items.append(("Children", reverse("children:list")))
     if can_see_challenges(user):
         items.append(("Challenges", reverse("disputes:mine")))
+    if can_nominate_secure_chair(user):
+        items.append(("Allocation", reverse("iro:queue")))
+        items.append(("Secure reviews", reverse("reviews:secure_list")))
     items.append(("Timescales", reverse("reviews:timescales")))
     if can_manage_users(user):
         items.append(("Users and settings", reverse("admin:index")))
+    if can_view_background_jobs(user):
+        items.append(("Background work", reverse("core:jobs")))
     return [
         {"label": label, "url": url, "current": _is_current(request.path, url)}
         for label, url in items

@@ -783,3 +783,75 @@ class CommentForm(GovUKForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter your comment"},
     )
+
+
+class NominateChairForm(GovUKForm):
+    chair = forms.ModelChoiceField(
+        label="Chair of the secure accommodation review",
+        queryset=None,
+        help_text="An IRO who is not the child's own IRO.",
+        error_messages={"required": "Select the chair"},
+    )
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import Role, User
+
+        self.fields["chair"].queryset = (
+            User.objects.filter(groups__name=Role.IRO, is_active=True)
+            .exclude(pk=child.iro_id)
+            .distinct()
+        )
+
+
+PANEL_ROWS = 5
+
+
+class SecureReviewRecordForm(GovUKForm):
+    held_on = GovUKDateField(label="Date of the review")
+    views = forms.CharField(
+        label="Views of the child, parents, carers, independent visitor and the unit",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the views heard by the panel"},
+    )
+    criteria_still_met = yes_no(
+        "Do the criteria for keeping the child in secure accommodation still apply?"
+    )
+    placement_still_necessary = yes_no("Is the placement still necessary?")
+    other_accommodation_more_suitable = yes_no(
+        "Would any other accommodation be more suitable?"
+    )
+    recommendation = forms.CharField(
+        label="The panel's recommendation",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the panel's recommendation"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for row in range(1, PANEL_ROWS + 1):
+            optional = "" if row <= 3 else " (optional)"
+            self.fields[f"panel_{row}_name"] = forms.CharField(
+                label=f"Panel member {row}: name{optional}",
+                required=False,
+                max_length=200,
+            )
+            self.fields[f"panel_{row}_role"] = forms.CharField(
+                label=f"Panel member {row}: role", required=False, max_length=120
+            )
+            self.fields[f"panel_{row}_independent"] = forms.BooleanField(
+                label=f"Panel member {row} is independent of the council",
+                required=False,
+            )
+
+    def panel(self) -> list[dict]:
+        return [
+            {
+                "name": self.cleaned_data[f"panel_{row}_name"],
+                "role": self.cleaned_data[f"panel_{row}_role"],
+                "independent": self.cleaned_data[f"panel_{row}_independent"],
+            }
+            for row in range(1, PANEL_ROWS + 1)
+        ]

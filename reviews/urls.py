@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import cycle
+from reviews.views import cycle, secure
 from reviews.views.child import child_visit_view
 from reviews.views.respond import respond_view
 from reviews.views.timescales import timescales_view
@@ -11,6 +11,13 @@ urlpatterns = [
     path("timescales/", timescales_view, name="timescales"),
     path("respond/<str:token>/", respond_view, name="respond"),
     path("child/<int:child_pk>/visit/", child_visit_view, name="child_visit"),
+    path("secure/", secure.secure_list_view, name="secure_list"),
+    path(
+        "secure/plan/<int:placement_pk>/", secure.secure_plan_view, name="secure_plan"
+    ),
+    path("secure/<int:pk>/", secure.secure_detail_view, name="secure_detail"),
+    path("secure/<int:pk>/chair/", secure.secure_nominate_view, name="secure_nominate"),
+    path("secure/<int:pk>/record/", secure.secure_record_view, name="secure_record"),
     path("<int:pk>/", cycle.review_detail_view, name="detail"),
     path("<int:pk>/schedule/", cycle.ScheduleView.as_view(), name="schedule"),
     path(

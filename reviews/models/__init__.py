@@ -23,6 +23,7 @@ from reviews.models.cycle import (
     SharingRestriction,
 )
 from reviews.models.review import Review, ReviewEvent, ReviewQuerySet
+from reviews.models.secure import SecurePanelMember, SecureReview
 
 __all__ = [
     "AccessLink",
@@ -47,5 +48,7 @@ __all__ = [
     "ReviewMeeting",
     "ReviewQuerySet",
     "ReviewRecord",
+    "SecurePanelMember",
+    "SecureReview",
     "SharingRestriction",
 ]

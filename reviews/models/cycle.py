@@ -533,6 +533,14 @@ class Distribution(models.Model):
     method = models.CharField(max_length=10, choices=Invitee.Method)
     sent_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(default=timezone.now)
+    document = models.ForeignKey(
+        "reporting.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="distributions",
+        help_text="The stored PDF (and so its version) this person was sent.",
+    )
 
     class Meta:
         constraints = [

@@ -33,6 +33,11 @@ from reviews.services.record import (
     review_comment_add,
     review_distribute,
 )
+from reviews.services.secure import (
+    secure_review_nominate_chair,
+    secure_review_plan,
+    secure_review_record,
+)
 from reviews.services.transitions import (
     meeting_attendance_record,
     review_add_meeting,
@@ -52,6 +57,9 @@ from reviews.services.transitions import (
 )
 
 __all__ = [
+    "secure_review_nominate_chair",
+    "secure_review_plan",
+    "secure_review_record",
     "decision_status_update",
     "progress_review_record",
     "meeting_attendance_record",

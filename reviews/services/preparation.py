@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.notifications import queue_email
+from core.tasks import enqueue
 from reviews.calendar import invitation_ics
 from reviews.models import (
     AccessLink,
@@ -174,6 +175,7 @@ def review_issue_invitations(
         by=by,
         note=f"{len(invitations)} invitations",
     )
+    enqueue("reporting.tasks.review_documents_build", review.pk)
     return invitations
 
 

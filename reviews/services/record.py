@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.notifications import notify, queue_email
+from core.tasks import enqueue
 from reviews.models import (
     AccessLink,
     Consultation,
@@ -111,6 +112,7 @@ def record_save(
         )
         section.withhold_from.set(_own_invitees(review, withheld.get(key, [])))
     record_event(review, action="record_saved", by=by, from_status=review.status)
+    enqueue("reporting.tasks.review_documents_build", review.pk)
     return record
 
 
@@ -164,6 +166,7 @@ def record_finalise(
         by=by,
         note=readability_warning,
     )
+    enqueue("reporting.tasks.review_documents_build", review.pk)
     return record
 
 
@@ -205,6 +208,9 @@ def review_distribute(
     if not recipients:
         raise ValidationError("Choose who the record goes to.")
     record = review.record
+    from reporting.services import record_documents_for
+
+    documents = record_documents_for(review, recipients)
     sent = []
     for person in recipients:
         if person.review_id != review.pk:
@@ -230,6 +236,7 @@ def review_distribute(
                 "method": person.method,
                 "sent_by": by,
                 "sent_at": now,
+                "document": documents.get(person.pk),
             },
         )
         sent.append(distribution)

@@ -116,7 +116,12 @@ def review_cancel(
         )
     if reason == Review.CancelReason.OTHER and not note.strip():
         raise ValidationError({"note": "Say why the review is cancelled"})
-    if review.due_date < today and not is_manager:
+    # A child leaving care or moving council ends the review whatever its date (§5.3).
+    ends_with_the_period = reason in (
+        Review.CancelReason.CEASED_LOOKED_AFTER,
+        Review.CancelReason.TRANSFERRED,
+    )
+    if review.due_date < today and not is_manager and not ends_with_the_period:
         raise ValidationError(
             "This review is out of timescale: only the IRO service manager can cancel it."
         )

@@ -330,7 +330,9 @@ def test_expired_link_is_gone(world, review):
     assert Client().get("/reviews/respond/not-a-real-token/").status_code == 404
 
 
-def test_social_worker_comments_but_cannot_change_the_iro_text(world, review, client_as):
+def test_social_worker_comments_but_cannot_change_the_iro_text(
+    world, review, client_as
+):
     sw = client_as(world["sw_north"])
     assert sw.get(url("record", review)).status_code == 403
     assert sw.get(url("decisions", review)).status_code == 403

@@ -450,3 +450,14 @@ def test_disagreement_opens_an_informal_challenge_linked_to_the_review(world, re
     assert challenge.level == Challenge.Level.INFORMAL
     assert challenge.raised_by == world["iro_a"]
     assert "No budget" in challenge.description
+
+
+def test_an_overdue_review_ends_with_the_period_whoever_records_it(world, review):
+    services.review_cancel(
+        review=review,
+        by=world["sw_north"],
+        reason="ceased_looked_after",
+        today=date(2025, 2, 10),
+    )
+    review.refresh_from_db()
+    assert review.status == S.CANCELLED

@@ -1,0 +1,143 @@
+"""Secure accommodation review pages: the service manager's list, the chair's record."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import permissions
+from children.models import SecurePlacement
+from core.http import render_form_page
+from reviews import forms, services, timescales
+from reviews.models import SecureReview
+from reviews.views._action import apply_errors
+
+
+def _load(request, pk) -> SecureReview:
+    children = permissions.children_visible_to(request.user)
+    return get_object_or_404(
+        SecureReview.objects.select_related("secure_placement__child", "chair"),
+        pk=pk,
+        secure_placement__child__in=children,
+    )
+
+
+@require_GET
+def secure_list_view(request):
+    """Open secure placements and their next secure accommodation review (service manager)."""
+    if not permissions.can_nominate_secure_chair(request.user):
+        raise PermissionDenied
+    placements = (
+        SecurePlacement.objects.filter(
+            ended_on__isnull=True,
+            child__in=permissions.children_visible_to(request.user),
+        )
+        .select_related("child", "child__iro")
+        .prefetch_related("reviews")
+    )
+    rows = [
+        (
+            placement,
+            next((r for r in placement.reviews.all() if r.status == "planned"), None),
+        )
+        for placement in placements
+    ]
+    return render(
+        request,
+        "reviews/secure_list.html",
+        {"rows": rows, "today": timezone.localdate()},
+    )
+
+
+@require_POST
+def secure_plan_view(request, placement_pk):
+    if not permissions.can_nominate_secure_chair(request.user):
+        raise PermissionDenied
+    placement = get_object_or_404(
+        SecurePlacement,
+        pk=placement_pk,
+        child__in=permissions.children_visible_to(request.user),
+    )
+    review = services.secure_review_plan(placement=placement, by=request.user)
+    if review is None:
+        messages.error(request, "The secure placement has ended.")
+        return redirect("reviews:secure_list")
+    return redirect(review)
+
+
+@require_GET
+def secure_detail_view(request, pk):
+    review = _load(request, pk)
+    context = {
+        "review": review,
+        "child": review.child,
+        "practical": timescales.practical_latest(review.due_date),
+        "can_nominate": permissions.can_nominate_secure_chair(request.user)
+        and review.status == "planned",
+        "can_record": permissions.can_record_secure_review(request.user, review)
+        and review.status == "planned",
+        "panel": review.panel.all(),
+    }
+    return render(request, "reviews/secure_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def secure_nominate_view(request, pk):
+    review = _load(request, pk)
+    if not permissions.can_nominate_secure_chair(request.user):
+        raise PermissionDenied
+    form = forms.NominateChairForm(request.POST or None, child=review.child)
+    if form.is_valid():
+        try:
+            services.secure_review_nominate_chair(
+                review=review, by=request.user, chair=form.cleaned_data["chair"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "The chair is nominated and told.")
+            return redirect(review)
+    context = {
+        "form": form,
+        "review": review,
+        "child": review.child,
+        "title": "Nominate the chair",
+    }
+    return render_form_page(request, "reviews/secure_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def secure_record_view(request, pk):
+    review = _load(request, pk)
+    if not permissions.can_record_secure_review(request.user, review):
+        raise PermissionDenied
+    form = forms.SecureReviewRecordForm(request.POST or None)
+    if form.is_valid():
+        data = {
+            k: v for k, v in form.cleaned_data.items() if not k.startswith("panel_")
+        }
+        try:
+            _, following = services.secure_review_record(
+                review=review,
+                by=request.user,
+                panel=form.panel(),
+                today=timezone.localdate(),
+                **data,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            if following is not None:
+                messages.success(
+                    request,
+                    f"The review is recorded and the child's IRO is told. The next secure review is due by {timescales.long_date(following.due_date)}.",
+                )
+            return redirect(review)
+    context = {
+        "form": form,
+        "review": review,
+        "child": review.child,
+        "title": "Record the secure accommodation review",
+    }
+    return render_form_page(request, "reviews/secure_form.html", context)

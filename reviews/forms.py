@@ -14,6 +14,7 @@ from core.forms import (
 from core.uploads import validate_upload
 from reviews.models import (
     ChildContact,
+    Consultation,
     ConveningChecklist,
     Decision,
     Invitee,
@@ -482,6 +483,12 @@ class HoldForm(GovUKForm):
     permanence_plan_ratified = yes_no(
         "Second review: was the permanence plan ratified?", required=False
     )
+    not_adjourned_reason = forms.CharField(
+        label="If the review could have been adjourned but you went ahead, say why (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
@@ -855,3 +862,28 @@ class SecureReviewRecordForm(GovUKForm):
             }
             for row in range(1, PANEL_ROWS + 1)
         ]
+
+
+class EnterConsultationForm(ConsultationForm):
+    """Views given another way (a booklet, a call, a drawing), entered by staff."""
+
+    respondent_role = forms.ChoiceField(
+        label="Whose views",
+        choices=ParticipantRole.choices,
+        error_messages={"required": "Select whose views these are"},
+    )
+    respondent_name = forms.CharField(
+        label="Their name (optional)", required=False, max_length=200
+    )
+    channel = forms.ChoiceField(
+        label="How they gave them",
+        choices=Consultation.Channel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the views were given"},
+    )
+    received_on = GovUKDateField(label="Date received")
+    share_with_social_worker = forms.BooleanField(
+        label="A child's views: the child agrees to share them with their social worker",
+        required=False,
+    )
+    field_order = ["respondent_role", "respondent_name", "channel", "received_on"]

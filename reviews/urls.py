@@ -93,4 +93,9 @@ urlpatterns = [
     path("<int:pk>/comment/", cycle.CommentView.as_view(), name="comment"),
     path("<int:pk>/progress/", cycle.ProgressReviewView.as_view(), name="progress"),
     path("<int:pk>/consultations/", cycle.consultations_view, name="consultations"),
+    path(
+        "<int:pk>/consultations/enter/",
+        cycle.EnterConsultationView.as_view(),
+        name="consultation_enter",
+    ),
 ]

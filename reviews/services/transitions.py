@@ -312,6 +312,7 @@ def review_hold(
     chaired_by: str,
     next_review_date: date,
     permanence_plan_ratified: bool | None = None,
+    not_adjourned_reason: str = "",
     today: date,
 ) -> tuple[Review, Review | None]:
     """Close the meeting part (gate G-HELD) and plan the next review with its due date."""
@@ -371,6 +372,7 @@ def review_hold(
     review.chaired_by = chaired_by
     review.next_review_date = next_review_date
     review.permanence_plan_ratified = permanence_plan_ratified
+    review.not_adjourned_reason = not_adjourned_reason
     move(
         review,
         Review.Status.HELD,
@@ -383,6 +385,7 @@ def review_hold(
             "chaired_by",
             "next_review_date",
             "permanence_plan_ratified",
+            "not_adjourned_reason",
         ],
     )
     following = review_plan_next(period=review.period, by=by)

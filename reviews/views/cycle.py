@@ -391,6 +391,7 @@ class HoldView(ReviewStepView):
             "chaired_by",
             "next_review_date",
             "permanence_plan_ratified",
+            "not_adjourned_reason",
         )
         _, following = services.review_hold(
             review=self.review,
@@ -717,3 +718,21 @@ class CommentView(ReviewStepView):
 
     def perform(self, data, form):
         services.review_comment_add(review=self.review, by=self.request.user, **data)
+
+
+class EnterConsultationView(ReviewStepView):
+    title = "Enter views given another way"
+    intro = "For views given in a booklet, a call, a drawing, a text or Mind Of My Own."
+    form_class = forms.EnterConsultationForm
+    allowed = staticmethod(
+        lambda user, review: (
+            permissions.can_chair_review(user, review)
+            or permissions.can_prepare_review(user, review)
+        )
+    )
+    button = "Save the views"
+    success_message = "The views are saved."
+
+    def perform(self, data, form):
+        services.consultation_enter(review=self.review, by=self.request.user, **data)
+        return redirect("reviews:consultations", self.review.pk)

@@ -342,3 +342,28 @@ def test_social_worker_comments_but_cannot_change_the_iro_text(
     body = client_as(world["iro_a"]).get(url("detail", review)).content.decode()
     assert "Please add the school&#x27;s view" in body
     assert world["iro_a"].notifications.filter(text__contains="commented").exists()
+
+
+def test_staff_enter_views_given_another_way(world, review, client_as):
+    response = client_as(world["sw_north"]).post(
+        url("consultation_enter", review),
+        {
+            "respondent_role": "child",
+            "channel": "drawing",
+            "received_on_0": "20",
+            "received_on_1": "1",
+            "received_on_2": "2025",
+            "going_well": "A drawing of my dog",
+            "share_with_social_worker": "on",
+        },
+    )
+    assert response.status_code == 302
+    consultation = review.consultations.get()
+    assert (
+        consultation.entered_by == world["sw_north"]
+        and consultation.channel == "drawing"
+    )
+    bad = client_as(world["sw_north"]).post(
+        url("consultation_enter", review), {"respondent_role": "child"}
+    )
+    assert bad.status_code == 400

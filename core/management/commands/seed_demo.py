@@ -12,6 +12,7 @@ from django.db import transaction
 from accounts.models import Role, Team, User
 from children.models import Child
 from children.services import child_register, social_worker_allocate
+from disputes.demo import seed_challenges
 from iro.models import DutyCover
 from iro.services import duty_cover_set, iro_allocate
 
@@ -168,6 +169,7 @@ class Command(BaseCommand):
             created = self._children(users, today=date.today())
             self._duty_cover(users, today=date.today())
             self._care_variety(users, today=date.today())
+            seed_challenges(users, today=date.today())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(users)} users, {created} new children "

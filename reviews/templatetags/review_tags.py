@@ -2,7 +2,6 @@ from django import template
 from django.utils import timezone
 
 from accounts import permissions
-from reviews import timescales
 from reviews.models import ChildContact, Decision, Review
 
 register = template.Library()
@@ -15,15 +14,10 @@ def child_reviews_panel(child, user):
     The caller has already loaded the child through accounts.permissions.
     """
     reviews = list(Review.objects.filter(child=child).order_by("-due_date")[:12])
-    open_review = next((r for r in reviews if r.is_open), None)
     can_read = permissions.can_read_case_record(user, child)
     return {
         "child": child,
         "reviews": reviews,
-        "open_review": open_review,
-        "practical": timescales.practical_latest(open_review.due_date)
-        if open_review
-        else None,
         "today": timezone.localdate(),
         "last_contact": ChildContact.objects.filter(child=child).first()
         if can_read

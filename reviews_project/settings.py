@@ -284,4 +284,6 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "children.Pathway",
     "children.ParentSharingRestriction",
     "children.SignificantEvent",
+    # Stored documents (issue 6): made, attached and downloaded (access entries).
+    "reporting.Document",
 )

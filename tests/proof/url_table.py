@@ -278,3 +278,69 @@ OBJECTS: dict[str, Callable[[object], object]] = {
     "review": _review,
 }
 KWARG_KINDS = {"child_pk": "child", "period_pk": "period", "review_pk": "review"}
+
+
+# --- Documents (reporting) -------------------------------------------------------
+
+# can_make_documents / can_attach_translation: business support and the chair (the
+# IRO or the Duty IRO covering), and the service manager (the IRO's own text).
+DOCUMENT_MAKERS = frozenset(
+    {Role.IRO, Role.DUTY_IRO, Role.IRO_MANAGER, Role.BUSINESS_SUPPORT}
+)
+
+
+def _document(child):
+    """A stored invitation letter for the child's review (a row and a small file)."""
+    from django.core.files.base import ContentFile
+
+    from reporting.models import Document
+
+    review = _review(child)
+    existing = Document.objects.filter(key=f"invitation:review={review.pk}:walk")
+    if existing.exists():
+        return existing.get()
+    document = Document(
+        key=f"invitation:review={review.pk}:walk",
+        version=1,
+        kind=Document.Kind.INVITATION,
+        child=child,
+        review=review,
+        audience="Walk",
+        title="Invitation to a review meeting",
+        sha256="0" * 64,
+        size=9,
+    )
+    document.file.save("walk.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+    document.save()
+    return document
+
+
+def _allocation(child):
+    from iro.models import IroAllocation
+
+    current = IroAllocation.objects.filter(child=child, ended_on__isnull=True).first()
+    return current or IroAllocation.objects.create(
+        child=child, iro=child.iro, started_on=_today()
+    )
+
+
+PAGES.update(
+    {
+        "reporting:download": Page(of="document", get={SEES_CHILDREN: 200}),
+        "reporting:translation": Page(
+            of="document",
+            get={DOCUMENT_MAKERS: 200, SEES_CHILDREN: 403},
+            post={DOCUMENT_MAKERS: 400, SEES_CHILDREN: 403},
+        ),
+        "reporting:review": Page(
+            get={SEES_CHILDREN: 200},
+            post={DOCUMENT_MAKERS: 302, SEES_CHILDREN: 403},
+        ),
+        "reporting:allocation": Page(
+            get={DOCUMENT_MAKERS: 200, SEES_CHILDREN: 403},
+            post={DOCUMENT_MAKERS: 302, SEES_CHILDREN: 403},
+        ),
+    }
+)
+OBJECTS.update({"document": _document, "allocation": _allocation})
+KWARG_KINDS.update({"allocation_pk": "allocation"})

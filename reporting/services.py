@@ -1,0 +1,201 @@
+"""Making, storing and attaching documents. Every write to reporting goes through here."""
+
+import hashlib
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from accounts.models import User
+from core.tasks import enqueue
+from core.uploads import MAX_UPLOAD_BYTES
+from iro.models import IroAllocation
+from reporting.documents import (
+    DocumentSpec,
+    allocation_specs,
+    record_specs,
+    review_specs,
+)
+from reporting.models import Document
+from reporting.pdf import html_to_pdf, render_html
+from reporting.translations import translation_key
+from reviews.models import Invitee, Review
+from reviews.services._base import record_event
+
+logger = logging.getLogger(__name__)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def latest_document(key: str) -> Document | None:
+    return Document.objects.filter(key=key).order_by("-version").first()
+
+
+def document_store(
+    *, spec: DocumentSpec, by: User | None = None
+) -> tuple[Document, bool]:
+    """Store a new version of the document if its source changed; return it and whether it is new.
+
+    The caller holds a lock on the review or allocation, so two workers running the
+    same task (delivery is at least once) cannot both make the next version.
+    """
+    html = render_html(spec.template, spec.full_context())
+    source = _sha256(html.encode())
+    latest = latest_document(spec.key)
+    if latest is not None and latest.source_sha256 == source:
+        return latest, False
+    pdf = html_to_pdf(html)
+    document = Document(
+        key=spec.key,
+        version=latest.version + 1 if latest else 1,
+        kind=spec.kind,
+        child=spec.child,
+        review=spec.review,
+        allocation=spec.allocation,
+        invitee=spec.invitee,
+        audience=spec.audience[:60],
+        title=spec.title[:200],
+        record_version=spec.record_version,
+        source_sha256=source,
+        sha256=_sha256(pdf),
+        size=len(pdf),
+        created_by=by,
+    )
+    _save_with_file(document, pdf)
+    return document, True
+
+
+def _save_with_file(document: Document, content: bytes) -> None:
+    document.file.save("document.pdf", ContentFile(content), save=False)
+    try:
+        document.full_clean()
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+
+
+@transaction.atomic
+def documents_build_for_review(
+    *, review: Review, by: User | None = None, record_only: bool = False
+) -> list[Document]:
+    """Make every document of the review whose source changed since its last version."""
+    review = (
+        Review.objects.select_for_update().select_related("child").get(pk=review.pk)
+    )
+    made = []
+    specs = record_specs(review) if record_only else review_specs(review)
+    for spec in specs:
+        document, new = document_store(spec=spec, by=by)
+        if new:
+            made.append(document)
+    if made:
+        record_event(
+            review,
+            action="documents_made",
+            by=by,
+            note="; ".join(f"{d.title} (version {d.version})" for d in made)[:1000],
+            from_status=review.status,
+        )
+    return made
+
+
+@transaction.atomic
+def documents_build_for_allocation(
+    *, allocation: IroAllocation, by: User | None = None
+) -> list[Document]:
+    """Make the IRO's introduction letter (and the farewell letter once it has ended)."""
+    allocation = (
+        IroAllocation.objects.select_for_update()
+        .select_related("child", "iro")
+        .get(pk=allocation.pk)
+    )
+    return [
+        document
+        for document, new in (
+            document_store(spec=spec, by=by) for spec in allocation_specs(allocation)
+        )
+        if new
+    ]
+
+
+def documents_request_for_review(*, review: Review) -> None:
+    """Ask the background worker to bring the review's documents up to date."""
+    enqueue("reporting.tasks.review_documents_build", review.pk)
+
+
+def documents_request_for_allocation(*, allocation: IroAllocation) -> None:
+    enqueue("reporting.tasks.allocation_documents_build", allocation.pk)
+
+
+def record_documents_for(review: Review, people: list[Invitee]) -> dict[int, Document]:
+    """The stored copy of the record each person gets, made now if not made yet.
+
+    Called by the distribution, so the log can say which version each person was sent.
+    """
+    from reviews.services import record_version_for
+
+    documents_build_for_review(review=review, record_only=True)
+    kinds = {
+        "child": Document.Kind.RECORD_CHILD,
+        "parent": Document.Kind.RECORD_PARENT,
+        "professional": Document.Kind.RECORD_PROFESSIONAL,
+    }
+    found = {}
+    for person in people:
+        version = record_version_for(review, person).kind
+        key = f"{kinds[version]}:review={review.pk}"
+        if version == "parent":
+            key += f":invitee={person.pk}"
+        found[person.pk] = latest_document(key)
+    return found
+
+
+MAX_TRANSLATION_BYTES = MAX_UPLOAD_BYTES
+
+
+@transaction.atomic
+def translation_attach(
+    *, english: Document, language: str, content: bytes, by: User
+) -> Document:
+    """Attach a translated PDF beside the English document it translates."""
+    if english.is_translation:
+        raise ValidationError("Attach a translation to the English document.")
+    if not content.startswith(b"%PDF-"):
+        raise ValidationError({"file": "The file must be a PDF"})
+    if len(content) > MAX_TRANSLATION_BYTES:
+        raise ValidationError({"file": "The file must be smaller than 10 MB"})
+    language = language.strip()
+    if not language:
+        raise ValidationError({"language": "Enter the language of the translation"})
+    review = Review.objects.select_for_update().get(pk=english.review_id)
+    key = translation_key(english.key, language)
+    latest = latest_document(key)
+    translation = Document(
+        key=key,
+        version=latest.version + 1 if latest else 1,
+        kind=english.kind,
+        child=english.child,
+        review=english.review,
+        invitee=english.invitee,
+        audience=english.audience,
+        title=f"{english.title} ({language})"[:200],
+        language=language,
+        translation_of=english,
+        record_version=english.record_version,
+        sha256=_sha256(content),
+        size=len(content),
+        created_by=by,
+    )
+    _save_with_file(translation, content)
+    record_event(
+        review,
+        action="translation_attached",
+        by=by,
+        note=f"{language} translation of {english.title} (version {english.version})",
+        from_status=review.status,
+    )
+    return translation

@@ -1,0 +1,195 @@
+"""Documents: the list for a review or an IRO allocation, downloads and translations.
+
+Every view starts from what the user may see (out of scope is a 404); a stored file is
+served only here, with Content-Disposition, no-store and an audit-log access entry.
+"""
+
+from auditlog.signals import accessed
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import permissions
+from core.http import render_form_page
+from iro.models import IroAllocation
+from reporting.forms import TranslationForm
+from reporting.models import Document
+from reporting.services import (
+    documents_request_for_allocation,
+    documents_request_for_review,
+    translation_attach,
+)
+from reporting.translations import translation_needs
+from reviews.views._action import load_review
+
+
+def _latest_by_key(documents) -> list[dict]:
+    """One row per document: its newest version, how many versions, its translations."""
+    rows: dict[str, dict] = {}
+    for document in documents:  # newest version of each key first (Meta.ordering)
+        if document.is_translation:
+            continue
+        row = rows.setdefault(
+            document.key, {"document": document, "versions": 0, "translations": []}
+        )
+        row["versions"] += 1
+    for document in documents:
+        if document.is_translation:
+            english = rows.get(document.translation_of.key)
+            seen = {t.key for t in english["translations"]} if english else set()
+            if english and document.key not in seen:
+                english["translations"].append(document)
+    return list(rows.values())
+
+
+@require_http_methods(["GET", "POST"])
+def review_documents_view(request, review_pk):
+    """The review's documents, newest versions, translations, and a button to make them."""
+    review = load_review(request, review_pk)
+    user = request.user
+    may_make = permissions.can_make_documents(user, review)
+    if not (may_make or permissions.can_read_review_case_content(user, review)):
+        raise PermissionDenied
+    if request.method == "POST":
+        if not may_make:
+            raise PermissionDenied
+        documents_request_for_review(review=review)
+        messages.success(
+            request, "The documents are being made. Refresh this page in a minute."
+        )
+        return redirect("reporting:review", review.pk)
+    documents = [
+        document
+        for document in Document.objects.filter(review=review)
+        .select_related("translation_of", "created_by", "invitee")
+        .prefetch_related("distributions__invitee")
+        if permissions.can_download_document(user, document)
+    ]
+    context = {
+        "review": review,
+        "child": review.child,
+        "rows": _latest_by_key(documents),
+        "needs": _needs(review, timezone.localdate()),
+        "may_make": may_make,
+        "may_translate": permissions.can_attach_translation(user, review),
+    }
+    return render(request, "reporting/review_documents.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def allocation_documents_view(request, allocation_pk):
+    """The IRO's introduction letter with profile card, and the farewell letter."""
+    allocation = get_object_or_404(
+        IroAllocation.objects.filter(
+            child__in=permissions.children_visible_to(request.user)
+        ).select_related("child", "iro"),
+        pk=allocation_pk,
+    )
+    if not permissions.can_make_iro_letters(request.user, allocation):
+        raise PermissionDenied
+    if request.method == "POST":
+        documents_request_for_allocation(allocation=allocation)
+        messages.success(
+            request, "The letters are being made. Refresh this page in a minute."
+        )
+        return redirect("reporting:allocation", allocation.pk)
+    documents = Document.objects.filter(allocation=allocation).select_related(
+        "translation_of"
+    )
+    context = {
+        "allocation": allocation,
+        "child": allocation.child,
+        "rows": _latest_by_key(list(documents)),
+    }
+    return render(request, "reporting/allocation_documents.html", context)
+
+
+@require_GET
+def document_download_view(request, pk):
+    """Serve one stored document as a download, and log the access."""
+    document = get_object_or_404(
+        permissions.documents_visible_to(request.user).select_related(
+            "child", "review"
+        ),
+        pk=pk,
+    )
+    if not permissions.can_download_document(request.user, document):
+        raise PermissionDenied
+    accessed.send(sender=Document, instance=document)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.download_name(),
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def translation_upload_view(request, pk):
+    """Attach a translated PDF beside one English document of a review."""
+    english = get_object_or_404(
+        permissions.documents_visible_to(request.user)
+        .filter(review__isnull=False, translation_of__isnull=True)
+        .select_related("review__child", "invitee"),
+        pk=pk,
+    )
+    review = english.review
+    if not permissions.can_attach_translation(request.user, review):
+        raise PermissionDenied
+    language = _language_needed(english)
+    form = TranslationForm(
+        request.POST or None, request.FILES or None, language=language
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            translation_attach(
+                english=english,
+                language=form.cleaned_data["language"],
+                content=form.cleaned_data["file"].read(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The translation is attached.")
+            return redirect("reporting:review", review.pk)
+    context = {
+        "form": form,
+        "english": english,
+        "review": review,
+        "child": review.child,
+    }
+    return render_form_page(request, "reporting/translation.html", context)
+
+
+def _needs(review, today) -> list[dict]:
+    return [
+        {
+            "language": need.language,
+            "for_whom": need.for_whom,
+            "status": need.status(today),
+            "overdue": need.is_overdue(today),
+        }
+        for need in translation_needs(review)
+    ]
+
+
+def _language_needed(english: Document) -> str:
+    if english.invitee is not None:
+        return english.invitee.interpreter_language
+    record = getattr(english.review, "record", None)
+    return record.translation_language if record else ""
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -20,8 +20,9 @@ builds the object for a given child: the walk builds one for a child every restr
 role can see, and one for a child none of them can (the out-of-scope child must be a
 404, and its name must never appear).
 
-Forms: `form=Form(...)` lists a POST form's fields by kind so that tests/proof/test_bad_input.py
-can throw hypothesis-generated bad input at it. Every form-backed POST page needs one.
+Forms: every page whose POST can answer 400 is fuzzed by tests/proof/test_bad_input.py,
+which reads the form's fields from the page; `form=Form(...)` adds what it cannot read
+(values a valid submission needs, the success status).
 """
 
 from __future__ import annotations
@@ -55,50 +56,27 @@ ADMINS = frozenset({Role.ADMINISTRATOR})
 SEES_EVERY_CHILD = frozenset({Role.IRO_MANAGER, Role.BUSINESS_SUPPORT})
 
 
-# --- Forms: field kinds for the bad-input fuzzer ---------------------------------
-
-
-@dataclass(frozen=True)
-class Text:
-    """A free-text field."""
-
-    max_length: int | None = None
-
-
-@dataclass(frozen=True)
-class DateParts:
-    """A GOV.UK date input: posted as `<name>_0`, `_1`, `_2` (day, month, year)."""
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A field taking one of a fixed set of codes."""
-
-    codes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Number:
-    """A whole-number field (including hidden version numbers)."""
+# --- Forms: what the bad-input fuzzer needs beyond what it reads from the page ----------
 
 
 @dataclass(frozen=True)
 class Form:
-    """A POST form the fuzzer drives.
+    """How the fuzzer drives a POST form; it reads the fields themselves from the page.
 
-    fields: name -> kind. valid: builds a valid submission from (object, user); the
-    fuzzer mixes valid values with bad ones field by field. ok: the status a valid
-    submission gets (302 after saving, 200 for a form that only shows a result).
-    as_role: who submits it (ANON for the sign-in form).
+    Every page whose POST can answer 400 is fuzzed, with these defaults unless its entry
+    gives `form=Form(...)`. as_role: who submits it (default: the first role the table
+    gives a 400 POST; ANON for the sign-in form). valid: values a valid submission needs
+    that the empty page does not show, from (object, user), dates as `date`. ok: what a
+    valid submission gets (302 after saving; 200 for a form that only shows a result).
+    also: other correct answers (409 for a stale version). writes: rows a refused
+    submission may still write, each with the reason.
     """
 
-    fields: dict[str, object]
-    valid: Callable[[object, object], dict[str, object]]
-    as_role: str
+    as_role: str | None = None
+    valid: Callable[[object, object], dict[str, object]] | None = None
     ok: int = 302
-    also: frozenset[int] = (
-        frozenset()
-    )  # other statuses that are correct answers, e.g. 409
+    also: frozenset[int] = frozenset()
+    writes: dict[str, str] = field(default_factory=dict)
 
 
 # --- Pages -------------------------------------------------------------------------
@@ -119,21 +97,6 @@ class Page:
     axe_skip: str = ""  # a reason, if axe cannot check this page
 
 
-def _date(day: date) -> dict[str, str]:
-    return {"0": str(day.day), "1": str(day.month), "2": str(day.year)}
-
-
-def _child_edit_valid(child, user):
-    return {
-        "first_name": child.first_name,
-        "last_name": child.last_name,
-        "preferred_name": child.preferred_name,
-        "date_of_birth": _date(child.date_of_birth),
-        "sex": child.sex,
-        "version": str(child.version),
-    }
-
-
 PASSWORD = "correct horse battery staple"  # tests/factories.py TEST_PASSWORD
 
 PAGES: dict[str, Page] = {
@@ -142,23 +105,36 @@ PAGES: dict[str, Page] = {
     "core:search": Page(
         get={EVERYONE: 200},
         post={EVERYONE: 400},
-        form=Form(
-            fields={"q": Text(max_length=100)},
-            valid=lambda obj, user: {"q": "Inscope"},
-            as_role=Role.IRO,
-            ok=200,
-        ),
+        form=Form(valid=lambda obj, user: {"q": "Inscope"}, ok=200),
     ),
     "core:accessibility": Page(get={EVERYONE | {ANON}: 200}, public=True),
+    "core:notifications": Page(
+        get={EVERYONE: 200},
+        post={EVERYONE: 400},
+        form=Form(valid=lambda obj, user: {"notification": "all"}),
+    ),
+    "core:notification_preferences": Page(
+        get={EVERYONE: 200},
+        post={EVERYONE: 400},
+        form=Form(valid=lambda obj, user: {"email": "digest"}),
+    ),
+    "core:jobs": Page(
+        get={MANAGER | ADMINS: 200},
+        post={MANAGER | ADMINS: 400},
+        form=Form(valid=lambda obj, user: {"retry": "emails"}),
+    ),
     # accounts
     "accounts:login": Page(
         get={frozenset({ANON}): 200, EVERYONE: 302},
         post={frozenset({ANON}): 400, EVERYONE: 302},
         public=True,
         form=Form(
-            fields={"username": Text(max_length=150), "password": Text()},
             valid=lambda obj, user: {"username": user.username, "password": PASSWORD},
             as_role=ANON,
+            writes={
+                "axes.accessattempt": "django-axes counts failed sign-ins (lockout)",
+                "axes.accessfailurelog": "django-axes logs failed sign-ins",
+            },
         ),
     ),
     "accounts:logout": Page(get={EVERYONE: 405}, post={EVERYONE: 302}),
@@ -166,17 +142,11 @@ PAGES: dict[str, Page] = {
         get={EVERYONE: 200},
         post={EVERYONE: 400},
         form=Form(
-            fields={
-                "old_password": Text(),
-                "new_password1": Text(),
-                "new_password2": Text(),
-            },
             valid=lambda obj, user: {
                 "old_password": PASSWORD,
                 "new_password1": "a much longer new passphrase 42",
                 "new_password2": "a much longer new passphrase 42",
             },
-            as_role=Role.SOCIAL_WORKER,
         ),
     ),
     "accounts:two_factor": Page(
@@ -186,12 +156,8 @@ PAGES: dict[str, Page] = {
             "otp_totp.totpdevice": "the first visit creates the unconfirmed authenticator "
             "(get_or_create) so that the QR code stays the same between GET and POST"
         },
-        form=Form(
-            fields={"token": Text(max_length=6)},
-            valid=lambda obj, user: {"token": "123456"},  # never right: always 400
-            as_role=Role.IRO,
-            ok=400,
-        ),
+        # No valid code can be known in advance: every submission is refused.
+        form=Form(ok=400),
     ),
     "accounts:profile": Page(get={EVERYONE: 200}),
     # children
@@ -201,19 +167,7 @@ PAGES: dict[str, Page] = {
         of="child",
         get={CHILD_EDITORS: 200, SEES_CHILDREN: 403},
         post={CHILD_EDITORS: 400, SEES_CHILDREN: 403},
-        form=Form(
-            fields={
-                "first_name": Text(max_length=100),
-                "last_name": Text(max_length=100),
-                "preferred_name": Text(max_length=100),
-                "date_of_birth": DateParts(),
-                "sex": Choice(("M", "F", "U")),
-                "version": Number(),
-            },
-            valid=_child_edit_valid,
-            as_role=Role.SOCIAL_WORKER,
-            also=frozenset({409}),  # a wrong version number is an edit conflict
-        ),
+        form=Form(also=frozenset({409})),  # a wrong version number is an edit conflict
     ),
     "children:audit": Page(of="child", get={MANAGER: 200, SEES_CHILDREN: 403}),
     # reviews
@@ -221,22 +175,11 @@ PAGES: dict[str, Page] = {
         get={EVERYONE: 200},
         post={EVERYONE: 400},
         form=Form(
-            fields={
-                "looked_after_on": DateParts(),
-                "reviews_held": Text(max_length=2000),
-                "review_on": DateParts(),
-                "authority_to_place_on": DateParts(),
-                "placed_for_adoption_on": DateParts(),
-                "placement_ended_on": DateParts(),
-                "secure_started_on": DateParts(),
-                "date_of_birth": DateParts(),
-            },
             valid=lambda obj, user: {
-                "looked_after_on": _date(date(2025, 1, 6)),
+                "looked_after_on": date(2025, 1, 6),
                 "reviews_held": "30/01/2025",
-                "date_of_birth": _date(date(2015, 3, 1)),
+                "date_of_birth": date(2015, 3, 1),
             },
-            as_role=Role.IRO,
             ok=200,
         ),
     ),
@@ -278,6 +221,208 @@ OBJECTS: dict[str, Callable[[object], object]] = {
     "review": _review,
 }
 KWARG_KINDS = {"child_pk": "child", "period_pk": "period", "review_pk": "review"}
+
+
+# --- Challenges, disputes and quality of practice (disputes) -------------------------
+
+PRACTICE = frozenset(
+    {Role.IRO, Role.DUTY_IRO, Role.IRO_MANAGER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
+)
+CHILDS_IRO = frozenset({Role.IRO, Role.DUTY_IRO})  # the IRO, or the Duty IRO covering
+STAGE_OWNER = frozenset({Role.TEAM_MANAGER})  # informal resolution: the team manager
+
+
+def _team_manager_for(child):
+    from accounts.models import User
+    from tests.factories import make_user
+
+    existing = User.objects.filter(groups__name=Role.TEAM_MANAGER, team=child.team)
+    return existing.first() or make_user(
+        Role.TEAM_MANAGER, username=f"p_tm_{child.team_id}", team=child.team
+    )
+
+
+def _challenge(child):
+    from django.utils import timezone
+
+    from disputes.services import challenge_raise
+
+    _team_manager_for(child)
+    return challenge_raise(
+        child=child,
+        by=child.iro,
+        category="other",
+        description="Walk: a concern",
+        impact_for_child="Walk: its impact",
+        raised_on=timezone.localdate(),
+    )
+
+
+def _cafcass_referral(child):
+    from django.utils import timezone
+
+    from disputes.services import cafcass_referral_record
+
+    challenge = _challenge(child)
+    return cafcass_referral_record(
+        challenge=challenge,
+        by=challenge.raised_by,
+        referred_on=timezone.localdate(),
+        reason="Walk: a referral",
+    )
+
+
+def _acknowledgement(child):
+    from django.utils import timezone
+
+    from disputes.services import acknowledgement_record
+
+    _team_manager_for(child)
+    return acknowledgement_record(
+        child=child,
+        by=child.iro,
+        kind="good_practice_acknowledgement",
+        description="Walk: good practice",
+        impact_for_child="Walk: its impact",
+        recorded_on=timezone.localdate(),
+    )
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _week_after(day):
+    from datetime import timedelta
+
+    return day + timedelta(days=7)
+
+
+def _an_iro_pk():
+    from accounts.models import User
+
+    return User.objects.filter(groups__name=Role.IRO).order_by("pk").first().pk
+
+
+def _a_child_id():
+    from children.models import Child
+
+    return Child.objects.order_by("pk").first().child_id
+
+
+def _iro_action(valid) -> Page:
+    return Page(
+        of="challenge",
+        get={IRO_SERVICE: 200, CASE_ROLES: 403},
+        post={IRO_SERVICE: 400, CASE_ROLES: 403},
+        form=Form(as_role=Role.IRO, valid=valid),
+    )
+
+
+PAGES.update(
+    {
+        "disputes:mine": Page(get={CASE_ROLES: 200}),
+        "disputes:raise": Page(
+            get={IRO_SERVICE: 200, SEES_CHILDREN: 403},
+            post={IRO_SERVICE: 400, SEES_CHILDREN: 403},
+            form=Form(
+                as_role=Role.IRO,
+                valid=lambda obj, user: {
+                    "category": "other",
+                    "description": "A concern",
+                    "impact_for_child": "Its impact",
+                    "raised_on": _today(),
+                    "stage": "0",
+                },
+            ),
+        ),
+        "disputes:detail": Page(of="challenge", get={CASE_ROLES: 200}),
+        "disputes:respond": Page(
+            of="challenge",
+            get={STAGE_OWNER: 200, CASE_ROLES: 403},
+            post={STAGE_OWNER: 400, CASE_ROLES: 403},
+            form=Form(
+                as_role=Role.TEAM_MANAGER,
+                valid=lambda obj, user: {"response": "Agreed"},
+            ),
+        ),
+        "disputes:escalate": _iro_action(lambda obj, user: {"to_stage": "1"}),
+        "disputes:extend": _iro_action(
+            lambda obj, user: {
+                "extend_to": _week_after(obj.current_stage.due_on),
+                "reason": "Leave",
+            }
+        ),
+        "disputes:resolve": _iro_action(
+            lambda obj, user: {"outcome": "resolved", "outcome_impact": "Better"}
+        ),
+        "disputes:cafcass": _iro_action(
+            lambda obj, user: {"referred_on": _today(), "reason": "Breach"}
+        ),
+        "disputes:comment": Page(
+            of="challenge",
+            get={CASE_ROLES: 200},
+            post={CASE_ROLES: 400},
+            form=Form(
+                as_role=Role.SOCIAL_WORKER, valid=lambda obj, user: {"note": "Seen"}
+            ),
+        ),
+        "disputes:cafcass_outcome": Page(
+            of="cafcass_referral",
+            get={IRO_SERVICE: 200, CASE_ROLES: 403},
+            post={IRO_SERVICE: 400, CASE_ROLES: 403},
+            form=Form(as_role=Role.IRO, valid=lambda obj, user: {"outcome": "Advice"}),
+        ),
+        "disputes:acknowledge": Page(
+            get={CHILDS_IRO: 200, SEES_CHILDREN: 403},
+            post={CHILDS_IRO: 400, SEES_CHILDREN: 403},
+            form=Form(
+                as_role=Role.IRO,
+                valid=lambda obj, user: {
+                    "kind": "good_practice_acknowledgement",
+                    "description": "Good work",
+                    "impact_for_child": "Its impact",
+                },
+            ),
+        ),
+        "disputes:acknowledgements": Page(get={PRACTICE: 200}),
+        "disputes:acknowledgement_detail": Page(
+            of="acknowledgement", get={PRACTICE: 200}
+        ),
+        "disputes:quality_assurance": Page(get={IRO_SERVICE: 200}),
+        "disputes:observation_record": Page(
+            get={MANAGER: 200},
+            post={MANAGER: 400},
+            form=Form(
+                valid=lambda obj, user: {
+                    "iro": str(_an_iro_pk()),
+                    "observed_on": _today(),
+                    "findings": "Child-centred",
+                }
+            ),
+        ),
+        "disputes:audit_record": Page(
+            get={MANAGER: 200},
+            post={MANAGER: 400},
+            form=Form(
+                valid=lambda obj, user: {
+                    "child_id": _a_child_id(),
+                    "audited_on": _today(),
+                    "findings": "Clear decisions",
+                }
+            ),
+        ),
+    }
+)
+OBJECTS.update(
+    {
+        "challenge": _challenge,
+        "cafcass_referral": _cafcass_referral,
+        "acknowledgement": _acknowledgement,
+    }
+)
 
 
 # --- Documents (reporting) -------------------------------------------------------

@@ -131,6 +131,8 @@ class ChallengeRaiseForm(_NotInFuture, GovUKForm):
         if not self.is_bound:
             self.initial.setdefault("raised_on", timezone.localdate())
             self.initial.setdefault("stage", 0)
+            if self.initial.get("category") not in Category.values:
+                self.initial.pop("category", None)
 
 
 def _stage_label(number: int) -> str:

@@ -87,6 +87,19 @@ def challenges_of_child(child: Child, user: User) -> dict[str, list[Challenge]]:
     }
 
 
+def challenges_closed_since(
+    child: Child, since: date | None, *, until: date | None = None
+) -> QuerySet[Challenge]:
+    """The child's challenges closed after `since` (the last review), for the next
+    review's record (domain.md §6.2 D7); all closed ones when `since` is None."""
+    closed = Challenge.objects.closed().filter(child=child)
+    if since is not None:
+        closed = closed.filter(closed_on__gt=since)
+    if until is not None:
+        closed = closed.filter(closed_on__lte=until)
+    return closed.select_related("team_at_time").order_by("closed_on", "pk")
+
+
 @dataclass(frozen=True)
 class StageTimer:
     """What a page says about the current stage's clock."""

@@ -64,7 +64,9 @@ def challenge_raise_view(request, child_pk):
     child = get_object_or_404(children_visible_to(request.user), pk=child_pk)
     if not can_raise_challenge(request.user, child):
         raise PermissionDenied
-    form = forms.ChallengeRaiseForm(_data(request), child=child)
+    # A prompt elsewhere (D-PERM: no permanence plan) may suggest the category.
+    initial = {"category": request.GET.get("category", "")}
+    form = forms.ChallengeRaiseForm(_data(request), child=child, initial=initial)
     if form.is_valid():
         challenge = _run(
             form,

@@ -431,3 +431,22 @@ def test_observation_is_of_an_iro_and_audit_names_the_childs_iro(drp_world):
         grade="good",
     )
     assert audit.iro == w["iro_a"]
+
+
+def test_challenges_closed_since_the_last_review(drp_world):
+    from disputes.selectors import challenges_closed_since
+
+    w = drp_world
+    early, late, still_open = _raise(w), _raise(w), _raise(w)
+    for challenge, on in ((early, date(2025, 3, 4)), (late, date(2025, 3, 20))):
+        services.challenge_resolve(
+            challenge=challenge,
+            by=w["iro_a"],
+            outcome=Challenge.Outcome.RESOLVED,
+            outcome_impact="Better",
+            on=on,
+        )
+    child = w["north_child"]
+    assert list(challenges_closed_since(child, date(2025, 3, 10))) == [late]
+    assert list(challenges_closed_since(child, None)) == [early, late]
+    assert still_open.is_open

@@ -415,3 +415,23 @@ def test_quality_assurance_is_the_service_managers(drp_world, client_as):
     assert response.status_code == 302
     body = client_as(w["iro_a"]).get(reverse("disputes:quality_assurance"))
     assert "Clear decisions." in body.content.decode()
+
+
+def test_a_prompt_can_suggest_the_category(drp_world, client_as):
+    """D-PERM: the review record links here with category=permanence_drift."""
+    w = drp_world
+    url = reverse("disputes:raise", args=[w["north_child"].pk])
+    client = client_as(w["iro_a"])
+
+    def checked(body):
+        return [
+            chunk.split('value="')[1].split('"')[0]
+            for chunk in body.split("<input")[1:]
+            if 'name="category"' in chunk.split(">")[0]
+            and "checked" in chunk.split(">")[0]
+        ]
+
+    assert checked(client.get(url + "?category=permanence_drift").content.decode()) == [
+        "permanence_drift"
+    ]
+    assert checked(client.get(url + "?category=<b>").content.decode()) == []

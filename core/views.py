@@ -13,6 +13,7 @@ from accounts.permissions import (
 )
 from core.forms import ChildSearchForm
 from core.http import render_form_page
+from disputes.selectors import open_challenges_for
 from reviews.worklist import my_tasks
 
 
@@ -37,6 +38,9 @@ def home_view(request):
         context["children_in_scope"] = children_visible_to(user).active().count()
         today = timezone.localdate()
         context["tasks"] = my_tasks(user, today)[:MY_WORK_TASKS]
+        context["challenges"] = open_challenges_for(user).select_related("child")[
+            :MY_WORK_TASKS
+        ]
         context["today"] = today
     return render(request, "core/home.html", context)
 

@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
+from reporting.documents import invitation_spec
 from reporting.pdf import pdf_response
 from reviews import forms, services, timescales
 from reviews.asks import asks_for
 from reviews.models import ProgressReview, Review, ReviewChoices
 from reviews.readability import check_record
+from reviews.selectors import challenges_closed_since_last_review
 from reviews.services.preparation import invited_people
 from reviews.views._action import ReviewStepView, load_review
 from reviews.worklist import preparation_base, review_steps
@@ -42,8 +44,17 @@ def review_detail_view(request, pk):
         "asks": asks_for(review)
         if permissions.can_read_review_case_content(request.user, review)
         else None,
+        "iro_letters": _iro_letters(request.user, review),
     }
     return render(request, "reviews/review_detail.html", context)
+
+
+def _iro_letters(user, review):
+    """The child's current IRO allocation, if the user makes the IRO's letters."""
+    allocation = review.child.iro_allocations.filter(ended_on__isnull=True).first()
+    if allocation and permissions.can_make_iro_letters(user, allocation):
+        return allocation
+    return None
 
 
 class ScheduleView(ReviewStepView):
@@ -518,6 +529,7 @@ class RecordView(ReviewStepView):
         return {
             "check": check_record(record) if record else None,
             "restrictions": self.review.sharing_restrictions.select_related("person"),
+            "closed_challenges": challenges_closed_since_last_review(self.review),
             "can_finalise": self.review.status
             in (Review.Status.RD_AUTHORISED, Review.Status.RD_DISPUTED),
         }
@@ -599,6 +611,8 @@ def record_version_view(request, pk, invitee_pk=None):
         raise PermissionDenied
     invitee = get_object_or_404(review.invitees, pk=invitee_pk) if invitee_pk else None
     version = services.record_version_for(review, invitee)
+    # The professional record summarises challenges closed since the last review.
+    closed = challenges_closed_since_last_review(review) if invitee is None else []
     return render(
         request,
         "reviews/record_version.html",
@@ -607,6 +621,7 @@ def record_version_view(request, pk, invitee_pk=None):
             "child": review.child,
             "version": version,
             "invitee": invitee,
+            "closed_challenges": closed,
         },
     )
 
@@ -642,13 +657,14 @@ def invitation_letter_view(request, pk, invitee_pk):
     invitee = get_object_or_404(
         review.invitees, pk=invitee_pk, child_does_not_want=False
     )
+    spec = invitation_spec(review, invitee)  # the same letter as the stored one
     return pdf_response(
         request,
-        "reporting/pdf/invitation_letter.html",
-        {"review": review, "invitee": invitee, "child": review.child},
+        spec.template,
+        spec.full_context(),
         filename=f"invitation-{review.pk}-{invitee.pk}.pdf",
         audit_object=review,
-        title="Invitation to a review meeting",
+        title=spec.title,
     )
 
 

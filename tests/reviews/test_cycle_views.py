@@ -367,3 +367,48 @@ def test_staff_enter_views_given_another_way(world, review, client_as):
         url("consultation_enter", review), {"respondent_role": "child"}
     )
     assert bad.status_code == 400
+
+
+def test_my_work_and_the_child_page_show_challenges(world, review, client_as):
+    from disputes.services import challenge_raise
+
+    challenge_raise(
+        child=review.child,
+        by=world["iro_a"],
+        category="school",
+        description="No school place",
+        impact_for_child="Missing lessons",
+        raised_on=date(2025, 1, 10),
+    )
+    body = client_as(world["tm_north"]).get(reverse("core:home")).content.decode()
+    assert "Your response" in body
+    page = (
+        client_as(world["iro_a"]).get(review.child.get_absolute_url()).content.decode()
+    )
+    assert 'id="challenges-heading"' in page
+
+
+def test_record_lists_challenges_closed_since_the_last_review(world, client_as):
+    from disputes.services import challenge_raise, challenge_resolve
+    from reviews.services import review_plan_next
+    from tests.reviews.test_transitions import _held
+
+    period = world["north_child"].periods_of_care.get()
+    review = _held(world, review_plan_next(period=period, by=None))
+    challenge = challenge_raise(
+        child=review.child,
+        by=world["iro_a"],
+        category="school",
+        description="x",
+        impact_for_child="y",
+        raised_on=date(2025, 1, 10),
+    )
+    challenge_resolve(
+        challenge=challenge,
+        by=world["iro_a"],
+        outcome="resolved",
+        outcome_impact="School place found",
+        on=date(2025, 1, 20),
+    )
+    body = client_as(world["iro_a"]).get(url("record", review)).content.decode()
+    assert "Challenges closed since the last review" in body

@@ -1,6 +1,7 @@
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.validators import MaxLengthValidator
 
 
 def _gds_helper() -> FormHelper:
@@ -17,7 +18,16 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].error_messages["required"] = "Enter your username"
+        username = self.fields["username"]
+        username.error_messages["required"] = "Enter your username"
+        # AuthenticationForm sets max_length after the field is built, so without this
+        # validator a long username reached django-axes' varchar(255) column (a 500).
+        username.validators.append(
+            MaxLengthValidator(
+                username.max_length or 150,
+                f"Username must be {username.max_length or 150} characters or fewer",
+            )
+        )
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["username"].widget.attrs.update(
             {"autocomplete": "username", "spellcheck": "false"}

@@ -117,3 +117,10 @@ def test_password_change_rejects_a_short_password_with_400(client_as):
     )
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
+
+
+def test_a_very_long_username_is_a_400_not_a_500():
+    """Found by the bad-input harness: 300 characters reached axes' varchar(255)."""
+    response = sign_in(Client(), "x" * 300, "whatever")
+    assert response.status_code == 400
+    assert "Username must be 150 characters or fewer" in response.content.decode()

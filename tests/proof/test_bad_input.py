@@ -54,13 +54,9 @@ FORM_ROUTES = [r for r in walk.walked_routes() if _is_form_page(walk.PAGES.get(r
 ON_POSTGRESQL = connection.vendor == "postgresql"
 # Bugs this harness found that are still open, each with a deterministic test below.
 # Remove the entry when the bug is fixed (the strict xfail below will say so).
-KNOWN_BUGS = {
-    "accounts:login": (
-        ON_POSTGRESQL,
-        "a username longer than 255 characters is a 500 on PostgreSQL: Django's "
-        "AuthenticationForm sets max_length without a validator, so django-axes tries to "
-        "store it in its varchar(255) column (fix: a MaxLengthValidator in SignInForm)",
-    ),
+KNOWN_BUGS: dict[str, tuple[bool, str]] = {
+    # Fixed: a username longer than 255 characters was a 500 on PostgreSQL (SignInForm
+    # now has a MaxLengthValidator); the deterministic test below keeps it fixed.
 }
 
 
@@ -359,9 +355,6 @@ Hello</textarea>
     }
 
 
-@pytest.mark.xfail(
-    ON_POSTGRESQL, reason=KNOWN_BUGS["accounts:login"][1], strict=True, raises=Exception
-)
 def test_a_very_long_username_is_refused_not_a_500(client):
     """Found by the fuzzer on PostgreSQL: a 256-character username must get the error summary."""
     response = client.post(

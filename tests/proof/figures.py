@@ -17,10 +17,16 @@ FIGURES: dict[str, dict] = defaultdict(dict)
 
 
 def record(harness: str, **figures) -> None:
-    """Set figures for a harness and write its file test-results/proof-<harness>.json."""
-    FIGURES[harness].update(figures)
+    """Set figures for a harness and write test-results/proof-<harness>.<database>.json.
+
+    The database (sqlite or postgresql) is in the name because CI runs the suite on
+    both, one run after the other.
+    """
+    from django.db import connection
+
+    FIGURES[harness].update(figures, database=connection.vendor)
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"proof-{harness}.json"
+    path = RESULTS / f"proof-{harness}.{connection.vendor}.json"
     path.write_text(
         json.dumps(FIGURES[harness], indent=2, sort_keys=True, default=str) + "\n"
     )

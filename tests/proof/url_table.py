@@ -170,6 +170,10 @@ PAGES: dict[str, Page] = {
         form=Form(also=frozenset({409})),  # a wrong version number is an edit conflict
     ),
     "children:audit": Page(of="child", get={MANAGER: 200, SEES_CHILDREN: 403}),
+    "children:import_903": Page(
+        get={MANAGER: 200, EVERYONE: 403}, post={MANAGER: 400, EVERYONE: 403}
+    ),
+    "children:export_903": Page(get={MANAGER: 200, EVERYONE: 403}),
     # reviews
     "reviews:timescales": Page(
         get={EVERYONE: 200},
@@ -489,3 +493,20 @@ PAGES.update(
 )
 OBJECTS.update({"document": _document, "allocation": _allocation})
 KWARG_KINDS.update({"allocation_pk": "allocation"})
+
+
+# --- Dashboards and the annual report (reporting, issue 9) ------------------------------
+
+DASHBOARD = frozenset({Role.IRO_MANAGER, Role.TEAM_MANAGER, Role.SENIOR_MANAGER})
+OWN_FIGURES = DASHBOARD | {Role.IRO, Role.DUTY_IRO}  # an IRO: their own figures only
+
+PAGES.update(
+    {
+        "dashboard:service": Page(get={DASHBOARD: 200}),
+        "dashboard:drilldown": Page(get={OWN_FIGURES: 200}),
+        "dashboard:download": Page(get={OWN_FIGURES: 200}),
+        "dashboard:iro": Page(get={frozenset({Role.IRO, Role.DUTY_IRO}): 200}),
+        "dashboard:annual_report": Page(get={MANAGER: 200}),
+        "dashboard:annual_report_pdf": Page(get={MANAGER: 200}),
+    }
+)

@@ -8,12 +8,14 @@ the review is rearranged. Follow-up deadlines (T16–T20) count from the record 
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
 from reviews import timescales
-from reviews.models import Review
+from reviews.models import ChildContact, KeyDocument, Review
 
 S = Review.Status
 AFTER_HELD = [
@@ -70,6 +72,15 @@ def review_steps(review: Review, user, today: date) -> list[Step]:
     open_ = status in BEFORE_MEETING
     checklist = getattr(review, "checklist", None)
     held = status in AFTER_HELD
+    # my_tasks annotates these two for every review at once; one review asks here.
+    child_seen = getattr(review, "child_seen", None)
+    if child_seen is None:
+        child_seen = review.child_contacts.exists()
+    documents_shared = getattr(review, "documents_shared", None)
+    if documents_shared is None:
+        documents_shared = review.documents.filter(
+            kind__in=["sw_report", "care_plan"], shared_on__isnull=False
+        ).count()
     record_date = review.record_date
     steps = [
         (
@@ -121,7 +132,7 @@ def review_steps(review: Review, user, today: date) -> list[Step]:
             "child_contact",
             "Meet or speak to the child",
             "IRO",
-            review.child_contacts.exists(),
+            child_seen,
             None,
             chair,
             status not in (S.CANCELLED, S.CLOSED),
@@ -130,10 +141,7 @@ def review_steps(review: Review, user, today: date) -> list[Step]:
             "documents",
             "Share the report and care plan",
             "Social worker",
-            review.documents.filter(
-                kind__in=["sw_report", "care_plan"], shared_on__isnull=False
-            ).count()
-            >= 2,
+            documents_shared >= 2,
             timescales.social_worker_report_due(base),
             prepare,
             status not in (S.CANCELLED, S.CLOSED),
@@ -241,7 +249,11 @@ def my_tasks(user, today: date, *, limit: int = 200) -> list[Task]:
     reviews = (
         permissions.reviews_visible_to(user, today=today)
         .exclude(status__in=[S.CLOSED, S.CANCELLED])
-        .select_related("child", "period", "checklist", "choices")
+        .select_related("child", "period", "checklist", "choices", "progress_review")
+        .annotate(
+            child_seen=Exists(ChildContact.objects.filter(review=OuterRef("pk"))),
+            documents_shared=Coalesce(Subquery(_shared_documents_count()), 0),
+        )
         .order_by("due_date")[:limit]
     )
     tasks = [
@@ -257,6 +269,21 @@ def my_tasks(user, today: date, *, limit: int = 200) -> list[Task]:
             not t.step.is_overdue(today),
             t.step.due.date if t.step.due else far,
         ),
+    )
+
+
+def _shared_documents_count():
+    """The number of the review's report and care plan shared (a subquery)."""
+    return (
+        KeyDocument.objects.filter(
+            review=OuterRef("pk"),
+            kind__in=["sw_report", "care_plan"],
+            shared_on__isnull=False,
+        )
+        .order_by()
+        .values("review")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
 
 

@@ -249,6 +249,34 @@ class Review(TimeStampedModel):
             models.Index(
                 fields=["child", "record_date"], name="reviews_child_record_idx"
             ),
+            # Open reviews only (about 4% of all): the overdue and due-soon filters and
+            # the nightly RAG by due date, and each child's next review (issue 10).
+            models.Index(
+                fields=["due_date", "child"],
+                condition=Q(
+                    status__in=[
+                        "planned",
+                        "scheduled",
+                        "invitations_issued",
+                        "in_progress",
+                        "adjourned",
+                    ]
+                ),
+                name="reviews_open_due_idx",
+            ),
+            models.Index(
+                fields=["child", "due_date"],
+                condition=Q(
+                    status__in=[
+                        "planned",
+                        "scheduled",
+                        "invitations_issued",
+                        "in_progress",
+                        "adjourned",
+                    ]
+                ),
+                name="reviews_open_child_due_idx",
+            ),
         ]
 
     def __str__(self):

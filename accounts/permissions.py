@@ -47,14 +47,25 @@ def _child_scope(user: User, today: date) -> Q | None:
     scope = Q(pk__in=[])
     if user.has_role(Role.IRO, Role.DUTY_IRO):
         scope |= Q(iro=user)
+        # These lists are short: read them now, so that the database plans a plain
+        # `iro_id = ...` (subqueries OR-ed in make it expect half of all children).
         # The chair of a secure accommodation review is never the child's own IRO.
-        chaired = SecureReview.objects.filter(chair=user, status="planned")
-        scope |= Q(pk__in=chaired.values("secure_placement__child_id"))
-        covers = DutyCover.objects.on(today).filter(duty_iro=user)
-        scope |= Q(
-            iro__in=covers.filter(covered_iro__isnull=False).values("covered_iro")
+        chaired = list(
+            SecureReview.objects.filter(chair=user, status="planned").values_list(
+                "secure_placement__child_id", flat=True
+            )
         )
-        if covers.filter(covered_iro__isnull=True).exists():
+        if chaired:
+            scope |= Q(pk__in=chaired)
+        covers = list(
+            DutyCover.objects.on(today)
+            .filter(duty_iro=user)
+            .values_list("covered_iro_id", flat=True)
+        )
+        covered = [iro for iro in covers if iro is not None]
+        if covered:
+            scope |= Q(iro__in=covered)
+        if None in covers:
             scope |= Q(iro__isnull=True)
     if user.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER) and user.team_id:
         scope |= Q(team_id=user.team_id)

@@ -70,3 +70,67 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} to {self.to}"
+
+
+class NotificationPreference(models.Model):
+    """How a user wants reminders by email: each one straight away, or a daily digest."""
+
+    class Email(models.TextChoices):
+        IMMEDIATE = "immediate", "Email me each reminder straight away"
+        DIGEST = "digest", "Email me once a day with everything new (a daily digest)"
+
+    user = models.OneToOneField(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    email = models.CharField(max_length=10, choices=Email, default=Email.IMMEDIATE)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.user}: {self.get_email_display()}"
+
+
+class DigestEntry(models.Model):
+    """A line waiting for a user's daily digest email (for users who chose the digest).
+
+    `key` is the reminder's key, so a reminder is put in a digest once only. Lines name
+    the child only by their ID, as every email does.
+    """
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="digest_entries"
+    )
+    key = models.CharField(max_length=200, unique=True)
+    line = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="core_digest_user_idx")
+        ]
+
+    def __str__(self):
+        return self.line
+
+
+class JobAction(models.Model):
+    """Who retried what on the background-work page: that page's audit trail."""
+
+    class Action(models.TextChoices):
+        RETRY_TASK = "retry_task", "Retried a failed task"
+        RETRY_EMAIL = "retry_email", "Retried a failed email"
+
+    action = models.CharField(max_length=20, choices=Action)
+    target = models.CharField(max_length=200)
+    by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.target}"

@@ -26,8 +26,13 @@ def queue_email(
     subject: str,
     body: str,
     attachment: tuple[str, bytes, str] | None = None,
+    send: bool = True,
 ) -> OutboundEmail:
-    """Put an email in the outbox once per key; the worker sends it after commit."""
+    """Put an email in the outbox once per key; the worker sends it after commit.
+
+    send=False leaves the sending to the caller (a batch queues one send task at the
+    end rather than one per email) or to the five-minute schedule.
+    """
     name, content, mimetype = attachment or ("", None, "")
     email, created = OutboundEmail.objects.get_or_create(
         key=key,
@@ -40,7 +45,7 @@ def queue_email(
             "attachment_type": mimetype,
         },
     )
-    if created:
+    if created and send:
         from core.tasks import enqueue
 
         enqueue("core.tasks.send_queued_emails")

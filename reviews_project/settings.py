@@ -219,13 +219,17 @@ EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="reviews@example.gov.uk")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (tests, demos).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-emails"))
 
 # Background work: django-q2 on the main database by default, Redis if given.
 Q_CLUSTER = {
     "name": "reviews",
     "workers": env.int("Q_WORKERS", default=1),
-    "timeout": 300,
-    "retry": 360,
+    # A task still running after `timeout` seconds is stopped; one not acknowledged
+    # after `retry` seconds (its worker died) is delivered again: retry > timeout.
+    "timeout": env.int("Q_TIMEOUT", default=300),
+    "retry": env.int("Q_RETRY", default=360),
     "max_attempts": 5,
     "catch_up": False,
     "orm": "default",
@@ -235,6 +239,14 @@ Q_CLUSTER = {
 if env.str("Q_REDIS_URL", default=""):
     del Q_CLUSTER["orm"]
     Q_CLUSTER["redis"] = env.str("Q_REDIS_URL")
+
+# Reminders (core.reminders): working days before a task's due date that its owner is
+# reminded (0 = on the day); overdue tasks escalate to the owner's manager. A review is
+# amber when its due date is within RAG_AMBER_WORKING_DAYS working days, red when past.
+REMINDER_LEAD_WORKING_DAYS = env.list(
+    "REMINDER_LEAD_WORKING_DAYS", cast=int, default=[5, 0]
+)
+RAG_AMBER_WORKING_DAYS = env.int("RAG_AMBER_WORKING_DAYS", default=5)
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
@@ -269,7 +281,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "iro.DutyCover",
     {
         "model": "reviews.Review",
-        "exclude_fields": ["due_date", "due_track", "due_rule", "updated_at"],
+        "exclude_fields": ["due_date", "due_track", "due_rule", "rag", "updated_at"],
     },
     # Challenges and quality of practice (disputes); ChallengeEvent is itself history.
     "disputes.Challenge",

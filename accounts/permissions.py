@@ -443,3 +443,9 @@ def can_nominate_secure_chair(user: User) -> bool:
 def can_record_secure_review(user: User, secure_review) -> bool:
     """Only the nominated chair records the panel's findings."""
     return secure_review.chair_id == user.pk
+
+
+def can_export_child_record(user: User) -> bool:
+    """The IRO service manager may download a child's whole record with its audit trail
+    (a subject access request); the child must still be in their scope."""
+    return user.is_authenticated and user.has_role(Role.IRO_MANAGER)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views, views_jobs, views_notifications
+from core import views, views_jobs, views_notifications, views_records
 
 app_name = "core"
 
@@ -19,4 +19,15 @@ urlpatterns = [
         name="notification_preferences",
     ),
     path("background-work/", views_jobs.jobs_view, name="jobs"),
+    # A child's whole record with its audit trail (subject access request).
+    path(
+        "records/<int:pk>/",
+        views_records.record_export_view,
+        name="record_export",
+    ),
+    path(
+        "records/<int:pk>/download/",
+        views_records.record_download_view,
+        name="record_download",
+    ),
 ]

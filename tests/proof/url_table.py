@@ -108,6 +108,8 @@ PAGES: dict[str, Page] = {
         form=Form(valid=lambda obj, user: {"q": "Inscope"}, ok=200),
     ),
     "core:accessibility": Page(get={EVERYONE | {ANON}: 200}, public=True),
+    "core:record_export": Page(of="child", get={MANAGER: 200, SEES_CHILDREN: 403}),
+    "core:record_download": Page(of="child", get={MANAGER: 200, SEES_CHILDREN: 403}),
     "core:notifications": Page(
         get={EVERYONE: 200},
         post={EVERYONE: 400},

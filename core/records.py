@@ -1,0 +1,144 @@
+"""One child's whole record with its audit trail: a subject access request (UK GDPR Art. 15).
+
+The record is every row that leads back to the child through foreign keys, in every
+app that holds case data, found by following the models' relations (so a model added
+later is exported without changing this module), and every audit-log entry about those
+rows: who viewed or changed what, and when. Users appear by id in the rows; `people`
+names them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from datetime import UTC, datetime
+
+from auditlog.models import LogEntry
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model, Q
+
+from accounts.models import User
+from children.models import Child
+
+# The apps whose models hold case data about children.
+CASE_DATA_APPS = ("children", "iro", "reviews", "disputes", "reporting", "core")
+MAX_DEPTH = 4
+FORMAT_VERSION = 1
+ACTIONS = dict(LogEntry.Action.choices)
+
+
+def _paths_to_child() -> dict[type[Model], list[str]]:
+    """For each case-data model, the ORM lookups that lead from it to a Child."""
+    models = [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in CASE_DATA_APPS and not m._meta.proxy and m is not Child
+    ]
+    paths: dict[type[Model], list[str]] = {Child: [""]}
+    frontier = deque([(Child, 0)])
+    while frontier:
+        target, depth = frontier.popleft()
+        if depth >= MAX_DEPTH:
+            continue
+        for model in models:
+            for field in model._meta.concrete_fields:
+                if not field.is_relation or field.related_model is not target:
+                    continue
+                prefix = field.name
+                for rest in paths[target]:
+                    lookup = f"{prefix}__{rest}" if rest else prefix
+                    if model not in paths:
+                        paths[model] = []
+                        frontier.append((model, depth + 1))
+                    if lookup not in paths[model] and len(paths[model]) < 4:
+                        paths[model].append(lookup)
+    paths.pop(Child)
+    return paths
+
+
+def child_record(child: Child, *, exported_by: User | None = None) -> dict:
+    """Every row about the child, and the audit trail of each, as plain data."""
+    records: dict[str, list[dict]] = {
+        "children.child": serializers.serialize("python", [child])
+    }
+    keys: dict[type[Model], set[str]] = {Child: {str(child.pk)}}
+    for model, lookups in sorted(
+        _paths_to_child().items(), key=lambda item: item[0]._meta.label_lower
+    ):
+        query = Q(pk__in=[])
+        for lookup in lookups:
+            query |= Q(**{lookup: child})
+        rows = model._default_manager.filter(query).distinct().order_by("pk")
+        if rows:
+            records[model._meta.label_lower] = serializers.serialize("python", rows)
+            keys[model] = {str(pk) for pk in rows.values_list("pk", flat=True)}
+    for rows in records.values():
+        for row in rows:
+            row.pop("model", None)
+    audit = Q(pk__in=[])
+    for model, pks in keys.items():
+        content_type = ContentType.objects.get_for_model(model)
+        audit |= Q(content_type=content_type, object_pk__in=pks)
+    entries = (
+        LogEntry.objects.filter(audit)
+        .select_related("content_type", "actor")
+        .order_by("timestamp", "pk")
+    )
+    trail = [
+        {
+            "timestamp": entry.timestamp,
+            "action": str(ACTIONS.get(entry.action, entry.action)),
+            "record": f"{entry.content_type.app_label}.{entry.content_type.model}",
+            "record_id": entry.object_pk,
+            "record_text": entry.object_repr,
+            "changes": entry.changes,
+            "by": entry.actor_id,
+            "from_address": entry.remote_addr,
+            "additional_data": entry.additional_data,
+        }
+        for entry in entries
+    ]
+    people = _people(records, trail)
+    return {
+        "format": f"childrens-reviews subject access export v{FORMAT_VERSION}",
+        "exported_at": datetime.now(UTC),
+        "exported_by": exported_by.username if exported_by else None,
+        "child": {"id": child.pk, "child_id": child.child_id, "name": child.full_name},
+        "counts": {label: len(rows) for label, rows in records.items()}
+        | {"audit_trail": len(trail)},
+        "records": records,
+        "audit_trail": trail,
+        "people": people,
+    }
+
+
+def _people(records: dict, trail: list[dict]) -> dict[str, dict]:
+    """Name every user the record refers to (rows hold only their ids)."""
+    user_fields = {
+        (model._meta.label_lower, field.name)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model is User
+    }
+    ids = {entry["by"] for entry in trail if entry["by"]}
+    for label, rows in records.items():
+        for row in rows:
+            for name, value in row["fields"].items():
+                if (label, name) in user_fields and value:
+                    ids.add(value)
+    return {
+        str(user.pk): {"username": user.username, "name": user.get_full_name()}
+        for user in User.objects.filter(pk__in=ids).order_by("pk")
+    }
+
+
+def child_record_json(child: Child, *, exported_by: User | None = None) -> str:
+    return json.dumps(
+        child_record(child, exported_by=exported_by),
+        cls=DjangoJSONEncoder,
+        indent=2,
+        ensure_ascii=False,
+    )

@@ -80,3 +80,21 @@ class ChildSearchForm(GovUKForm):
         strip=True,
         error_messages={"required": "Enter a name or child ID to search for"},
     )
+
+
+def text_area(
+    label: str,
+    *,
+    rows: int = 3,
+    max_length: int = 4000,
+    required: bool = False,
+    **kwargs,
+) -> forms.CharField:
+    """A GOV.UK textarea field: optional unless said otherwise, with a length limit."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **kwargs,
+    )

@@ -10,6 +10,7 @@ from core.forms import (
     GovUKDateField,
     GovUKForm,
     GovUKModelForm,
+    text_area,
 )
 from core.uploads import validate_upload
 from reviews.models import (
@@ -208,20 +209,16 @@ class CancelForm(GovUKForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select why the review is cancelled"},
     )
-    note = forms.CharField(
-        label="More detail",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    note = text_area("More detail", rows=3, max_length=2000)
 
 
 class AdditionalReviewForm(GovUKForm):
     due_by = GovUKDateField(label="Hold the additional review by")
-    reason = forms.CharField(
-        label="Why the review is brought forward",
+    reason = text_area(
+        "Why the review is brought forward",
+        rows=3,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        required=True,
         error_messages={"required": "Enter why the review is brought forward"},
     )
 
@@ -370,10 +367,11 @@ class SharingRestrictionForm(GovUKForm):
         queryset=Invitee.objects.none(),
         error_messages={"required": "Select the person"},
     )
-    what = forms.CharField(
-        label="What they must not be told",
+    what = text_area(
+        "What they must not be told",
+        rows=3,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        required=True,
         error_messages={"required": "Enter what they must not be told"},
     )
 
@@ -433,37 +431,29 @@ class KeyDocumentForm(GovUKForm):
 class StartMeetingForm(GovUKForm):
     held_on = GovUKDateField(label="Date of the meeting")
     social_worker_present = yes_no("Is the social worker or their manager present?")
-    social_worker_absent_reason = forms.CharField(
-        label="If not, why the review goes ahead",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    social_worker_absent_reason = text_area(
+        "If not, why the review goes ahead", rows=2, max_length=2000
     )
-    child_not_seen_reason = forms.CharField(
-        label="If you have not met or spoken to the child beforehand, say why",
-        required=False,
+    child_not_seen_reason = text_area(
+        "If you have not met or spoken to the child beforehand, say why",
+        rows=2,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class ReasonForm(GovUKForm):
-    reason = forms.CharField(
-        label="Reason",
+    reason = text_area(
+        "Reason",
+        rows=3,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        required=True,
         error_messages={"required": "Enter the reason"},
     )
 
 
 class MeetingDateForm(GovUKForm):
     held_on = GovUKDateField(label="Date of the meeting")
-    reason = forms.CharField(
-        label="Reason for a further meeting",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    reason = text_area("Reason for a further meeting", rows=2, max_length=2000)
 
 
 class HoldForm(GovUKForm):
@@ -483,11 +473,10 @@ class HoldForm(GovUKForm):
     permanence_plan_ratified = yes_no(
         "Second review: was the permanence plan ratified?", required=False
     )
-    not_adjourned_reason = forms.CharField(
-        label="If the review could have been adjourned but you went ahead, say why (optional)",
-        required=False,
+    not_adjourned_reason = text_area(
+        "If the review could have been adjourned but you went ahead, say why (optional)",
+        rows=2,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, review, **kwargs):
@@ -575,12 +564,7 @@ class AuthoriseDecisionsForm(GovUKForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select what you want to do"},
     )
-    comments = forms.CharField(
-        label="Comments",
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    comments = text_area("Comments", rows=4, max_length=4000)
 
 
 class RecordForm(GovUKForm):
@@ -653,24 +637,9 @@ class CloseForm(GovUKForm):
 class ConsultationForm(GovUKForm):
     """Views through a single-use link (or entered by staff): strengths-based questions."""
 
-    going_well = forms.CharField(
-        label="What is going well?",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    going_less_well = forms.CharField(
-        label="What is not going so well?",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    needs_to_happen = forms.CharField(
-        label="What needs to happen?",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    going_well = text_area("What is going well?", rows=4, max_length=5000)
+    going_less_well = text_area("What is not going so well?", rows=4, max_length=5000)
+    needs_to_happen = text_area("What needs to happen?", rows=4, max_length=5000)
 
     def clean(self):
         cleaned = super().clean()
@@ -685,36 +654,17 @@ class ConsultationForm(GovUKForm):
 class ChildConsultationForm(ConsultationForm):
     """The child's simpler version, with the questions children asked for."""
 
-    who_i_want = forms.CharField(
-        label="Who would you like at your review?",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    who_i_want = text_area(
+        "Who would you like at your review?", rows=2, max_length=2000
     )
-    who_i_do_not_want = forms.CharField(
-        label="Is there anyone you do not want there?",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    who_i_do_not_want = text_area(
+        "Is there anyone you do not want there?", rows=2, max_length=2000
     )
-    talk_about = forms.CharField(
-        label="What do you want to talk about?",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    talk_about = text_area("What do you want to talk about?", rows=2, max_length=2000)
+    not_talk_about = text_area(
+        "Is there anything you do not want talked about?", rows=2, max_length=2000
     )
-    not_talk_about = forms.CharField(
-        label="Is there anything you do not want talked about?",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    achievements = forms.CharField(
-        label="What are you proud of?",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    achievements = text_area("What are you proud of?", rows=2, max_length=2000)
     share_with_social_worker = forms.BooleanField(
         label="My social worker can read this", required=False
     )
@@ -729,17 +679,13 @@ class ChildConsultationForm(ConsultationForm):
 class FeedbackForm(GovUKForm):
     satisfied = yes_no("Were you happy with how the review went?")
     felt_listened_to = yes_no("Did you feel listened to?")
-    about_the_record = forms.CharField(
-        label="What did you think of the record of the review? (optional)",
-        required=False,
+    about_the_record = text_area(
+        "What did you think of the record of the review? (optional)",
+        rows=3,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    comments = forms.CharField(
-        label="Anything else you want to tell us? (optional)",
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    comments = text_area(
+        "Anything else you want to tell us? (optional)", rows=3, max_length=4000
     )
 
 
@@ -749,10 +695,11 @@ class ProgressReviewForm(GovUKForm):
         label="Date you discussed progress with the social worker (optional)",
         required=False,
     )
-    summary = forms.CharField(
-        label="Summary of progress",
+    summary = text_area(
+        "Summary of progress",
+        rows=5,
         max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        required=True,
         error_messages={"required": "Enter a summary of progress"},
     )
 
@@ -784,10 +731,11 @@ class ChildVisitForm(ChildContactForm):
 
 
 class CommentForm(GovUKForm):
-    text = forms.CharField(
-        label="Your comment",
+    text = text_area(
+        "Your comment",
+        rows=3,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        required=True,
         error_messages={"required": "Enter your comment"},
     )
 
@@ -816,10 +764,11 @@ PANEL_ROWS = 5
 
 class SecureReviewRecordForm(GovUKForm):
     held_on = GovUKDateField(label="Date of the review")
-    views = forms.CharField(
-        label="Views of the child, parents, carers, independent visitor and the unit",
+    views = text_area(
+        "Views of the child, parents, carers, independent visitor and the unit",
+        rows=4,
         max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        required=True,
         error_messages={"required": "Enter the views heard by the panel"},
     )
     criteria_still_met = yes_no(
@@ -829,10 +778,11 @@ class SecureReviewRecordForm(GovUKForm):
     other_accommodation_more_suitable = yes_no(
         "Would any other accommodation be more suitable?"
     )
-    recommendation = forms.CharField(
-        label="The panel's recommendation",
+    recommendation = text_area(
+        "The panel's recommendation",
+        rows=3,
         max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        required=True,
         error_messages={"required": "Enter the panel's recommendation"},
     )
 

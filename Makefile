@@ -61,3 +61,11 @@ check-deploy:
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles
+
+# Page one of every kind of document as a PNG, beside its PDF, in the git-ignored renders/
+# folder, for people to look at; made from sample data in a throwaway database
+# (tests/reporting/samples.py; pdftoppm from poppler-utils).
+.PHONY: renders
+renders: system-packages python-packages
+	rm -rf renders
+	LOG_LEVEL=WARNING $(PY) -m tests.reporting.samples

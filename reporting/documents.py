@@ -217,10 +217,11 @@ def invitation_specs(review: Review) -> list[DocumentSpec]:
     """An invitation letter for each person invited (never someone the child does not want)."""
     if review.scheduled_for is None:
         return []
-    return [_invitation_spec(review, person) for person in invited_people(review)]
+    return [invitation_spec(review, person) for person in invited_people(review)]
 
 
-def _invitation_spec(review: Review, person: Invitee) -> DocumentSpec:
+def invitation_spec(review: Review, person: Invitee) -> DocumentSpec:
+    """The invitation letter for one person (also rendered on demand by the reviews pages)."""
     invitation = review.invitations.filter(
         invitee=person, scheduled_for=review.scheduled_for
     ).first()

@@ -64,7 +64,8 @@ def pdf_response(
 ) -> HttpResponse:
     """Serve a PDF as a download, writing an access entry for the object it is about."""
     pdf = render_pdf(
-        template_name, {**context, "title": title, "author": settings.COUNCIL_NAME}
+        template_name,
+        {"author": settings.COUNCIL_NAME, **context, "title": title},
     )
     accessed.send(sender=audit_object.__class__, instance=audit_object)
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -4,10 +4,12 @@ Every view starts from what the user may see (out of scope is a 404); a stored f
 served only here, with Content-Disposition, no-store and an audit-log access entry.
 """
 
+import logging
+
 from auditlog.signals import accessed
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,6 +26,8 @@ from reporting.services import (
 )
 from reporting.translations import translation_needs
 from reviews.views._action import load_review
+
+logger = logging.getLogger(__name__)
 
 
 def _latest_by_key(documents) -> list[dict]:
@@ -118,9 +122,14 @@ def document_download_view(request, pk):
     )
     if not permissions.can_download_document(request.user, document):
         raise PermissionDenied
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as missing:
+        logger.error("Stored document %s has no file", document.pk)
+        raise Http404("The file is missing.") from missing
     accessed.send(sender=Document, instance=document)
     response = FileResponse(
-        document.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=document.download_name(),
         content_type="application/pdf",

@@ -22,7 +22,9 @@ def person(review, by, **fields) -> Invitee:
     return services.invitee_save(review=review, by=by, **{**defaults, **fields})
 
 
-def build_cycle(world, review, *, band="8_to_12", sections=None, finalise=True):
+def build_cycle(
+    world, review, *, band="8_to_12", sections=None, finalise=True, extra_decisions=0
+):
     """Schedule, invite, hold, decide and write the record; return (review, people)."""
     iro, sw, tm = world["iro_a"], world["sw_north"], world["tm_north"]
     iro.phone, iro.job_title = "01632 960 001", "Independent Reviewing Officer"
@@ -34,14 +36,15 @@ def build_cycle(world, review, *, band="8_to_12", sections=None, finalise=True):
         venue="Youth club, High Street",
         format="face_to_face",
     )
+    child = review.child
     people = {
         "child": person(
-            review, sw, name="Northa Inscope", role="child", consultation_type="child"
+            review, sw, name=child.full_name, role="child", consultation_type="child"
         ),
         "mum": person(
             review,
             sw,
-            name="Maria Inscope",
+            name=f"Maria {child.last_name}",
             role="parent",
             consultation_type="adult",
             interpreter_language="Polish",
@@ -99,6 +102,17 @@ def build_cycle(world, review, *, band="8_to_12", sections=None, finalise=True):
         success_measure="Transport in place",
         withhold_from=[people["mum"]],
     )
+    for number in range(3, 3 + extra_decisions):
+        services.decision_save(
+            review=review,
+            by=iro,
+            what=f"Decision {number}: meet the school about support in class.",
+            child_wording=f"We will talk to your school about help in class ({number}).",
+            owner_name="Sam Social",
+            owner_role="sw",
+            due_date=date(2025, 5, 1),
+            success_measure="Meeting held and notes shared",
+        )
     services.review_submit_decisions(review=review, by=iro, today=date(2025, 2, 3))
     services.review_authorise_decisions(review=review, by=tm, today=date(2025, 2, 4))
     texts = sections or {

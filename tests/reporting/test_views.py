@@ -238,7 +238,7 @@ def test_introduction_letter_with_profile_card_and_farewell_with_the_new_iro(
     made = documents_build_for_allocation(allocation=old)
     assert [d.kind for d in made] == [Kind.IRO_FAREWELL]
     farewell = text_of(made[0])
-    assert "from 30 June 2025 I will not be your reviewing officer" in farewell
+    assert "after 30 June 2025 I will not be your reviewing officer" in farewell
     assert f"Your new reviewing officer is {world['iro_b']}" in farewell
     assert documents_build_for_allocation(allocation=old) == []  # nothing changed
 
@@ -269,3 +269,36 @@ def test_the_introduction_letter_is_worded_for_the_childs_age(world):
     text = text_of(documents_build_for_allocation(allocation=allocation)[0])
     assert "I check you are safe and happy." in text
     assert "People sometimes shorten this to IRO" not in text
+
+
+def test_the_review_pages_link_to_the_documents_and_the_version_sent(
+    world, documents, client_as
+):
+    from django.utils import timezone
+
+    from reviews import services
+
+    review, people = documents
+    IroAllocationFactory(
+        child=review.child, iro=world["iro_a"], started_on=date(2025, 1, 8)
+    )
+    iro = client_as(world["iro_a"])
+    detail = iro.get(reverse("reviews:detail", args=[review.pk])).content.decode()
+    assert reverse("reporting:review", args=[review.pk]) in detail
+    assert "The IRO's introduction and farewell letters" in detail
+    record_page = iro.get(reverse("reviews:record", args=[review.pk])).content.decode()
+    assert reverse("reporting:review", args=[review.pk]) in record_page
+    sent = services.review_distribute(
+        review=review, by=world["bs"], now=timezone.now(), recipients=[people["mum"]]
+    )
+    page = client_as(world["bs"]).get(reverse("reviews:distribute", args=[review.pk]))
+    body = page.content.decode()
+    assert reverse("reporting:download", args=[sent[0].document.pk]) in body
+    assert "PDF version 1" in body
+
+
+def test_a_document_whose_file_is_gone_is_a_404_not_an_error(world, documents, client_as):
+    review, _ = documents
+    letter = doc(review, Kind.RECORD_CHILD)
+    letter.file.delete(save=False)
+    assert download(client_as(world["iro_a"]), letter).status_code == 404

@@ -63,6 +63,12 @@ class Command(BaseCommand):
             "Never on a live council database.",
         )
         parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing if this database already holds seeded children "
+            "(make bench and make load).",
+        )
+        parser.add_argument(
             "--no-check",
             action="store_true",
             help="Skip the orphan check after the load.",
@@ -81,6 +87,12 @@ class Command(BaseCommand):
             )
         if children < 1:
             raise CommandError("--children must be at least 1")
+        if options["if_empty"] and Child.objects.exists():
+            self._guard(force=force, reset=True)
+            self.stdout.write(
+                f"Already seeded ({Child.objects.count():,} children): nothing to do."
+            )
+            return
         self._guard(force=force, reset=reset)
         name = connection.settings_dict["NAME"]
         self.stdout.write(

@@ -1,0 +1,98 @@
+"""The load test (issue 10): 50 users, each waiting 1 second between requests.
+
+    locust -f bench/locustfile.py --headless -u 50 -r 10 -t 60s \
+        --host http://127.0.0.1:8010
+
+Every user signs in through the real sign-in form (REQUIRE_2FA=false on the server)
+as one of seed_scale's users, then opens pages in the proportions below. Most are IROs
+(their My work, their children's pages, the child list filtered to overdue reviews);
+one in ten is the IRO service manager (every child in scope). The sign-ins are
+reported apart ("sign in"), so the page figures are the pages alone.
+"""
+
+import itertools
+import os
+import random
+import re
+
+from locust import HttpUser, between, task
+
+PASSWORD = os.environ.get("BENCH_PASSWORD", "scale-bench-password")
+CHILD_LINK = re.compile(r'href="/children/(\d+)/"')
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+IRO_NUMBERS = itertools.count(1)
+MANAGER_NUMBERS = itertools.count(1)
+
+
+class SignedIn(HttpUser):
+    abstract = True
+    wait_time = between(1, 1)
+    username = ""
+
+    def sign_in(self) -> None:
+        page = self.client.get("/account/sign-in/", name="sign in (form)")
+        token = CSRF.search(page.text).group(1)
+        with self.client.post(
+            "/account/sign-in/",
+            data={
+                "username": self.username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": token,
+            },
+            headers={"Referer": f"{self.host}/account/sign-in/"},
+            name="sign in",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"sign-in gave {response.status_code}")
+
+    def children_from(self, url: str, name: str) -> list[str]:
+        page = self.client.get(url, name=name)
+        return CHILD_LINK.findall(page.text)
+
+
+class Iro(SignedIn):
+    weight = 9
+
+    def on_start(self):
+        self.username = f"scale_iro{next(IRO_NUMBERS):04d}"
+        self.sign_in()
+        self.children = self.children_from("/", "my work") or ["1"]
+
+    @task(3)
+    def my_work(self):
+        self.client.get("/", name="my work")
+
+    @task(3)
+    def child_page(self):
+        self.client.get(f"/children/{random.choice(self.children)}/", name="child page")
+
+    @task(2)
+    def overdue(self):
+        self.client.get("/children/?overdue=on", name="child list, overdue")
+
+
+class Manager(SignedIn):
+    weight = 1
+
+    def on_start(self):
+        self.username = f"scale_manager{next(MANAGER_NUMBERS) % 10 + 1:02d}"
+        self.sign_in()
+        self.children = self.children_from(
+            "/children/?overdue=on", "child list, overdue (manager)"
+        ) or ["1"]
+
+    @task(2)
+    def overdue(self):
+        self.client.get("/children/?overdue=on", name="child list, overdue (manager)")
+
+    @task(2)
+    def child_page(self):
+        self.client.get(
+            f"/children/{random.choice(self.children)}/", name="child page (manager)"
+        )
+
+    @task(1)
+    def my_work(self):
+        self.client.get("/", name="my work (manager)")

@@ -69,3 +69,29 @@ clean:
 renders: system-packages python-packages
 	rm -rf renders
 	LOG_LEVEL=WARNING $(PY) -m tests.reporting.samples
+
+# Scale (issue 10, docs/performance.md): a separate PostgreSQL database with a whole
+# country's looked-after children. Each target creates the database if it is missing,
+# migrates it and seeds it if it is empty; seed-scale always builds it afresh.
+SCALE_PG ?= postgres://postgres@127.0.0.1:5432
+SCALE_DB ?= reviews_scale
+SCALE_CHILDREN ?= 120000
+SCALE_SEED ?= 2025
+SCALE_ENV := DATABASE_URL=$(SCALE_PG)/$(SCALE_DB) DJANGO_DEBUG=true REQUIRE_2FA=false
+
+.PHONY: seed-scale bench load scale-db
+scale-db: python-packages
+	@psql "$(SCALE_PG)/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(SCALE_DB)'" \
+		| grep -q 1 || psql "$(SCALE_PG)/postgres" -c 'CREATE DATABASE "$(SCALE_DB)"'
+	$(SCALE_ENV) $(PY) manage.py migrate --no-input -v0
+
+seed-scale: scale-db
+	$(SCALE_ENV) $(PY) manage.py seed_scale --children $(SCALE_CHILDREN) --seed $(SCALE_SEED) --reset
+
+bench: scale-db
+	$(SCALE_ENV) $(PY) manage.py seed_scale --children $(SCALE_CHILDREN) --seed $(SCALE_SEED) --if-empty
+	$(SCALE_ENV) $(PY) -m bench.bench_scale $(BENCH_ARGS)
+
+load: scale-db
+	$(SCALE_ENV) $(PY) manage.py seed_scale --children $(SCALE_CHILDREN) --seed $(SCALE_SEED) --if-empty
+	$(SCALE_ENV) bench/run_load.sh

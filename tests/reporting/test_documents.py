@@ -266,3 +266,20 @@ def world_bs(review):
     from accounts.models import User
 
     return User.objects.get(username="bs")
+
+
+def test_invitations_and_consultation_forms_say_what_each_person_needs(written):
+    review, people = written
+    documents_build_for_review(review=review)
+    childs_invitation = text_of(made(review, Kind.INVITATION, people["child"]))
+    assert "You are invited to your review" in childs_invitation
+    assert "Thursday 30 January 2025 at 4pm" in childs_invitation
+    mums_invitation = text_of(made(review, Kind.INVITATION, people["mum"]))
+    assert "review meeting for Northa" in mums_invitation
+    assert "An interpreter in Polish will be arranged" in mums_invitation
+    childs_form = text_of(made(review, Kind.CONSULTATION_CHILD, people["child"]))
+    assert "What is going well for you?" in childs_form
+    assert "Can your social worker see this form?" in childs_form
+    adults_form = text_of(made(review, Kind.CONSULTATION_ADULT, people["carer"]))
+    assert "What is going well for Northa?" in adults_form
+    assert "Will you come to the meeting?" in adults_form

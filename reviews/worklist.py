@@ -222,7 +222,7 @@ def review_steps(review: Review, user, today: date) -> list[Step]:
         ),
     ]
     progress = getattr(review, "progress_review", None)
-    if progress is not None:
+    if progress is not None and record_date is not None:
         steps.append(_progress_step(review, progress, chair))
     return [
         Step(

@@ -7,6 +7,8 @@ from accounts.permissions import (
     can_see_any_children,
     can_see_challenges,
     can_view_background_jobs,
+    can_view_iro_dashboard,
+    can_view_service_dashboard,
 )
 from core.inbox import unread_count
 
@@ -38,6 +40,10 @@ def _nav_items(request) -> list[dict]:
     if can_nominate_secure_chair(user):
         items.append(("Allocation", reverse("iro:queue")))
         items.append(("Secure reviews", reverse("reviews:secure_list")))
+    if can_view_service_dashboard(user):
+        items.append(("Dashboard", reverse("dashboard:service")))
+    if can_view_iro_dashboard(user):
+        items.append(("My dashboard", reverse("dashboard:iro")))
     items.append(("Timescales", reverse("reviews:timescales")))
     if can_manage_users(user):
         items.append(("Users and settings", reverse("admin:index")))

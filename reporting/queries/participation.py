@@ -1,0 +1,268 @@
+"""The child's voice: participation (PN codes), young people chairing, the child's
+asks honoured (domain.md §7.6, §8.2, §8.3, D-PN; issue 9). Pure read-only queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Lower, Trim
+
+from reporting.queries.base import (
+    Figure,
+    Filters,
+    Period,
+    date_map,
+    figure,
+    latest_birth_date_for_age,
+    percent,
+)
+from reporting.queries.timeliness import held_rows
+from reviews.models import (
+    ChildContact,
+    Distribution,
+    Invitation,
+    RecordSection,
+    Review,
+)
+
+P = Review.Participation
+COUNTED_CODES = [P.PN1, P.PN2, P.PN3, P.PN4, P.PN5, P.PN6, P.PN7]  # PN0 excluded (D-PN)
+CODES = {
+    "participation": [P.PN1, P.PN2, P.PN3, P.PN4, P.PN5, P.PN6],
+    "views_conveyed": [P.PN1, P.PN2, P.PN3, P.PN5, P.PN6],  # not PN4
+    "attendance": [P.PN1, P.PN2, P.PN3, P.PN4],
+    "no_participation": [P.PN7],
+}
+
+
+def participation_rows(period: Period, f: Filters) -> QuerySet[Review]:
+    """Reviews held in the period with PN1–PN7: the denominator throughout §8.2."""
+    return held_rows(period, f).filter(participation__in=COUNTED_CODES)
+
+
+def _pn(key: str, period: Period, f: Filters) -> Figure:
+    return figure(key, participation_rows(period, f), Q(participation__in=CODES[key]))
+
+
+def participation(period: Period, f: Filters) -> Figure:
+    """The headline (D-PN): PN1–PN6 over PN1–PN7."""
+    return _pn("participation", period, f)
+
+
+def views_conveyed(period: Period, f: Filters) -> Figure:
+    """PN1, PN2, PN3, PN5, PN6 over PN1–PN7 (attendance without contribution left out)."""
+    return _pn("views_conveyed", period, f)
+
+
+def physical_attendance(period: Period, f: Filters) -> Figure:
+    """PN1–PN4 over PN1–PN7."""
+    return _pn("attendance", period, f)
+
+
+def no_participation(period: Period, f: Filters) -> Figure:
+    """PN7 over PN1–PN7."""
+    return _pn("no_participation", period, f)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    counts: dict[str, int]  # every code PN0–PN7, and "" for not recorded
+    counted: int  # PN1–PN7
+
+    def rows(self):
+        for code in P:
+            share = None
+            if code != P.PN0 and self.counted:
+                share = percent(self.counts[code], self.counted)
+            yield code, self.counts[code], share
+
+
+def participation_breakdown(period: Period, f: Filters) -> Breakdown:
+    """How many reviews held in the period had each PN code (one grouped query)."""
+    found = dict(
+        held_rows(period, f)
+        .order_by()
+        .values_list("participation")
+        .annotate(n=Count("pk"))
+    )
+    counts = {code: found.get(code, 0) for code in P.values}
+    counts[""] = found.get("", 0)
+    return Breakdown(counts, sum(counts[c] for c in COUNTED_CODES))
+
+
+# --- Young people chairing (§8.3) ------------------------------------------------------
+
+CHAIRED = Q(chaired_by__in=[Review.Chair.CHILD, Review.Chair.CO_CHAIRED])
+CHAIRING_AGE = 11  # "over 11" read as 11 or older (domain.md §8.3)
+
+
+def young_person_chaired(period: Period, f: Filters) -> Figure:
+    """Reviews held in the period chaired or co-chaired by the young person, over the
+    reviews of young people aged 11 or over on the record date."""
+    rows = held_rows(period, f).filter(imported=False)
+    rows = rows.annotate(
+        born_by=date_map(
+            "record_date",
+            period.days(),
+            lambda d: latest_birth_date_for_age(d, CHAIRING_AGE),
+        )
+    ).filter(child__date_of_birth__lte=F("born_by"))
+    return figure("chaired", rows, CHAIRED)
+
+
+def young_person_chaired_count(period: Period, f: Filters) -> Figure:
+    """Every review held in the period chaired or co-chaired by the child (any age)."""
+    return figure("chaired_all", held_rows(period, f).filter(imported=False), CHAIRED)
+
+
+# --- The child's asks honoured (reviews.asks, issue 12) -----------------------------------
+#
+# The same rules as reviews.asks.asks_for, written as SQL so that a year's reviews are
+# counted in one query; tests check that both agree review by review.
+
+
+def _blank(field: str) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
+
+
+def _asks(rows: QuerySet[Review]) -> QuerySet[Review]:
+    """Annotate each review with how many asks it had a known answer to, and how many
+    were met (an ask not yet answerable is left out, as in asks_for's None)."""
+    contacts = ChildContact.objects.filter(review=OuterRef("pk"))
+    c = "choices__"
+    asks = [
+        # (asked, answerable, met)
+        (
+            Q(**{f"{c}wants_to_meet_iro_before": True}),
+            Q(),
+            Exists(contacts.filter(on__lte=OuterRef("record_date"))),
+        ),
+        (
+            Q(**{f"{c}wants_to_speak_alone": True}),
+            Q(),
+            Exists(contacts.filter(alone="yes")),
+        ),
+        (
+            ~Q(wanted_out=""),
+            Q(),
+            ~Exists(
+                Invitation.objects.filter(
+                    review=OuterRef("pk"), invitee__child_does_not_want=True
+                )
+            ),
+        ),
+        (
+            ~Q(venue_asked=""),
+            ~Q(venue=""),
+            Q(venue_held__contains=F("venue_asked"))
+            | Q(venue_asked__contains=F("venue_held")),
+        ),
+        (
+            Q(**{f"{c}format__in": ["face_to_face", "online"]}),
+            ~Q(format=""),
+            Q(
+                **{
+                    f"{c}format": "face_to_face",
+                    "format__in": ["face_to_face", "hybrid"],
+                }
+            )
+            | Q(**{f"{c}format": "online", "format__in": ["online", "hybrid"]}),
+        ),
+        (
+            Q(**{f"{c}wants_to_chair__in": ["chair", "co_chair"]}),
+            ~Q(chaired_by=""),
+            CHAIRED,
+        ),
+        (
+            ~Q(topics_asked="") | ~Q(achievements_asked=""),
+            Q(),
+            Exists(
+                RecordSection.objects.filter(
+                    record__review=OuterRef("pk"), key="going_well"
+                ).exclude(text="")
+            ),
+        ),
+        (
+            Q(**{f"{c}wants_copy_of_record": True}),
+            Q(status__in=[Review.Status.DISTRIBUTED, Review.Status.CLOSED]),
+            Exists(
+                Distribution.objects.filter(
+                    review=OuterRef("pk"), invitee__role="child"
+                )
+            ),
+        ),
+        (
+            Q(**{f"{c}wants_explanation_after": True}),
+            Q(),
+            Exists(contacts.filter(on__gt=OuterRef("record_date"))),
+        ),
+    ]
+    rows = rows.annotate(
+        wanted_out=Trim(f"{c}who_not_to_invite"),
+        venue_asked=Lower(Trim(f"{c}venue")),
+        venue_held=Lower(Trim("venue")),
+        topics_asked=Trim(f"{c}topics_to_discuss"),
+        achievements_asked=Trim(f"{c}achievements"),
+    )
+    for n, (asked, answerable, met) in enumerate(asks):
+        rows = rows.annotate(
+            **{
+                f"ask{n}": _one(asked & answerable),
+                f"met{n}": _one(asked & answerable & met),
+            }
+        )
+    total = sum((F(f"ask{n}") for n in range(1, len(asks))), F("ask0"))
+    met = sum((F(f"met{n}") for n in range(1, len(asks))), F("met0"))
+    return rows.annotate(asks_known=total, asks_met=met)
+
+
+def _one(condition) -> Case:
+    return Case(
+        When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+
+
+def asks_rows(period: Period, f: Filters) -> QuerySet[Review]:
+    """Reviews held in the period whose Review Choices were captured (not N/A)."""
+    rows = held_rows(period, f).filter(
+        imported=False, choices__isnull=False, choices__not_applicable_reason=""
+    )
+    return _asks(rows).filter(asks_known__gt=0)
+
+
+@dataclass(frozen=True, eq=False)
+class AsksFigure(Figure):
+    reviews: int = 0
+
+
+def asks_honoured(period: Period, f: Filters) -> AsksFigure:
+    """The child's asks with a known answer in reviews held in the period, and how many
+    were met. The rows are the reviews; their asks are counted, not the reviews."""
+    rows = asks_rows(period, f)
+    totals = rows.order_by().aggregate(
+        n=Sum("asks_met"), d=Sum("asks_known"), reviews=Count("pk")
+    )
+    flagged = rows.annotate(
+        counted=Case(
+            When(asks_met=F("asks_known"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+    return AsksFigure(
+        "asks", totals["n"] or 0, totals["d"] or 0, flagged, reviews=totals["reviews"]
+    )

@@ -1,0 +1,252 @@
+"""Dashboards, drill-downs, CSV downloads and the annual report (issue 9). Thin views:
+check the user, read the filters, call reporting.queries, render."""
+
+import csv
+import io
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts import permissions
+from core.http import render_form_page
+from disputes.models import Challenge
+from reporting import dashboard
+from reporting.forms_dashboard import (
+    AnnualReportForm,
+    DashboardFilterForm,
+    DownloadForm,
+    DrilldownForm,
+)
+from reporting.pdf import render_pdf
+from reporting.queries import MEASURES, Filters, Period, annual, service
+from reviews.models import Review
+from reviews.worklist import my_tasks
+
+
+def _service_filters(request, form_class):
+    """The filter form (empty: the current financial year, every team and IRO the
+    user may see); PermissionDenied for anyone who has no dashboard."""
+    user = request.user
+    if not (
+        permissions.can_view_service_dashboard(user)
+        or permissions.can_view_iro_dashboard(user)
+    ):
+        raise PermissionDenied
+    today = timezone.localdate()
+    teams = permissions.dashboard_teams(user)
+    return form_class(request.GET or {}, teams=teams, today=today), today
+
+
+def _filters(request, form, today) -> Filters:
+    team = form.cleaned_data.get("team")
+    iro = form.cleaned_data.get("iro")
+    teams = permissions.dashboard_teams(request.user)
+    forced = None
+    if team is None and teams is not None and teams.count() == 1:
+        forced = teams.get().pk  # a team manager's team view
+    if not permissions.can_view_service_dashboard(request.user):
+        iro = request.user  # an IRO's own figures only
+    return Filters(
+        team=team.pk if team else forced,
+        iro=iro.pk if iro else None,
+        scope=permissions.dashboard_scope(request.user),
+        today=today,
+    )
+
+
+@require_GET
+def service_dashboard_view(request):
+    if not permissions.can_view_service_dashboard(request.user):
+        raise PermissionDenied
+    form, today = _service_filters(request, DashboardFilterForm)
+    context = {
+        "form": form,
+        "title": _title(request.user),
+        "perms_annual": permissions.can_view_annual_report(request.user),
+    }
+    if form.is_valid():
+        period = form.cleaned_data["period"]
+        f = _filters(request, form, today)
+        context.update(dashboard.service_dashboard(period, f))
+        context.update(
+            {
+                "period": period,
+                "filters": f,
+                "csv_params": dashboard.filter_params(period, f),
+            }
+        )
+    return render_form_page(request, "reporting/dashboard/service.html", context)
+
+
+def _title(user) -> str:
+    if user.has_role("IRO service manager"):
+        return "Service dashboard"
+    return "Team dashboard"
+
+
+@require_GET
+def drilldown_view(request):
+    form, today = _service_filters(request, DrilldownForm)
+    context = {"form": form}
+    if not form.is_valid():
+        return render_form_page(request, "reporting/dashboard/drilldown.html", context)
+    period = form.cleaned_data["period"]
+    f = _filters(request, form, today)
+    key = form.cleaned_data["measure"]
+    table = _drilldown(key, period, f, form.cleaned_data["show"] == "counted")
+    if form.cleaned_data["format"] == "csv":
+        return _csv(table, period)
+    params = dashboard.filter_params(period, f)
+    context.update(
+        {
+            "table": table,
+            "measure": MEASURES.get(key),
+            "period": period,
+            "back": dashboard.link("dashboard:service", period, f),
+            "csv_params": {
+                **params,
+                "measure": key,
+                "show": form.cleaned_data["show"],
+                "format": "csv",
+            },
+        }
+    )
+    return render(request, "reporting/dashboard/drilldown.html", context)
+
+
+def _drilldown(key: str, period: Period, f: Filters, only_counted: bool):
+    if key == "caseload":
+        rows = service.caseload_children(period, f)
+        caption = f"Children in the caseloads, {period.label}"
+        return dashboard.drilldown_table(key, rows, counted_label="", caption=caption)
+    measure = MEASURES[key]
+    rows = measure.figure(period, f).rows
+    if only_counted:
+        rows = rows.filter(counted=True)
+    caption = f"{measure.title}, {period.label}"
+    return dashboard.drilldown_table(
+        key, rows, counted_label=measure.counted, caption=caption
+    )
+
+
+@require_GET
+def download_view(request):
+    form, today = _service_filters(request, DownloadForm)
+    if not form.is_valid():
+        return render_form_page(
+            request, "reporting/dashboard/service.html", {"form": form}
+        )
+    period = form.cleaned_data["period"]
+    f = _filters(request, form, today)
+    tables = dashboard.every_table(period, f)
+    table = tables.get(form.cleaned_data["table"])
+    if table is None:
+        form.add_error("table", "Choose a table from the dashboard")
+        return render_form_page(
+            request, "reporting/dashboard/service.html", {"form": form}
+        )
+    return _csv(table, period)
+
+
+def _csv(table, period: Period) -> HttpResponse:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(dashboard.as_csv_rows(table))
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"{table.key}-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+# --- An IRO's own dashboard ---------------------------------------------------------
+
+
+@require_GET
+def iro_dashboard_view(request):
+    user = request.user
+    if not permissions.can_view_iro_dashboard(user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    period = Period.financial_year_of(today)
+    f = Filters(iro=user.pk, scope=permissions.children_visible_to(user), today=today)
+    mine = Review.objects.open().filter(child__iro=user)
+    due = {
+        days: mine.filter(
+            due_date__gte=today, due_date__lte=today + timedelta(days=days)
+        ).count()
+        for days in (30, 60, 90)
+    }
+    overdue_reviews = mine.filter(due_date__lt=today).count()
+    tasks = [t for t in my_tasks(user, today) if t.step.is_overdue(today)]
+    challenges = (
+        Challenge.objects.filter(raised_by=user)
+        .open()
+        .select_related("child")
+        .order_by("raised_on")
+    )
+    figures = dashboard.figures_for(["t1", "t2", "participation", "chaired"], period, f)
+    context = {
+        "period": period,
+        "caseload": next(
+            (r for r in service.caseloads(period, f).rows if r.iro.pk == user.pk), None
+        ),
+        "due": due,
+        "overdue_reviews": overdue_reviews,
+        "tasks": tasks,
+        "challenges": challenges,
+        "figures": dashboard.measures_table(
+            "mine", "My figures this year", figures, period, f
+        ),
+    }
+    return render(request, "reporting/dashboard/iro.html", context)
+
+
+# --- The annual report ---------------------------------------------------------------
+
+
+def _annual(request):
+    if not permissions.can_view_annual_report(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    form = AnnualReportForm(request.GET or {}, today=today)
+    return form, today
+
+
+@require_GET
+def annual_report_view(request):
+    form, today = _annual(request)
+    context = {"form": form}
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        context["report"] = annual.annual_report(
+            Period.financial_year(year), Filters(today=today)
+        )
+        context["year"] = year
+    return render_form_page(request, "reporting/dashboard/annual_report.html", context)
+
+
+@require_GET
+def annual_report_pdf_view(request):
+    form, today = _annual(request)
+    if not form.is_valid():
+        return render_form_page(
+            request, "reporting/dashboard/annual_report.html", {"form": form}
+        )
+    period = Period.financial_year(form.cleaned_data["year"])
+    report = annual.annual_report(period, Filters(today=today))
+
+    title = f"Independent Reviewing Officer service: annual report {period.label}"
+    pdf = render_pdf(
+        "reporting/pdf/annual_report.html",
+        {"report": report, "title": title, "author": settings.COUNCIL_NAME},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"iro-annual-report-{period.start.year}-{period.end.year}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store, private"
+    return response

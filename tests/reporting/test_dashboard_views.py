@@ -1,0 +1,183 @@
+"""The dashboards, drill-downs, CSV downloads and annual report as pages: scoped, with
+a bounded number of queries whatever the number of children."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from iro.models import IroAllocation
+from reporting.queries import Period
+from tests.reporting.helpers import child, review
+
+pytestmark = pytest.mark.django_db
+THIS_YEAR = Period.financial_year_of(timezone.localdate())
+
+
+def _children(world, n: int):
+    """n children in North with IRO A, each with a held review and a planned one."""
+    held = THIS_YEAR.start
+    for _ in range(n):
+        kid = child(team=world["north_child"].team, iro=world["iro_a"])
+        IroAllocation.objects.create(
+            child=kid, iro=world["iro_a"], started_on=date(2023, 1, 2)
+        )
+        review(kid, held, held=held, participation="PN1", chaired_by="child")
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content[:500]
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("name", "user", "bound"),
+    [
+        ("dashboard:service", "manager", 75),
+        ("dashboard:service", "tm_north", 75),
+        ("dashboard:iro", "iro_a", 40),
+        ("dashboard:annual_report", "manager", 120),
+    ],
+)
+def test_queries_do_not_grow_with_the_number_of_children(
+    world, client_as, django_assert_max_num_queries, name, user, bound
+):
+    client = client_as(world[user])
+    url = reverse(name)
+    _children(world, 2)
+    small = _count(client, url)
+    _children(world, 20)
+    with django_assert_max_num_queries(bound):
+        large = _count(client, url)
+    assert large == small
+
+
+def test_drilldown_lists_the_rows_behind_the_number(world, client_as):
+    _children(world, 3)
+    client = client_as(world["manager"])
+    page = client.get(reverse("dashboard:service"))
+    assert page.status_code == 200
+    url = reverse("dashboard:drilldown") + "?measure=participation&show=counted"
+    drill = client.get(url)
+    assert drill.status_code == 200
+    assert drill.content.decode().count("govuk-table__row") == 1 + 3
+
+
+def test_team_manager_sees_only_their_team(world, client_as):
+    _children(world, 2)
+    south_kid = child(team=world["south_child"].team, first_name="Southkid")
+    review(south_kid, THIS_YEAR.start, held=THIS_YEAR.start, participation="PN1")
+    response = client_as(world["tm_north"]).get(
+        reverse("dashboard:drilldown") + "?measure=participation"
+    )
+    assert response.status_code == 200
+    assert "Southkid" not in response.content.decode()
+    manager = client_as(world["manager"]).get(
+        reverse("dashboard:drilldown") + "?measure=participation"
+    )
+    assert "Southkid" in manager.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "start_0=31&start_1=2&start_2=2025",
+        "start_0=1&start_1=4&start_2=2025&end_0=1&end_1=1&end_2=2025",
+        "start_0=1&start_1=4&start_2=2020&end_0=1&end_1=1&end_2=2025",
+        "team=abc",
+        "iro=999999",
+        "measure=nonsense",
+        "start_0=x&start_1=y&start_2=z",
+    ],
+)
+def test_bad_filters_are_a_400_with_the_error_summary(world, client_as, query):
+    for name in ("dashboard:service", "dashboard:drilldown", "dashboard:download"):
+        if "measure" in query and name != "dashboard:drilldown":
+            continue
+        response = client_as(world["manager"]).get(f"{reverse(name)}?{query}")
+        assert response.status_code == 400, (name, query)
+        assert "govuk-error-summary" in response.content.decode()
+
+
+def test_csv_downloads_are_attachments_not_stored(world, client_as):
+    _children(world, 2)
+    client = client_as(world["manager"])
+    for url in [
+        reverse("dashboard:download") + "?table=timeliness",
+        reverse("dashboard:download") + "?table=trend-t1",
+        reverse("dashboard:download") + "?table=caseloads",
+        reverse("dashboard:drilldown") + "?measure=t2&format=csv",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        assert response["Content-Disposition"].startswith("attachment; filename=")
+        assert "no-store" in response["Cache-Control"]
+    rows = client.get(reverse("dashboard:drilldown") + "?measure=t2&format=csv")
+    assert rows.content.decode().splitlines()[0].startswith("Child,Child ID")
+
+
+def test_who_sees_which_dashboard(world, client_as):
+    cases = [
+        (
+            "dashboard:service",
+            {
+                "manager": 200,
+                "tm_north": 200,
+                "hos_north": 200,
+                "iro_a": 403,
+                "sw_north": 403,
+                "bs": 403,
+            },
+        ),
+        ("dashboard:iro", {"iro_a": 200, "duty": 200, "manager": 403, "sw_north": 403}),
+        (
+            "dashboard:annual_report",
+            {"manager": 200, "tm_north": 403, "iro_a": 403, "hos_north": 403},
+        ),
+    ]
+    for name, expected in cases:
+        for user, status in expected.items():
+            assert client_as(world[user]).get(reverse(name)).status_code == status, (
+                name,
+                user,
+            )
+
+
+def test_an_iro_drilldown_is_their_own_figures(world, client_as):
+    _children(world, 2)  # IRO A's
+    other = child(
+        team=world["north_child"].team, iro=world["iro_b"], first_name="Bchild"
+    )
+    IroAllocation.objects.create(
+        child=other, iro=world["iro_b"], started_on=date(2023, 1, 2)
+    )
+    review(other, THIS_YEAR.start, held=THIS_YEAR.start, participation="PN1")
+    response = client_as(world["iro_a"]).get(
+        reverse("dashboard:drilldown")
+        + f"?measure=participation&iro={world['iro_b'].pk}"
+    )
+    assert response.status_code == 200
+    assert "Bchild" not in response.content.decode()
+
+
+def test_annual_report_page_and_pdf(world, client_as):
+    _children(world, 2)
+    client = client_as(world["manager"])
+    year = THIS_YEAR.start.year
+    page = client.get(reverse("dashboard:annual_report") + f"?year={year}")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Reviews on time" in text and "Concerns raised" in text
+    pdf = client.get(reverse("dashboard:annual_report_pdf") + f"?year={year}")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Disposition"].startswith("attachment;")
+    assert "no-store" in pdf["Cache-Control"]
+    assert (
+        client.get(reverse("dashboard:annual_report") + "?year=1999").status_code == 400
+    )

@@ -15,6 +15,7 @@ from children.services import child_register, social_worker_allocate
 from disputes.demo import seed_challenges
 from iro.models import DutyCover
 from iro.services import duty_cover_set, iro_allocate
+from reviews.demo import seed_review_histories
 
 DEMO_PASSWORD = "reviews-demo"  # noqa: S105 - the documented demo password
 NORTH = "North Children in Care Team"
@@ -170,6 +171,7 @@ class Command(BaseCommand):
             self._duty_cover(users, today=date.today())
             self._care_variety(users, today=date.today())
             seed_challenges(users, today=date.today())
+            seed_review_histories(users, today=date.today())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(users)} users, {created} new children "

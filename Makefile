@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-sub
 TEST_SYSTEM_PACKAGES := chromium:chromium
 
 .PHONY: demo test install system-packages test-system-packages python-packages assets \
-	migrate seed serve lint check-deploy clean
+	migrate seed serve lint check-deploy clean validate-903
 
 # The demo runs with DEBUG on and two-factor sign-in off (see README.md).
 demo: export DJANGO_DEBUG ?= true
@@ -58,6 +58,32 @@ check-deploy:
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))")" \
 	DJANGO_ALLOWED_HOSTS=reviews.example.gov.uk \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+# SSDA903: export the demo data and a generated return, then check both with the DfE's
+# validator in its own virtualenv (it pins pandas<2 and numpy<1.25; docs/decisions.md).
+VENV_903 := .venv-903
+VALIDATOR_903 := csc-validator-be-903==0.1.17
+
+validate-903: python-packages
+	@test -x $(VENV_903)/bin/python || $(PYTHON) -m venv $(VENV_903)
+	@$(VENV_903)/bin/python -c "import lac_validator" 2>/dev/null || \
+		$(VENV_903)/bin/pip install --quiet --disable-pip-version-check '$(VALIDATOR_903)'
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	year=$$($(PY) -c 'import datetime as d; t = d.date.today(); print(t.year + (t.month > 3))'); \
+	echo "== Demo data, collection year ending 31 March $$year"; \
+	export DJANGO_DEBUG=true DATABASE_URL="sqlite:///$$tmp/demo.sqlite3"; \
+	$(PY) manage.py migrate --no-input -v0; \
+	$(PY) manage.py seed_demo --force >/dev/null; \
+	$(PY) manage.py seed_demo_903 --force; \
+	$(PY) manage.py export_903 --year $$year --output "$$tmp/demo"; \
+	$(VENV_903)/bin/python scripts/validate_903.py $$year "$$tmp/demo"; \
+	echo "== Generated return, collection year ending 31 March $$((year - 1)), imported then exported"; \
+	export DATABASE_URL="sqlite:///$$tmp/sample.sqlite3"; \
+	$(PY) manage.py migrate --no-input -v0; \
+	$(PY) scripts/make_903_sample.py --year $$((year - 1)) --output "$$tmp/sample-in" >/dev/null; \
+	$(PY) manage.py import_903 "$$tmp/sample-in" > "$$tmp/import.log"; tail -n 1 "$$tmp/import.log"; \
+	$(PY) manage.py export_903 --year $$((year - 1)) --output "$$tmp/sample"; \
+	$(VENV_903)/bin/python scripts/validate_903.py $$((year - 1)) "$$tmp/sample"
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles

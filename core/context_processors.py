@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.permissions import (
+    can_exchange_903,
     can_manage_users,
     can_nominate_secure_chair,
     can_see_any_children,
@@ -37,6 +38,8 @@ def _nav_items(request) -> list[dict]:
         items.append(("Children", reverse("children:list")))
     if can_see_challenges(user):
         items.append(("Challenges", reverse("disputes:mine")))
+    if can_exchange_903(user):
+        items.append(("Import and export", reverse("children:import_903")))
     if can_nominate_secure_chair(user):
         items.append(("Allocation", reverse("iro:queue")))
         items.append(("Secure reviews", reverse("reviews:secure_list")))

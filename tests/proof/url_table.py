@@ -176,6 +176,10 @@ PAGES: dict[str, Page] = {
         get={MANAGER: 200, EVERYONE: 403}, post={MANAGER: 400, EVERYONE: 403}
     ),
     "children:export_903": Page(get={MANAGER: 200, EVERYONE: 403}),
+    "children:import_903": Page(
+        get={MANAGER: 200, EVERYONE: 403}, post={MANAGER: 400, EVERYONE: 403}
+    ),
+    "children:export_903": Page(get={MANAGER: 200, EVERYONE: 403}),
     # reviews
     "reviews:timescales": Page(
         get={EVERYONE: 200},

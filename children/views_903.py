@@ -1,0 +1,73 @@
+"""The SSDA903 import (upload) and export (download) pages, for the IRO service manager."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.permissions import can_exchange_903
+from children.forms_903 import Export903Form, Import903Form, current_collection_year
+from children.ssda903.exporter import ssda903_zip
+from children.ssda903.files import COMPANION, EPISODES, HEADER, REVIEWS
+from children.ssda903.importer import ssda903_import
+from core.http import render_form_page
+
+FILES = {
+    "header": HEADER,
+    "episodes": EPISODES,
+    "reviews": REVIEWS,
+    "companion": COMPANION,
+}
+
+
+@require_http_methods(["GET", "POST"])
+def import_903_view(request):
+    if not can_exchange_903(request.user):
+        raise PermissionDenied
+    posted = request.method == "POST"
+    form = Import903Form(
+        request.POST if posted else None, request.FILES if posted else None
+    )
+    result = None
+    if posted and form.is_valid():
+        files = {
+            FILES[field]: upload.read()
+            for field, upload in form.cleaned_data.items()
+            if field in FILES and upload
+        }
+        result = ssda903_import(
+            files=files,
+            by=request.user,
+            today=timezone.localdate(),
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        if result.ok:
+            # Shown, not redirected: importing the same files again changes nothing.
+            form = Import903Form()
+            context = {"form": form, "result": result}
+            return render(request, "children/import_903.html", context)
+        form.add_error(
+            None,
+            f"The import was refused: {len(result.problems)} problems were found. "
+            "Nothing was saved.",
+        )
+    problems = sorted(result.problems) if result else []
+    context = {"form": form, "result": result, "problems": problems}
+    return render_form_page(request, "children/import_903.html", context)
+
+
+@require_GET
+def export_903_view(request):
+    if not can_exchange_903(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    form = Export903Form(request.GET or None)
+    if form.is_bound and form.is_valid():
+        year = form.cleaned_data["year"]
+        response = HttpResponse(ssda903_zip(year=year), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="ssda903-{year}.zip"'
+        return response
+    if not form.is_bound:
+        form = Export903Form(initial={"year": current_collection_year(today)})
+    return render_form_page(request, "children/export_903.html", {"form": form})

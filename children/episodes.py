@@ -81,10 +81,12 @@ def _code_problems(episode) -> dict[str, str]:
         not no_provider and not episode.placement_provider and "placement" not in errors
     ):
         errors["placement_provider"] = "Select the placement provider"
-    moves = episode.reason_new in ("P", "B", "T")
-    if episode.reason_place_change and not moves:
+    # The 903 records the reason on the episode that ended (X1) because the next one
+    # changed the placement (validator rule 225), never on the episode that follows.
+    if episode.reason_place_change and episode.reason_ended != "X1":
         errors["reason_place_change"] = (
-            "Only give a reason for the placement change when the placement changed"
+            "Only give a reason for the placement change on an episode that ended "
+            "because the placement changed"
         )
     for field, label in (
         ("home_postcode", "Home postcode"),

@@ -216,6 +216,15 @@ def episode_add(*, period: PeriodOfCare, by: User | None, **fields) -> Episode:
         )
     started_on = fields.get("started_on")
     previous = period.episodes.filter(ended_on__isnull=True).first()
+    reason_place_change = fields.pop("reason_place_change", "")
+    if reason_place_change and (
+        previous is None or fields.get("reason_new") not in PLACEMENT_MOVES
+    ):
+        raise ValidationError(
+            {
+                "reason_place_change": "Only give a reason for the placement change when the placement changed"
+            }
+        )
     if previous is not None and started_on is not None:
         if started_on <= previous.started_on:
             raise ValidationError(
@@ -225,11 +234,17 @@ def episode_add(*, period: PeriodOfCare, by: User | None, **fields) -> Episode:
             )
         previous.ended_on = started_on
         previous.reason_ended = codes_903.ReasonEpisodeCeased.X1
+        # The 903 keeps the reason on the episode that ended (rule 225).
+        previous.reason_place_change = reason_place_change
         previous.full_clean()
         previous.save()
     episode = _episode_save(Episode(period=period), fields)
     _short_breaks_refresh(period)
     return episode
+
+
+# A new episode with one of these reasons changed the placement (903 RNE).
+PLACEMENT_MOVES = ("P", "B", "T", "U")
 
 
 @transaction.atomic

@@ -119,6 +119,8 @@ def test_a_change_of_placement_ends_the_open_episode_with_x1_and_no_restart():
     )
     first, second = period.episodes.order_by("started_on")
     assert (first.ended_on, first.reason_ended) == (date(2025, 3, 1), "X1")
+    # The reason for the move is kept on the episode that ended (903 rule 225).
+    assert (first.reason_place_change, second.reason_place_change) == ("CARPL", "")
     assert second.ended_on is None
     assert Review.objects.get(child=child) == review
 

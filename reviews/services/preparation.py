@@ -160,6 +160,8 @@ def review_issue_invitations(
     and review date, and each email has its own key in the outbox.
     """
     review = lock(review)
+    if review.scheduled_for is None:
+        raise ValidationError("Set the date of the review before sending invitations.")
     if review.status == Review.Status.INVITATIONS_ISSUED:
         return list(review.invitations.filter(scheduled_for=review.scheduled_for))
     checklist = ConveningChecklist.objects.filter(review=review).first()

@@ -553,7 +553,10 @@ class FinaliseRecordView(ReviewStepView):
     success_message = "The record is finalised and ready to send."
 
     def perform(self, data, form):
-        warning = check_record(self.review.record).warning_text()
+        record = getattr(self.review, "record", None)
+        if record is None:
+            raise ValidationError("Write the record before finalising it.")
+        warning = check_record(record).warning_text()
         services.record_finalise(
             review=self.review,
             by=self.request.user,

@@ -1271,7 +1271,6 @@ PAGES.update(
                 ): 403,
                 frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 302,
             },
-            known_bug="POST on a review not yet scheduled is a 500 (IntegrityError: reviews_invitation.scheduled_for is NOT NULL)",
         ),
         "reviews:invitation_letter": Page(
             of="review",
@@ -1542,9 +1541,9 @@ PAGES.update(
                         Role.TEAM_MANAGER,
                     }
                 ): 403,
-                IRO_SERVICE: 400,
+                # Fixed: without a record this was a 500; now the review page says why.
+                IRO_SERVICE: 302,
             },
-            known_bug="POST before a record is written is a 500 (RelatedObjectDoesNotExist: Review has no record)",
         ),
         "reviews:record_version": Page(of="review", get={SEES_CHILDREN: 403}),
         "reviews:record_version_for": Page(of="review", get={SEES_CHILDREN: 403}),

@@ -412,3 +412,18 @@ def test_record_lists_challenges_closed_since_the_last_review(world, client_as):
     )
     body = client_as(world["iro_a"]).get(url("record", review)).content.decode()
     assert "Challenges closed since the last review" in body
+
+
+def test_invitations_before_the_date_is_set_and_finalising_without_a_record_are_refused(
+    world, review, client_as
+):
+    """Both were 500s, found by the URL walk."""
+    bs, iro = client_as(world["bs"]), client_as(world["iro_a"])
+    response = bs.post(url("invitations", review), follow=True)
+    assert (
+        "Set the date of the review before sending invitations."
+        in response.content.decode()
+    )
+    assert not review.invitations.exists()
+    response = iro.post(url("record_finalise", review), follow=True)
+    assert "Write the record before finalising it." in response.content.decode()

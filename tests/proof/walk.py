@@ -156,9 +156,11 @@ def _snapshot_sql(allowed: frozenset[str]) -> tuple[list[str], str]:
             continue
         if label in allowed:
             continue
-        latest = "NULL"
+        # As text, so that UNION ALL has one column type on PostgreSQL too.
+        latest = "CAST(NULL AS TEXT)"
         if any(f.name == "updated_at" for f in meta.concrete_fields):
-            latest = f"MAX({quote(meta.get_field('updated_at').column)})"
+            column = quote(meta.get_field("updated_at").column)
+            latest = f"CAST(MAX({column}) AS TEXT)"
         where = ""
         if model is LogEntry:
             where = f" WHERE {quote('action')} <> {int(LogEntry.Action.ACCESS)}"

@@ -9,6 +9,7 @@ from accounts.permissions import (
     can_see_challenges,
     can_view_background_jobs,
     can_view_iro_dashboard,
+    can_view_review_diary,
     can_view_service_dashboard,
 )
 from core.inbox import unread_count
@@ -47,6 +48,8 @@ def _nav_items(request) -> list[dict]:
         items.append(("Dashboard", reverse("dashboard:service")))
     if can_view_iro_dashboard(user):
         items.append(("My dashboard", reverse("dashboard:iro")))
+    if can_view_review_diary(user) and not can_nominate_secure_chair(user):
+        items.append(("Review diary", reverse("iro:diary")))
     items.append(("Timescales", reverse("reviews:timescales")))
     if can_manage_users(user):
         items.append(("Users and settings", reverse("admin:index")))

@@ -138,3 +138,12 @@ def test_check_deploy_fails_with_the_development_key():
         check=False,
     )
     assert result.returncode != 0
+
+
+def test_business_support_reaches_the_review_diary_from_the_navigation(client_as):
+    body = (
+        client_as(make_user(Role.BUSINESS_SUPPORT, username="bs"))
+        .get(reverse("core:home"))
+        .content.decode()
+    )
+    assert f'href="{reverse("iro:diary")}"' in body

@@ -330,6 +330,19 @@ def secure_placement_record(
 
 
 @transaction.atomic
+def secure_placement_update(
+    *, placement: SecurePlacement, by: User | None, **fields
+) -> SecurePlacement:
+    """Correct a secure placement, or record that it ended."""
+    placement = SecurePlacement.objects.select_for_update().get(pk=placement.pk)
+    for field, value in fields.items():
+        setattr(placement, field, value)
+    placement.full_clean()
+    placement.save()
+    return placement
+
+
+@transaction.atomic
 def pathway_update(*, child: Child, by: User | None, **fields) -> Pathway:
     """Record the young person's pathway: adviser, assessment, plan, the IRO's role."""
     pathway, _ = Pathway.objects.select_for_update().get_or_create(child=child)

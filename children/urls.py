@@ -17,6 +17,11 @@ urlpatterns = [
     path("<int:pk>/end-period/", views.period_end_view, name="period_end"),
     path("<int:pk>/new-period/", views.period_start_view, name="period_start"),
     path("<int:pk>/secure/new/", views.secure_placement_add_view, name="secure_add"),
+    path(
+        "<int:pk>/secure/<int:placement_pk>/",
+        views.secure_placement_edit_view,
+        name="secure_edit",
+    ),
     path("<int:pk>/pathway/", views.pathway_edit_view, name="pathway"),
     path("<int:pk>/post-18/", views.post18_view, name="post18"),
     path(

@@ -56,6 +56,7 @@ from children.services import (
     period_update,
     post18_involvement_authorise,
     secure_placement_record,
+    secure_placement_update,
     sharing_restriction_record,
     social_worker_allocate,
 )
@@ -378,6 +379,22 @@ def secure_placement_add_view(request, pk):
         form,
         "Record a secure placement",
         lambda data: secure_placement_record(child=child, by=request.user, **data),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def secure_placement_edit_view(request, pk, placement_pk):
+    child = _editable_child(request, pk)
+    placement = get_object_or_404(child.secure_placements, pk=placement_pk)
+    form = SecurePlacementForm(request.POST or None, instance=placement)
+    return _form_page(
+        request,
+        child,
+        form,
+        "Change the secure placement",
+        lambda data: secure_placement_update(
+            placement=placement, by=request.user, **data
+        ),
     )
 
 

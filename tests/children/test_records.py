@@ -273,3 +273,48 @@ def test_child_update_clears_the_to_complete_flag():
         child=child, by=None, expected_version=child.version, first_name="Adaline"
     )
     assert not updated.details_to_complete
+
+
+def test_a_secure_placement_can_be_changed_and_ended(world, client_as):
+    from django.urls import reverse
+
+    from children.models import SecurePlacement
+
+    child = world["north_child"]
+    placement = SecurePlacement.objects.create(
+        child=child,
+        period=child.periods_of_care.get(),
+        started_on=date(2025, 1, 31),
+        unit="Hill House",
+    )
+    url = reverse("children:secure_edit", args=[child.pk, placement.pk])
+    client = client_as(world["sw_north"])
+    bad = client.post(
+        url,
+        {
+            "started_on_0": "31",
+            "started_on_1": "1",
+            "started_on_2": "2025",
+            "unit": "Hill House",
+            "ended_on_0": "1",
+            "ended_on_1": "1",
+            "ended_on_2": "2025",
+        },
+    )
+    assert bad.status_code == 400
+    ok = client.post(
+        url,
+        {
+            "started_on_0": "31",
+            "started_on_1": "1",
+            "started_on_2": "2025",
+            "unit": "Hill House",
+            "ended_on_0": "28",
+            "ended_on_1": "2",
+            "ended_on_2": "2025",
+        },
+    )
+    assert ok.status_code == 302
+    placement.refresh_from_db()
+    assert placement.ended_on == date(2025, 2, 28)
+    assert client_as(world["sw_south"]).get(url).status_code == 404

@@ -771,6 +771,31 @@ PAGES.update(
                 CHILD_EDITORS: 400,
             },
         ),
+        "children:secure_edit": Page(
+            of="child",
+            get={
+                frozenset(
+                    {
+                        Role.BUSINESS_SUPPORT,
+                        Role.DUTY_IRO,
+                        Role.IRO,
+                        Role.SENIOR_MANAGER,
+                    }
+                ): 403,
+                CHILD_EDITORS: 200,
+            },
+            post={
+                frozenset(
+                    {
+                        Role.BUSINESS_SUPPORT,
+                        Role.DUTY_IRO,
+                        Role.IRO,
+                        Role.SENIOR_MANAGER,
+                    }
+                ): 403,
+                CHILD_EDITORS: 400,
+            },
+        ),
         "children:pathway": Page(
             of="child",
             get={

@@ -361,3 +361,7 @@ class ChildFilterForm(forms.Form):
         required=False,
     )
     overdue = forms.BooleanField(label="Only overdue reviews", required=False)
+
+
+class SharingRestrictionEndForm(GovUKForm):
+    ended_on = GovUKDateField(label="Date the child said this can be shared again")

@@ -498,3 +498,23 @@ def period_end(
             by=by,
         )
     return warnings
+
+
+@transaction.atomic
+def sharing_restriction_end(
+    *, restriction: ParentSharingRestriction, ended_on: date, by: User
+) -> ParentSharingRestriction:
+    """End a sharing restriction the child no longer wants (kept, with its dates)."""
+    restriction = ParentSharingRestriction.objects.select_for_update().get(
+        pk=restriction.pk
+    )
+    if ended_on < restriction.agreed_with_child_on:
+        raise ValidationError(
+            {"ended_on": "The date must be on or after the date it was agreed"}
+        )
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": "The date must be today or in the past"})
+    restriction.ended_on = ended_on
+    restriction.full_clean()
+    restriction.save()
+    return restriction

@@ -29,6 +29,11 @@ urlpatterns = [
         views.sharing_restriction_add_view,
         name="sharing_add",
     ),
+    path(
+        "<int:pk>/sharing/<int:restriction_pk>/end/",
+        views.sharing_restriction_end_view,
+        name="sharing_end",
+    ),
     path("<int:pk>/events/new/", views.event_add_view, name="event_add"),
     path("events/<int:pk>/", views.event_detail_view, name="event"),
     path("ssda903/import/", views_903.import_903_view, name="import_903"),

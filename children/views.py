@@ -33,6 +33,7 @@ from children.forms import (
     PeriodStartForm,
     Post18Form,
     SecurePlacementForm,
+    SharingRestrictionEndForm,
     SharingRestrictionForm,
 )
 from children.forms_events import EventDecisionForm, EventForm
@@ -57,6 +58,7 @@ from children.services import (
     post18_involvement_authorise,
     secure_placement_record,
     secure_placement_update,
+    sharing_restriction_end,
     sharing_restriction_record,
     social_worker_allocate,
 )
@@ -554,3 +556,27 @@ def _audit_filter(child: Child) -> Q:
         content_type = ContentType.objects.get_for_model(model)
         query |= Q(content_type=content_type, object_pk__in=[str(pk) for pk in pks])
     return query
+
+
+@require_http_methods(["GET", "POST"])
+def sharing_restriction_end_view(request, pk, restriction_pk):
+    child = get_object_or_404(children_visible_to(request.user), pk=pk)
+    if not (
+        can_read_case_record(request.user, child)
+        and can_edit_child(request.user, child)
+    ):
+        raise PermissionDenied
+    restriction = get_object_or_404(
+        child.parent_sharing_restrictions.filter(ended_on__isnull=True),
+        pk=restriction_pk,
+    )
+    form = SharingRestrictionEndForm(request.POST or None)
+    return _form_page(
+        request,
+        child,
+        form,
+        f"Share with {restriction.person} again",
+        lambda data: sharing_restriction_end(
+            restriction=restriction, by=request.user, **data
+        ),
+    )

@@ -318,3 +318,30 @@ def test_a_secure_placement_can_be_changed_and_ended(world, client_as):
     placement.refresh_from_db()
     assert placement.ended_on == date(2025, 2, 28)
     assert client_as(world["sw_south"]).get(url).status_code == 404
+
+
+def test_a_sharing_restriction_can_be_ended_and_is_kept(world, client_as):
+    from django.urls import reverse
+
+    from children.models import ParentSharingRestriction
+
+    child = world["north_child"]
+    restriction = ParentSharingRestriction.objects.create(
+        child=child,
+        person="Dad",
+        what="My new school",
+        agreed_with_child_on=date(2025, 1, 10),
+    )
+    url = reverse("children:sharing_end", args=[child.pk, restriction.pk])
+    client = client_as(world["sw_north"])
+    bad = client.post(url, {"ended_on_0": "1", "ended_on_1": "1", "ended_on_2": "2025"})
+    assert bad.status_code == 400
+    assert (
+        client.post(
+            url, {"ended_on_0": "1", "ended_on_1": "3", "ended_on_2": "2025"}
+        ).status_code
+        == 302
+    )
+    restriction.refresh_from_db()
+    assert restriction.ended_on == date(2025, 3, 1)
+    assert "My new school" not in client.get(child.get_absolute_url()).content.decode()

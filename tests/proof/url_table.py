@@ -276,6 +276,17 @@ def _secure_placement(child):
     )
 
 
+def _sharing_restriction(child):
+    from children.models import ParentSharingRestriction
+
+    return ParentSharingRestriction.objects.create(
+        child=child,
+        person="Walk Dad",
+        what="Walk: a secret",
+        agreed_with_child_on=_today(),
+    )
+
+
 def _secure_review(child):
     from reviews.services.secure import secure_review_plan
 
@@ -327,6 +338,7 @@ OBJECTS: dict[str, Callable[[object], object]] = {
     "event": _event,
     "iro_allocation": _iro_allocation,
     "secure_placement": _secure_placement,
+    "sharing_restriction": _sharing_restriction,
     "secure_review": _secure_review,
     "invitee": _invitee,
     "document": _document,
@@ -339,6 +351,7 @@ KWARG_KINDS = {
     "invitee_pk": "invitee",
     "document_pk": "document",
     "placement_pk": "secure_placement",
+    "restriction_pk": "sharing_restriction",
     "token": "access_token",
 }
 
@@ -772,6 +785,31 @@ PAGES.update(
             },
         ),
         "children:secure_edit": Page(
+            of="child",
+            get={
+                frozenset(
+                    {
+                        Role.BUSINESS_SUPPORT,
+                        Role.DUTY_IRO,
+                        Role.IRO,
+                        Role.SENIOR_MANAGER,
+                    }
+                ): 403,
+                CHILD_EDITORS: 200,
+            },
+            post={
+                frozenset(
+                    {
+                        Role.BUSINESS_SUPPORT,
+                        Role.DUTY_IRO,
+                        Role.IRO,
+                        Role.SENIOR_MANAGER,
+                    }
+                ): 403,
+                CHILD_EDITORS: 400,
+            },
+        ),
+        "children:sharing_end": Page(
             of="child",
             get={
                 frozenset(

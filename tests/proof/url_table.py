@@ -52,6 +52,13 @@ SEES_CHILDREN = CASE_ROLES | {Role.BUSINESS_SUPPORT}
 CHILD_EDITORS = frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.IRO_MANAGER})
 MANAGER = frozenset({Role.IRO_MANAGER})
 ADMINS = frozenset({Role.ADMINISTRATOR})
+# Sets of roles the table uses often, named for who is left out.
+NOT_CHILD_EDITORS = SEES_CHILDREN - CHILD_EDITORS
+NOT_THE_IRO = SEES_CHILDREN - {Role.IRO, Role.DUTY_IRO}
+NOT_SOCIAL_WORK_TEAM = SEES_CHILDREN - {Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
+OUTSIDE_IRO_SERVICE = SEES_CHILDREN - IRO_SERVICE
+NOT_MANAGER = SEES_CHILDREN - MANAGER
+CASE_ROLES_NOT_IRO = CASE_ROLES - {Role.IRO, Role.DUTY_IRO}
 # For these roles the "out-of-scope" child is in scope: they see every child.
 SEES_EVERY_CHILD = frozenset({Role.IRO_MANAGER, Role.BUSINESS_SUPPORT})
 
@@ -659,100 +666,44 @@ PAGES.update(
         "children:episode_add": Page(
             of="child",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 400,
             },
         ),
         "children:episode_edit": Page(
             of="episode",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 400,
             },
         ),
         "children:period_edit": Page(
             of="period",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 400,
             },
         ),
         "children:period_end": Page(
             of="child",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 400,
             },
         ),
@@ -762,179 +713,77 @@ PAGES.update(
         "children:secure_add": Page(
             of="child",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 400,
             },
         ),
         "children:secure_edit": Page(
             of="child",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 400,
             },
         ),
         "children:sharing_end": Page(
             of="child",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 400,
             },
         ),
         "children:pathway": Page(
             of="child",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 400,
             },
         ),
         "children:post18": Page(
             of="child",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_MANAGER: 403,
                 MANAGER: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_MANAGER: 403,
                 MANAGER: 400,
             },
         ),
         "children:sharing_add": Page(
             of="child",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 400,
             },
         ),
         "children:event_add": Page(
             of="child",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 400,
             },
         ),
@@ -942,14 +791,7 @@ PAGES.update(
             of="event",
             get={CASE_ROLES: 200, frozenset({Role.BUSINESS_SUPPORT}): 403},
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                OUTSIDE_IRO_SERVICE: 403,
                 IRO_SERVICE: 400,
             },
         ),
@@ -1010,29 +852,11 @@ PAGES.update(
         "reviews:secure_nominate": Page(
             of="secure_review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_MANAGER: 403,
                 MANAGER: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_MANAGER: 403,
                 MANAGER: 400,
             },
         ),
@@ -1043,374 +867,154 @@ PAGES.update(
         "reviews:schedule": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_THE_IRO: 403,
                 CHILDS_IRO: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_THE_IRO: 403,
                 CHILDS_IRO: 400,
             },
         ),
         "reviews:authorise_date": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_MANAGER: 403,
                 MANAGER: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_MANAGER: 403,
                 MANAGER: 400,
             },
         ),
         "reviews:cancel": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                OUTSIDE_IRO_SERVICE: 403,
                 IRO_SERVICE: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                OUTSIDE_IRO_SERVICE: 403,
                 IRO_SERVICE: 400,
             },
         ),
         "reviews:additional": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_THE_IRO: 403,
                 CHILDS_IRO: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_THE_IRO: 403,
                 CHILDS_IRO: 400,
             },
         ),
         "reviews:choices": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_SOCIAL_WORK_TEAM: 403,
                 SOCIAL_CARE: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_SOCIAL_WORK_TEAM: 403,
                 SOCIAL_CARE: 400,
             },
         ),
         "reviews:checklist": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_SOCIAL_WORK_TEAM: 403,
                 SOCIAL_CARE: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_SOCIAL_WORK_TEAM: 403,
                 SOCIAL_CARE: 302,
             },
         ),
         "reviews:invitee_add": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_SOCIAL_WORK_TEAM: 403,
                 SOCIAL_CARE: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_SOCIAL_WORK_TEAM: 403,
                 SOCIAL_CARE: 400,
             },
         ),
         "reviews:invitee_edit": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_SOCIAL_WORK_TEAM: 403,
                 SOCIAL_CARE: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_SOCIAL_WORK_TEAM: 403,
                 SOCIAL_CARE: 400,
             },
         ),
         "reviews:restriction_add": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_SOCIAL_WORK_TEAM: 403,
                 SOCIAL_CARE: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_SOCIAL_WORK_TEAM: 403,
                 SOCIAL_CARE: 400,
             },
         ),
         "reviews:confirm": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_THE_IRO: 403,
                 CHILDS_IRO: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_THE_IRO: 403,
                 CHILDS_IRO: 302,
             },
         ),
         "reviews:invitations": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                CASE_ROLES_NOT_IRO: 403,
                 frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                CASE_ROLES_NOT_IRO: 403,
                 frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 302,
             },
         ),
         "reviews:invitation_letter": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                CASE_ROLES_NOT_IRO: 403,
                 frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                CASE_ROLES_NOT_IRO: 403,
                 frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 200,
             },
         ),
         "reviews:child_contact": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_THE_IRO: 403,
                 CHILDS_IRO: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_THE_IRO: 403,
                 CHILDS_IRO: 400,
             },
         ),
         "reviews:documents": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_SOCIAL_WORK_TEAM: 403,
                 SOCIAL_CARE: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.DUTY_IRO,
-                        Role.IRO,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                    }
-                ): 403,
+                NOT_SOCIAL_WORK_TEAM: 403,
                 SOCIAL_CARE: 400,
             },
         ),
@@ -1423,108 +1027,44 @@ PAGES.update(
         "reviews:adjourn": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_THE_IRO: 403,
                 CHILDS_IRO: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_THE_IRO: 403,
                 CHILDS_IRO: 400,
             },
         ),
         "reviews:hold": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_THE_IRO: 403,
                 CHILDS_IRO: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_THE_IRO: 403,
                 CHILDS_IRO: 400,
             },
         ),
         "reviews:decisions": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_THE_IRO: 403,
                 CHILDS_IRO: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_THE_IRO: 403,
                 CHILDS_IRO: 400,
             },
         ),
         "reviews:decisions_submit": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_THE_IRO: 403,
                 CHILDS_IRO: 302,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_THE_IRO: 403,
                 CHILDS_IRO: 302,
             },
         ),
@@ -1560,50 +1100,22 @@ PAGES.update(
         "reviews:record": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                OUTSIDE_IRO_SERVICE: 403,
                 IRO_SERVICE: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                OUTSIDE_IRO_SERVICE: 403,
                 IRO_SERVICE: 400,
             },
         ),
         "reviews:record_finalise": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                OUTSIDE_IRO_SERVICE: 403,
                 IRO_SERVICE: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                OUTSIDE_IRO_SERVICE: 403,
                 # Fixed: without a record this was a 500; now the review page says why.
                 IRO_SERVICE: 302,
             },
@@ -1613,52 +1125,22 @@ PAGES.update(
         "reviews:distribute": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                CASE_ROLES_NOT_IRO: 403,
                 frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                CASE_ROLES_NOT_IRO: 403,
                 frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 400,
             },
         ),
         "reviews:close": Page(
             of="review",
             get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_THE_IRO: 403,
                 CHILDS_IRO: 200,
             },
             post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403,
+                NOT_THE_IRO: 403,
                 CHILDS_IRO: 400,
             },
         ),
@@ -1683,28 +1165,8 @@ PAGES.update(
         ),
         "reviews:progress": Page(
             of="review",
-            get={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403
-            },
-            post={
-                frozenset(
-                    {
-                        Role.BUSINESS_SUPPORT,
-                        Role.IRO_MANAGER,
-                        Role.SENIOR_MANAGER,
-                        Role.SOCIAL_WORKER,
-                        Role.TEAM_MANAGER,
-                    }
-                ): 403
-            },
+            get={NOT_THE_IRO: 403},
+            post={NOT_THE_IRO: 403},
         ),
         "reviews:consultations": Page(
             of="review", get={CASE_ROLES: 200, frozenset({Role.BUSINESS_SUPPORT}): 403}

@@ -38,7 +38,9 @@ def test_seed_demo_holds_each_childs_past_reviews_on_the_statutory_rhythm(settin
     settings.DEBUG = True
     call_command("seed_demo")
     assert Review.objects.held().count() > 100
-    for child in Child.objects.filter(periods_of_care__ended_on__isnull=True).distinct():
+    for child in Child.objects.filter(
+        periods_of_care__ended_on__isnull=True
+    ).distinct():
         period = child.periods_of_care.get(ended_on__isnull=True)
         open_reviews = list(period.reviews.open())
         if not open_reviews:

@@ -297,7 +297,9 @@ def test_the_review_pages_link_to_the_documents_and_the_version_sent(
     assert "PDF version 1" in body
 
 
-def test_a_document_whose_file_is_gone_is_a_404_not_an_error(world, documents, client_as):
+def test_a_document_whose_file_is_gone_is_a_404_not_an_error(
+    world, documents, client_as
+):
     review, _ = documents
     letter = doc(review, Kind.RECORD_CHILD)
     letter.file.delete(save=False)

@@ -432,14 +432,20 @@ def post18_view(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def sharing_restriction_add_view(request, pk):
+def _sharing_editable_child(request, pk) -> Child:
+    """The child, if the user may both read the case record and change the child."""
     child = get_object_or_404(children_visible_to(request.user), pk=pk)
     if not (
         can_read_case_record(request.user, child)
         and can_edit_child(request.user, child)
     ):
         raise PermissionDenied
+    return child
+
+
+@require_http_methods(["GET", "POST"])
+def sharing_restriction_add_view(request, pk):
+    child = _sharing_editable_child(request, pk)
     form = SharingRestrictionForm(request.POST or None)
     return _form_page(
         request,
@@ -560,12 +566,7 @@ def _audit_filter(child: Child) -> Q:
 
 @require_http_methods(["GET", "POST"])
 def sharing_restriction_end_view(request, pk, restriction_pk):
-    child = get_object_or_404(children_visible_to(request.user), pk=pk)
-    if not (
-        can_read_case_record(request.user, child)
-        and can_edit_child(request.user, child)
-    ):
-        raise PermissionDenied
+    child = _sharing_editable_child(request, pk)
     restriction = get_object_or_404(
         child.parent_sharing_restrictions.filter(ended_on__isnull=True),
         pk=restriction_pk,

@@ -146,6 +146,12 @@ class Child(TimeStampedModel):
             models.Index(fields=["iro"], name="children_child_iro_idx"),
             models.Index(fields=["last_name", "first_name"], name="children_name_idx"),
             models.Index(fields=["sibling_group"], name="children_sibling_group_idx"),
+            # The few imported children still to complete (a count on the child list).
+            models.Index(
+                fields=["id"],
+                condition=Q(details_to_complete=True),
+                name="children_to_complete_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

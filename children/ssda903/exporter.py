@@ -10,18 +10,67 @@ episode V3 or V4) have no reviews and no MOTHER value (903 rule 399, D-SB).
 
 import io
 import zipfile
-from collections import defaultdict
+from collections.abc import Callable, Iterator
 from datetime import date
+from functools import cache
+from itertools import groupby
 from pathlib import Path
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from children import codes_903
-from children.models import Child, Episode
-from children.ssda903.files import EPISODES, HEADER, REVIEWS, format_date, write_csv
+from children.models import Episode
+from children.ssda903.files import (
+    EPISODES,
+    HEADER,
+    REVIEWS,
+    format_date,
+    write_csv_values,
+)
 from reviews.models import Review
 
 MOTHER_VALUES = {True: "1", False: "0", None: ""}
+COLUMNS = {
+    HEADER: codes_903.HEADER_COLUMNS,
+    EPISODES: codes_903.EPISODES_COLUMNS,
+    REVIEWS: codes_903.REVIEWS_COLUMNS,
+}
+
+# One row per episode in the year, with its child's header values, in file order.
+CHILD_FIELDS = (
+    "period__child_id",
+    "period__child__child_id",
+    "period__child__sex",
+    "period__child__date_of_birth",
+    "period__child__ethnicity",
+    "period__child__upn",
+    "period__child__is_mother",
+    "period__child__mother_child_dob",
+)
+EPISODE_FIELDS = (
+    "started_on",
+    "reason_new",
+    "legal_status",
+    "category_of_need",
+    "placement",
+    "placement_provider",
+    "ended_on",
+    "reason_ended",
+    "reason_place_change",
+    "home_postcode",
+    "placement_postcode",
+    "urn",
+)
+REVIEW_FIELDS = (
+    "child__child_id",
+    "child__date_of_birth",
+    "record_date",
+    "participation",
+)
+CHUNK_SIZE = 5000
+
+Values = tuple[str, ...]
 
 
 def collection_year_bounds(year: int) -> tuple[date, date]:
@@ -31,93 +80,136 @@ def collection_year_bounds(year: int) -> tuple[date, date]:
 
 def ssda903_rows(*, year: int) -> dict[str, list[dict[str, str]]]:
     """Return the rows of header.csv, episodes.csv and reviews.csv for the year."""
+    return {
+        name: [dict(zip(COLUMNS[name], values, strict=True)) for values in rows]
+        for name, rows in _file_values(year=year).items()
+    }
+
+
+def _file_values(*, year: int) -> dict[str, list[Values] | Iterator[Values]]:
+    """Each file's rows as values in its column order (reviews read as they are written).
+
+    Two queries: the year's episodes with their children's header values, and the
+    reviews of the children who have an episode other than a short break in the year.
+    Rows are tuples rather than model instances, and the reviewed children are a
+    subquery rather than a list of ids.
+    """
     start, end = collection_year_bounds(year)
-    episodes = (
-        Episode.objects.filter(started_on__lte=end)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-        .select_related("period__child")
-        .order_by("period__child__child_id", "started_on")
+    in_year = _episodes_in_year(start, end)
+    on_date = cache(format_date)  # a year's rows share a few thousand dates
+    header, episode_rows = [], []
+    episodes = in_year.order_by("period__child__child_id", "started_on").values_list(
+        *CHILD_FIELDS, *EPISODE_FIELDS
     )
-    by_child: dict[Child, list[Episode]] = defaultdict(list)
-    for episode in episodes:
-        by_child[episode.period.child].append(episode)
-    header, episode_rows, reviewed = [], [], []
-    for child, child_episodes in by_child.items():
+    child_width = len(CHILD_FIELDS)
+    for _, group in groupby(episodes.iterator(CHUNK_SIZE), key=lambda row: row[0]):
+        child_episodes = list(group)
         short_breaks_only = all(
-            e.legal_status in codes_903.SHORT_BREAK_LEGAL_STATUSES
-            for e in child_episodes
+            row[child_width + 2] in codes_903.SHORT_BREAK_LEGAL_STATUSES
+            for row in child_episodes
         )
-        header.append(_header_row(child, short_breaks_only=short_breaks_only))
-        episode_rows.extend(_episode_row(e, year_end=end) for e in child_episodes)
-        if not short_breaks_only:
-            reviewed.append(child.pk)
+        header.append(
+            _header_values(
+                child_episodes[0], short_breaks_only=short_breaks_only, on_date=on_date
+            )
+        )
+        episode_rows.extend(
+            _episode_values(row, year_end=end, on_date=on_date)
+            for row in child_episodes
+        )
+    reviewed = in_year.exclude(
+        legal_status__in=codes_903.SHORT_BREAK_LEGAL_STATUSES
+    ).values("period__child_id")
     reviews = (
         Review.objects.held()
         .filter(
-            child_id__in=reviewed,
+            child__in=reviewed,
             record_date__gte=start,
             record_date__lte=end,
             period__short_breaks=False,
         )
-        .select_related("child")
         .order_by("child__child_id", "record_date")
+        .values_list(*REVIEW_FIELDS)
     )
     return {
         HEADER: header,
         EPISODES: episode_rows,
-        REVIEWS: [_review_row(review) for review in reviews],
+        REVIEWS: (
+            _review_values(row, on_date=on_date) for row in reviews.iterator(CHUNK_SIZE)
+        ),
     }
 
 
-def _header_row(child: Child, *, short_breaks_only: bool) -> dict[str, str]:
-    return {
-        "CHILD": child.child_id,
-        "SEX": child.sex,
-        "DOB": format_date(child.date_of_birth),
-        "ETHNIC": child.ethnicity,
-        "UPN": child.upn,
-        "MOTHER": "" if short_breaks_only else MOTHER_VALUES[child.is_mother],
-        "MC_DOB": "" if short_breaks_only else format_date(child.mother_child_dob),
-    }
+def _episodes_in_year(start: date, end: date) -> QuerySet[Episode]:
+    """Episodes open at some time in the collection year."""
+    return Episode.objects.filter(started_on__lte=end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+    )
 
 
-def _episode_row(episode: Episode, *, year_end: date) -> dict[str, str]:
-    ended_in_year = episode.ended_on is not None and episode.ended_on <= year_end
-    return {
-        "CHILD": episode.period.child.child_id,
-        "DECOM": format_date(episode.started_on),
-        "RNE": episode.reason_new,
-        "LS": episode.legal_status,
-        "CIN": episode.category_of_need,
-        "PLACE": episode.placement,
-        "PLACE_PROVIDER": episode.placement_provider,
-        "DEC": format_date(episode.ended_on) if ended_in_year else "",
-        "REC": episode.reason_ended if ended_in_year else "",
-        "REASON_PLACE_CHANGE": episode.reason_place_change,
-        "HOME_POST": episode.home_postcode,
-        "PL_POST": episode.placement_postcode,
-        "URN": episode.urn,
-    }
+def _header_values(
+    row: tuple[Any, ...], *, short_breaks_only: bool, on_date: Callable
+) -> Values:
+    _, child_id, sex, born, ethnicity, upn, is_mother, mother_child_dob = row[
+        : len(CHILD_FIELDS)
+    ]
+    return (
+        child_id,
+        sex,
+        on_date(born),
+        ethnicity,
+        upn,
+        "" if short_breaks_only else MOTHER_VALUES[is_mother],
+        "" if short_breaks_only else on_date(mother_child_dob),
+    )
 
 
-def _review_row(review: Review) -> dict[str, str]:
-    return {
-        "CHILD": review.child.child_id,
-        "DOB": format_date(review.child.date_of_birth),
-        "REVIEW": format_date(review.record_date),
-        "REVIEW_CODE": review.participation,
-    }
+def _episode_values(
+    row: tuple[Any, ...], *, year_end: date, on_date: Callable
+) -> Values:
+    (
+        started_on,
+        reason_new,
+        legal_status,
+        category_of_need,
+        placement,
+        placement_provider,
+        ended_on,
+        reason_ended,
+        reason_place_change,
+        home_postcode,
+        placement_postcode,
+        urn,
+    ) = row[len(CHILD_FIELDS) :]
+    ended_in_year = ended_on is not None and ended_on <= year_end
+    return (
+        row[1],
+        on_date(started_on),
+        reason_new,
+        legal_status,
+        category_of_need,
+        placement,
+        placement_provider,
+        on_date(ended_on) if ended_in_year else "",
+        reason_ended if ended_in_year else "",
+        reason_place_change,
+        home_postcode,
+        placement_postcode,
+        urn,
+    )
+
+
+def _review_values(row: tuple[Any, ...], *, on_date: Callable) -> Values:
+    child_id, born, record_date, participation = row
+    return (child_id, on_date(born), on_date(record_date), participation)
 
 
 def ssda903_files(*, year: int) -> dict[str, str]:
     """Return the three files' text, by file name."""
-    columns = {
-        HEADER: codes_903.HEADER_COLUMNS,
-        EPISODES: codes_903.EPISODES_COLUMNS,
-        REVIEWS: codes_903.REVIEWS_COLUMNS,
+    return {
+        name: write_csv_values(COLUMNS[name], rows)
+        for name, rows in _file_values(year=year).items()
     }
-    rows = ssda903_rows(year=year)
-    return {name: write_csv(columns[name], rows[name]) for name in columns}
 
 
 def ssda903_write(*, year: int, directory: Path) -> dict[str, int]:

@@ -8,7 +8,7 @@ column and the value, so a council can fix its extract.
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -208,6 +208,15 @@ def write_csv(columns: Iterable[str], rows: Iterable[dict[str, str]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
     writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def write_csv_values(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """Return the same CSV text as write_csv, from rows already in column order."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
     writer.writerows(rows)
     return out.getvalue()
 

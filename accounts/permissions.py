@@ -237,11 +237,18 @@ def _as_iro_children(user: User, today: date) -> Q:
     """A Child filter: the children the user is the IRO for, or covers as Duty IRO."""
     if not user.has_role(Role.IRO, Role.DUTY_IRO):
         return Q(pk__in=[])
-    covers = DutyCover.objects.on(today).filter(duty_iro=user)
-    scope = Q(iro=user) | Q(
-        iro__in=covers.filter(covered_iro__isnull=False).values("covered_iro")
+    # Read the (short) list of covers now, as _child_scope does: a subquery OR-ed in
+    # makes the database expect half of all children and read the whole table.
+    covers = list(
+        DutyCover.objects.on(today)
+        .filter(duty_iro=user)
+        .values_list("covered_iro_id", flat=True)
     )
-    if covers.filter(covered_iro__isnull=True).exists():
+    scope = Q(iro=user)
+    covered = [iro for iro in covers if iro is not None]
+    if covered:
+        scope |= Q(iro__in=covered)
+    if None in covers:
         scope |= Q(iro__isnull=True)
     return scope
 

@@ -26,16 +26,16 @@ def home_view(request):
         "can_search": can_see_any_children(user),
         "can_manage_users": can_manage_users(user),
     }
+    # The user's scope is worked out once (it reads their duty cover and secure chairs).
+    visible = children_visible_to(user)
     if user.has_role(Role.IRO):
-        context["my_children"] = children_visible_to(user).filter(iro=user)[:20]
+        context["my_children"] = visible.filter(iro=user)[:20]
         context["my_children_heading"] = "Children you are the IRO for"
     elif user.has_role(Role.SOCIAL_WORKER):
-        context["my_children"] = children_visible_to(user).filter(social_worker=user)[
-            :20
-        ]
+        context["my_children"] = visible.filter(social_worker=user)[:20]
         context["my_children_heading"] = "Children you are the social worker for"
     if can_see_any_children(user):
-        context["children_in_scope"] = children_visible_to(user).active().count()
+        context["children_in_scope"] = visible.active().count()
         today = timezone.localdate()
         context["tasks"] = my_tasks(user, today)[:MY_WORK_TASKS]
         context["challenges"] = open_challenges_for(user).select_related("child")[

@@ -118,7 +118,7 @@ def _file_values(*, year: int) -> dict[str, list[Values] | Iterator[Values]]:
             for row in child_episodes
         )
     reviewed = in_year.exclude(
-        legal_status__in=codes_903.SHORT_BREAK_LEGAL_STATUSES
+        legal_status__in=sorted(codes_903.SHORT_BREAK_LEGAL_STATUSES)  # stable SQL
     ).values("period__child_id")
     reviews = (
         Review.objects.held()

@@ -156,3 +156,34 @@ def test_the_export_page_refuses_a_year_not_yet_started(client_as, world):
     )
     assert response.status_code == 400
     assert "or earlier" in response.content.decode()
+
+
+def test_the_files_come_in_child_order_from_two_queries(django_assert_num_queries):
+    """Header, episodes and reviews by CHILD then date, however many children."""
+    data = files(
+        [header(child="B2"), header()],
+        [
+            episode(child="B2"),
+            episode(decom="01/09/2025", rne="P", ls="C2"),
+            episode(dec="01/09/2025", rec="X1"),
+        ],
+        [review(child="B2"), review(day="01/11/2025", code="PN4"), review()],
+    )
+    assert ssda903_import(files=data, by=None, today=TODAY).ok, "import"
+    with django_assert_num_queries(2):
+        exported = ssda903_files(year=2026)
+    rows = ssda903_rows(year=2026)
+    assert [row["CHILD"] for row in rows[HEADER]] == ["A1", "B2"]
+    assert [(row["CHILD"], row["DECOM"]) for row in rows[EPISODES]] == [
+        ("A1", "01/05/2025"),
+        ("A1", "01/09/2025"),
+        ("B2", "01/05/2025"),
+    ]
+    assert [(row["CHILD"], row["REVIEW"]) for row in rows[REVIEWS]] == [
+        ("A1", "28/05/2025"),
+        ("A1", "01/11/2025"),
+        ("B2", "28/05/2025"),
+    ]
+    for name in (HEADER, EPISODES, REVIEWS):
+        reader = csv.DictReader(io.StringIO(exported[name]))
+        assert list(reader) == rows[name], name

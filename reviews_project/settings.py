@@ -104,6 +104,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL's JIT compiles a plan's expressions once its estimated cost is high:
+    # 40 to 350 ms per statement here, for statements that run in 50 ms without it
+    # (docs/performance.md). Off unless DATABASE_JIT=true.
+    jit = "on" if env.bool("DATABASE_JIT", default=False) else "off"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c jit={jit}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -145,11 +145,12 @@ def narrow(rows: QuerySet, f: Filters, *, child: str = "child", day: str) -> Que
     """Apply the reader's scope and the team and IRO filters, judged on `day`."""
     if f.scope is not None:
         rows = rows.filter(**{f"{child}__in" if child != "pk" else "pk__in": f.scope})
-    rows = rows.annotate(team_then=team_on(child, day), iro_then=iro_on(child, day))
+    # alias(), not annotate(): the subqueries cost a lookup per row, so they are only
+    # in the SQL when a filter uses them.
     if f.team is not None:
-        rows = rows.filter(team_then=f.team)
+        rows = rows.alias(team_then=team_on(child, day)).filter(team_then=f.team)
     if f.iro is not None:
-        rows = rows.filter(iro_then=f.iro)
+        rows = rows.alias(iro_then=iro_on(child, day)).filter(iro_then=f.iro)
     return rows
 
 
@@ -255,6 +256,9 @@ class Figure:
     numerator: int
     denominator: int
     rows: QuerySet = field(repr=False)  # the population, with a `counted` flag
+    # By month of the record date, when the figure was counted with others in one
+    # grouped query (reporting.queries.batch); None: Measure.trend asks the database.
+    months: tuple[Month, ...] | None = field(default=None, repr=False)
 
     @property
     def percent(self) -> Decimal | None:
@@ -285,6 +289,25 @@ class Month:
     @property
     def percent(self) -> Decimal | None:
         return percent(self.numerator, self.denominator)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A measure counted over a shared population (reviews held in the period): which
+    of those rows are its own (`population`, None for all), which of them it counts,
+    and the annotations both refer to. The measure's own function and the batched
+    query (reporting.queries.batch) are built from the same Part."""
+
+    counted: Q
+    population: Callable[[Period, Filters], Q] | None = None
+    annotations: Callable[[Period, Filters], dict] | None = None
+
+    def rows(self, base: QuerySet, period: Period, f: Filters) -> QuerySet:
+        if self.annotations is not None:
+            base = base.annotate(**self.annotations(period, f))
+        if self.population is not None:
+            base = base.filter(self.population(period, f))
+        return base
 
 
 def flagged(rows: QuerySet, counted: Q) -> QuerySet:

@@ -28,7 +28,10 @@ class Measure:
         return self.compute(period, f)
 
     def trend(self, figure: Figure, period: Period) -> list[Month]:
-        """The figure's rows by month (one grouped query)."""
+        """The figure's rows by month (one grouped query, unless the figure was
+        counted by month already)."""
+        if figure.months is not None and self.month_field == "record_date":
+            return list(figure.months)
         return monthly(figure.rows, Q(counted=True), self.month_field, period)
 
 

@@ -24,13 +24,13 @@ from django.db.models.functions import Lower, Trim
 from reporting.queries.base import (
     Figure,
     Filters,
+    Part,
     Period,
     date_map,
-    figure,
     latest_birth_date_for_age,
     percent,
 )
-from reporting.queries.timeliness import held_rows
+from reporting.queries.timeliness import HELD_HERE, held_figure, held_rows
 from reviews.models import (
     ChildContact,
     Distribution,
@@ -54,8 +54,17 @@ def participation_rows(period: Period, f: Filters) -> QuerySet[Review]:
     return held_rows(period, f).filter(participation__in=COUNTED_CODES)
 
 
+PN_PARTS = {
+    key: Part(
+        counted=Q(participation__in=codes),
+        population=lambda period, f: Q(participation__in=COUNTED_CODES),
+    )
+    for key, codes in CODES.items()
+}
+
+
 def _pn(key: str, period: Period, f: Filters) -> Figure:
-    return figure(key, participation_rows(period, f), Q(participation__in=CODES[key]))
+    return held_figure(key, PN_PARTS[key], period, f)
 
 
 def participation(period: Period, f: Filters) -> Figure:
@@ -110,23 +119,33 @@ CHAIRED = Q(chaired_by__in=[Review.Chair.CHILD, Review.Chair.CO_CHAIRED])
 CHAIRING_AGE = 11  # "over 11" read as 11 or older (domain.md §8.3)
 
 
+CHAIRED_PARTS = {
+    "chaired": Part(
+        counted=CHAIRED,
+        population=lambda period, f: (
+            HELD_HERE & Q(child__date_of_birth__lte=F("born_by"))
+        ),
+        annotations=lambda period, f: {
+            "born_by": date_map(
+                "record_date",
+                period.days(),
+                lambda d: latest_birth_date_for_age(d, CHAIRING_AGE),
+            )
+        },
+    ),
+    "chaired_all": Part(counted=CHAIRED, population=lambda period, f: HELD_HERE),
+}
+
+
 def young_person_chaired(period: Period, f: Filters) -> Figure:
     """Reviews held in the period chaired or co-chaired by the young person, over the
     reviews of young people aged 11 or over on the record date."""
-    rows = held_rows(period, f).filter(imported=False)
-    rows = rows.annotate(
-        born_by=date_map(
-            "record_date",
-            period.days(),
-            lambda d: latest_birth_date_for_age(d, CHAIRING_AGE),
-        )
-    ).filter(child__date_of_birth__lte=F("born_by"))
-    return figure("chaired", rows, CHAIRED)
+    return held_figure("chaired", CHAIRED_PARTS["chaired"], period, f)
 
 
 def young_person_chaired_count(period: Period, f: Filters) -> Figure:
     """Every review held in the period chaired or co-chaired by the child (any age)."""
-    return figure("chaired_all", held_rows(period, f).filter(imported=False), CHAIRED)
+    return held_figure("chaired_all", CHAIRED_PARTS["chaired_all"], period, f)
 
 
 # --- The child's asks honoured (reviews.asks, issue 12) -----------------------------------

@@ -24,6 +24,7 @@ from iro.models import IroAllocation
 from reporting.queries.base import (
     Figure,
     Filters,
+    Part,
     Period,
     date_map,
     end_of_day,
@@ -96,22 +97,32 @@ def reviews_in_timescale_due(period: Period, f: Filters) -> Figure:
     return figure("t1", due_rows(period, f), ON_TIME)
 
 
+def held_figure(key: str, part: Part, period: Period, f: Filters) -> Figure:
+    """A measure of reviews held in the period, counted alone from its Part
+    (reporting.queries.batch counts several Parts in one query)."""
+    return figure(key, part.rows(held_rows(period, f), period, f), part.counted)
+
+
+T2 = Part(counted=ON_TIME)
+
+
 def reviews_in_timescale_held(period: Period, f: Filters) -> Figure:
     """KPI-T2: reviews held in the period held on or before their due date."""
-    return figure("t2", held_rows(period, f), ON_TIME)
+    return held_figure("t2", T2, period, f)
 
 
 def children_all_reviews_on_time(period: Period, f: Filters) -> Figure:
     """KPI-T3: children looked after at the period's end with a review due in it,
     every one of those reviews on time."""
-    due = due_rows(period, f).filter(child=OuterRef("pk"))
-    looked_after = PeriodOfCare.objects.filter(
-        child=OuterRef("pk"), started_on__lte=period.end
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=period.end))
-    rows = Child.objects.filter(Exists(looked_after), Exists(due)).annotate(
-        any_late=Exists(due.exclude(ON_TIME))
+    due = due_rows(period, f)
+    looked_after = PeriodOfCare.objects.filter(started_on__lte=period.end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=period.end)
     )
-    return figure("t3", rows, Q(any_late=False))
+    # Semi-joins on sets of children (each read once), not a lookup per child.
+    rows = Child.objects.filter(pk__in=looked_after.values("child")).filter(
+        pk__in=due.values("child")
+    )
+    return figure("t3", rows, ~Q(pk__in=due.exclude(ON_TIME).values("child")))
 
 
 def first_reviews_on_time(period: Period, f: Filters) -> Figure:
@@ -173,66 +184,77 @@ def iro_allocated_in_time(period: Period, f: Filters) -> Figure:
 # --- KPI-T6: after the review ----------------------------------------------------------
 
 
+HELD_HERE = Q(imported=False)  # imported 903 reviews have no workflow
+
+
 def _workflow_rows(period: Period, f: Filters) -> QuerySet[Review]:
-    """Reviews held here in the period (imported 903 reviews have no workflow)."""
-    return held_rows(period, f).filter(imported=False)
+    """Reviews held here in the period."""
+    return held_rows(period, f).filter(HELD_HERE)
+
+
+T6_RD = Part(
+    counted=Q(rd_submitted_on__isnull=False, rd_submitted_on__lte=F("rd_due")),
+    population=lambda period, f: (
+        HELD_HERE & (Q(rd_submitted_on__isnull=False) | Q(rd_due__lt=f.today))
+    ),
+    annotations=lambda period, f: {
+        "rd_due": date_map(
+            "record_date", period.days(), _on("recommendations_and_decisions_due")
+        )
+    },
+)
 
 
 def decisions_in_time(period: Period, f: Filters) -> Figure:
     """KPI-T6a: decisions and recommendations submitted within 5 working days (T16)."""
-    rows = _workflow_rows(period, f).annotate(
-        rd_due=date_map(
-            "record_date", period.days(), _on("recommendations_and_decisions_due")
-        )
-    )
-    rows = rows.filter(Q(rd_submitted_on__isnull=False) | Q(rd_due__lt=f.today))
-    return figure(
-        "t6_rd",
-        rows,
-        Q(rd_submitted_on__isnull=False, rd_submitted_on__lte=F("rd_due")),
+    return held_figure("t6_rd", T6_RD, period, f)
+
+
+def _of_reviews_held(rows: QuerySet, period: Period) -> QuerySet:
+    """Rows (distributions, events) of reviews held in the period: the sets the
+    measures below semi-join to, each read once rather than once per review."""
+    return rows.filter(
+        review__record_date__gte=period.start, review__record_date__lte=period.end
     )
 
 
 def record_sent_in_time(period: Period, f: Filters) -> Figure:
-    """KPI-T6b: the record sent within 20 working days of the review (T19)."""
-    first_sent = (
-        Distribution.objects.filter(review=OuterRef("pk"))
-        .order_by()
-        .values("review")
-        .annotate(m=Min("sent_at"))
-        .values("m")
-    )
-    rows = _workflow_rows(period, f).annotate(
-        first_sent=Subquery(first_sent),
-        sent_due=date_map("record_date", period.days(), _on("record_distributed_due")),
-        sent_by=date_map(
-            "record_date",
+    """KPI-T6b: the record sent within 20 working days of the review (T19): some
+    distribution (so the first) before the end of the deadline's day."""
+    sent = _of_reviews_held(Distribution.objects.all(), period)
+    sent_in_time = sent.annotate(
+        deadline=date_map(
+            "review__record_date",
             period.days(),
             lambda d: end_of_day(timescales.record_distributed_due(d).date),
-        ),
+        )
+    ).filter(sent_at__lt=F("deadline"))
+    rows = _workflow_rows(period, f).annotate(
+        sent_due=date_map("record_date", period.days(), _on("record_distributed_due")),
     )
-    rows = rows.filter(Q(first_sent__isnull=False) | Q(sent_due__lt=f.today))
-    return figure(
-        "t6_record", rows, Q(first_sent__isnull=False, first_sent__lt=F("sent_by"))
-    )
+    rows = rows.filter(Q(pk__in=sent.values("review")) | Q(sent_due__lt=f.today))
+    return figure("t6_record", rows, Q(pk__in=sent_in_time.values("review")))
 
 
 def care_plan_updated_in_time(period: Period, f: Filters) -> Figure:
     """KPI-T6c: the care plan update confirmed when the review was closed, within 10
     working days of the review (T20)."""
-    plan_by = date_map(
-        OuterRef("record_date"),
-        period.days(),
-        lambda d: end_of_day(timescales.care_plan_update_due(d).date),
-    )
-    confirmed = ReviewEvent.objects.filter(
-        review=OuterRef("pk"), action="closed", note="", at__lt=plan_by
+    confirmed = (
+        _of_reviews_held(ReviewEvent.objects.filter(action="closed", note=""), period)
+        .annotate(
+            plan_by=date_map(
+                "review__record_date",
+                period.days(),
+                lambda d: end_of_day(timescales.care_plan_update_due(d).date),
+            )
+        )
+        .filter(at__lt=F("plan_by"))
     )
     rows = _workflow_rows(period, f).annotate(
         plan_due=date_map("record_date", period.days(), _on("care_plan_update_due")),
     )
     rows = rows.filter(Q(status=S.CLOSED) | Q(plan_due__lt=f.today))
-    return figure("t6_plan", rows, Exists(confirmed))
+    return figure("t6_plan", rows, Q(pk__in=confirmed.values("review")))
 
 
 def notified_in_time(period: Period, f: Filters) -> Figure:
@@ -282,26 +304,31 @@ def progress_reviews_in_time(period: Period, f: Filters) -> Figure:
     return figure("t7", rows, Q(done_on__isnull=False, done_on__lte=F("target_date")))
 
 
+T8_ADJOURNED = Part(
+    counted=Q(adjournment_count__gte=1), population=lambda period, f: HELD_HERE
+)
+T8_RECONVENED = Part(
+    counted=Q(completed_date__isnull=False, completed_date__lte=F("reconvene_by")),
+    population=lambda period, f: HELD_HERE & Q(adjournment_count__gte=1),
+)
+T9 = Part(
+    counted=Q(out_of_timescale_authorised_by__isnull=False),
+    population=lambda period, f: Q(record_date__gt=F("due_counted")) & HELD_HERE,
+)
+
+
 def adjourned(period: Period, f: Filters) -> Figure:
     """KPI-T8a: reviews held in the period that were adjourned."""
-    return figure(
-        "t8_adjourned", _workflow_rows(period, f), Q(adjournment_count__gte=1)
-    )
+    return held_figure("t8_adjourned", T8_ADJOURNED, period, f)
 
 
 def reconvened_in_time(period: Period, f: Filters) -> Figure:
     """KPI-T8b: adjourned reviews held in the period completed within 20 working days of
     the original date (the reconvene-by date stored when adjourned, T22)."""
-    rows = _workflow_rows(period, f).filter(adjournment_count__gte=1)
-    return figure(
-        "t8_reconvened",
-        rows,
-        Q(completed_date__isnull=False, completed_date__lte=F("reconvene_by")),
-    )
+    return held_figure("t8_reconvened", T8_RECONVENED, period, f)
 
 
 def late_reviews_authorised(period: Period, f: Filters) -> Figure:
     """KPI-T9: reviews held in the period after their due date, and how many of those
     the service manager had authorised in advance (T23)."""
-    rows = held_rows(period, f).filter(record_date__gt=F("due_counted"), imported=False)
-    return figure("t9", rows, Q(out_of_timescale_authorised_by__isnull=False))
+    return held_figure("t9", T9, period, f)

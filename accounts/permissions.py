@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -81,6 +82,28 @@ def children_visible_to(user: User, *, today: date | None = None) -> QuerySet[Ch
     return children if scope is None else children.filter(scope)
 
 
+def visible_child_or_404(user: User, pk, *, select_related=()) -> Child:
+    """Return the child with this id if the user may see them; else raise Http404.
+
+    The child comes back marked as within the user's scope today, so that the checks
+    below asked about them while the same request is answered (child_in_scope) do
+    not ask the database again.
+    """
+    today = timezone.localdate()
+    child = get_object_or_404(
+        children_visible_to(user, today=today).select_related(*select_related), pk=pk
+    )
+    child._in_scope_of = (user.pk, today)
+    return child
+
+
+def child_in_scope(user: User, child: Child) -> bool:
+    """Say whether the child is among those the user may see (children_visible_to)."""
+    if getattr(child, "_in_scope_of", None) == (user.pk, timezone.localdate()):
+        return True
+    return children_visible_to(user).filter(pk=child.pk).exists()
+
+
 def periods_visible_to(user: User) -> QuerySet[PeriodOfCare]:
     """Return the periods of care of the children this user may see."""
     return PeriodOfCare.objects.filter(child__in=children_visible_to(user))
@@ -95,17 +118,14 @@ def can_see_any_children(user: User) -> bool:
 
 def can_read_case_record(user: User, child: Child) -> bool:
     """Say whether the user may read case notes, consultations and records."""
-    return bool(user.roles & CASE_ROLES) and (
-        children_visible_to(user).filter(pk=child.pk).exists()
-    )
+    return bool(user.roles & CASE_ROLES) and (child_in_scope(user, child))
 
 
 def can_edit_child(user: User, child: Child) -> bool:
     """Say whether the user may change the child's details (social care and the IRO service)."""
-    return (
-        user.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.IRO_MANAGER)
-        and children_visible_to(user).filter(pk=child.pk).exists()
-    )
+    return user.has_role(
+        Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.IRO_MANAGER
+    ) and child_in_scope(user, child)
 
 
 def can_view_child_audit(user: User) -> bool:
@@ -215,8 +235,7 @@ def can_view_review_diary(user: User) -> bool:
 def can_record_significant_event(user: User, child: Child) -> bool:
     """The child's social-work team (and the IRO service manager) notify the IRO."""
     return is_childs_social_work_team(user, child) or (
-        user.has_role(Role.IRO_MANAGER)
-        and children_visible_to(user).filter(pk=child.pk).exists()
+        user.has_role(Role.IRO_MANAGER) and child_in_scope(user, child)
     )
 
 

@@ -55,11 +55,26 @@ class NextReview:
     overdue: bool
 
 
-def next_review(period: PeriodOfCare | None, *, today: date) -> NextReview | None:
-    """The open review's due date and rule, or the engine's when none is planned."""
+def next_review(
+    period: PeriodOfCare | None, *, today: date, reviews: list[Review] | None = None
+) -> NextReview | None:
+    """The open review's due date and rule, or the engine's when none is planned.
+
+    `reviews`, when given, are the child's reviews already read (in due date order).
+    """
     if period is None or period.short_breaks:
         return None
-    review = period.reviews.open().order_by("due_date").first()
+    if reviews is None:
+        review = period.reviews.open().order_by("due_date").first()
+    else:
+        review = next(
+            (
+                r
+                for r in sorted(reviews, key=lambda r: r.due_date)
+                if r.period_id == period.pk and r.status in Review.OPEN_STATUSES
+            ),
+            None,
+        )
     if review is not None:
         due, explanation = review.due_date, review.due_rule
     else:
@@ -81,10 +96,30 @@ class TimelineItem:
     url: str = ""
 
 
-def timeline(child: Child, *, with_case_events: bool) -> list[TimelineItem]:
-    """Periods, episodes, reviews, IRO changes and significant events, newest first."""
+def timeline(
+    child: Child,
+    *,
+    with_case_events: bool,
+    periods: list[PeriodOfCare] | None = None,
+    reviews: list[Review] | None = None,
+    allocations: list | None = None,
+    events: list | None = None,
+) -> list[TimelineItem]:
+    """Periods, episodes, reviews, IRO changes and significant events, newest first.
+
+    The child's page passes the records it has already read (the periods with their
+    episodes prefetched); what is not passed is read here.
+    """
     items: list[TimelineItem] = []
-    for period in child.periods_of_care.all():
+    if periods is None:
+        periods = list(child.periods_of_care.all())
+        episodes = list(Episode.objects.filter(period__child=child))
+    else:
+        episodes = sorted(
+            (e for p in periods for e in p.episodes.all()),
+            key=lambda e: (e.started_on, e.pk),
+        )
+    for period in periods:
         items.append(
             TimelineItem(period.started_on, "Period of care", "Became looked after")
         )
@@ -104,7 +139,6 @@ def timeline(child: Child, *, with_case_events: bool) -> list[TimelineItem]:
         ):
             if day:
                 items.append(TimelineItem(day, "Adoption", label))
-    episodes = Episode.objects.filter(period__child=child)
     for episode in episodes:
         items.append(
             TimelineItem(
@@ -114,7 +148,7 @@ def timeline(child: Child, *, with_case_events: bool) -> list[TimelineItem]:
                 f"{episode.get_placement_display()}",
             )
         )
-    for review in child.reviews.all():
+    for review in child.reviews.all() if reviews is None else reviews:
         day = review.record_date or review.due_date
         state = review.get_status_display()
         items.append(
@@ -122,12 +156,14 @@ def timeline(child: Child, *, with_case_events: bool) -> list[TimelineItem]:
                 day, "Review", f"{review.get_kind_display()} ({state.lower()})"
             )
         )
-    for allocation in child.iro_allocations.select_related("iro"):
+    if allocations is None:
+        allocations = child.iro_allocations.select_related("iro")
+    for allocation in allocations:
         items.append(
             TimelineItem(allocation.started_on, "IRO", f"{allocation.iro} allocated")
         )
     if with_case_events:
-        for event in child.significant_events.all():
+        for event in child.significant_events.all() if events is None else events:
             items.append(
                 TimelineItem(
                     event.occurred_on,

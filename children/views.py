@@ -19,6 +19,7 @@ from accounts.permissions import (
     can_see_any_children,
     can_view_child_audit,
     children_visible_to,
+    visible_child_or_404,
 )
 from children import events as event_services
 from children import selectors
@@ -118,17 +119,21 @@ def child_to_complete_view(request):
 
 @require_GET
 def child_detail_view(request, pk):
-    child = get_object_or_404(
-        children_visible_to(request.user).select_related(
-            "team", "iro", "social_worker"
-        ),
-        pk=pk,
+    child = visible_child_or_404(
+        request.user, pk, select_related=("team", "iro", "social_worker")
     )
     accessed.send(sender=Child, instance=child)
     today = timezone.localdate()
     case = can_read_case_record(request.user, child)
-    period = child.open_period()
-    episode = period.current_episode() if period else None
+    # Each of the child's records is read once, for the summary, the tables and the
+    # timeline alike.
+    periods = list(child.periods_of_care.prefetch_related("episodes"))
+    period = next((p for p in periods if p.ended_on is None), None)
+    episodes = list(period.episodes.all()) if period else []
+    episode = episodes[-1] if episodes else None  # the latest by start, then id
+    reviews = list(child.reviews.all())
+    allocations = list(child.iro_allocations.select_related("iro"))
+    events = list(child.significant_events.all()) if case else []
     pathway = Pathway.objects.filter(child=child).first()
     eighteenth = timescales.add_months(child.date_of_birth, 216)
     context = {
@@ -136,10 +141,17 @@ def child_detail_view(request, pk):
         "today": today,
         "period": period,
         "episode": episode,
-        "periods": child.periods_of_care.prefetch_related("episodes"),
-        "next_review": selectors.next_review(period, today=today),
-        "timeline": selectors.timeline(child, with_case_events=case),
-        "iro_history": child.iro_allocations.select_related("iro"),
+        "periods": periods,
+        "next_review": selectors.next_review(period, today=today, reviews=reviews),
+        "timeline": selectors.timeline(
+            child,
+            with_case_events=case,
+            periods=periods,
+            reviews=reviews,
+            allocations=allocations,
+            events=events,
+        ),
+        "iro_history": allocations,
         "pathway": pathway,
         "eighteenth": eighteenth,
         "turns_18_soon": period is not None and 0 <= (eighteenth - today).days <= 92,
@@ -147,7 +159,7 @@ def child_detail_view(request, pk):
         "restrictions": child.parent_sharing_restrictions.filter(ended_on__isnull=True)
         if case
         else [],
-        "events": child.significant_events.all() if case else [],
+        "events": events,
         "can_read_case_record": case,
         "can_edit": can_edit_child(request.user, child),
         "can_allocate": can_allocate_iro(request.user),

@@ -6,6 +6,9 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
@@ -53,6 +56,26 @@ class GovUKDateField(DateInputField):
             return date(year_number, int(month), int(day))
         except (ValueError, OverflowError) as error:
             raise ValidationError(self.real_date_message, code="invalid") from error
+
+
+class LongSelect(forms.Select):
+    """A select for long lists (one option per IRO: 1,800 in a national service),
+    its options written in Python rather than a template each (issue 10). Plain
+    options only, no groups; every value and label is escaped."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        selected = set(self.format_value(value))
+        options = []
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            mark = " selected" if option_value in selected else ""
+            options.append(
+                f'<option value="{conditional_escape(option_value)}"{mark}>'
+                f"{conditional_escape(label)}</option>"
+            )
+        return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>")  # noqa: S308
 
 
 class GovUKForm(forms.Form):

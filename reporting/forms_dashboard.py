@@ -6,7 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import Role, Team, User
-from core.forms import GovUKDateField, GovUKForm
+from children.forms import IroChoiceField
+from core.forms import GovUKDateField, GovUKForm, LongSelect
 from reporting.queries import MEASURES, Period
 
 LONGEST_DAYS = 731  # two years: every day of the period is looked up once in SQL
@@ -23,8 +24,9 @@ class DashboardFilterForm(GovUKForm):
         empty_label="All teams",
         error_messages={"invalid_choice": "Choose a team from the list"},
     )
-    iro = forms.ModelChoiceField(
+    iro = IroChoiceField(
         label="IRO",
+        widget=LongSelect,
         queryset=User.objects.none(),
         required=False,
         empty_label="All IROs",
@@ -40,9 +42,8 @@ class DashboardFilterForm(GovUKForm):
             else Team.objects.filter(kind=Team.Kind.SOCIAL_WORK)
         )
         if with_iro:
-            self.fields["iro"].queryset = User.objects.filter(
-                groups__name=Role.IRO
-            ).distinct()
+            # One row per IRO: a user is in a group once, so no DISTINCT is needed.
+            self.fields["iro"].queryset = User.objects.filter(groups__name=Role.IRO)
         else:
             del self.fields["iro"]
 

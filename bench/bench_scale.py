@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reviews_project.settings")
@@ -124,31 +125,244 @@ def sql_runner(name: str, params: dict):
     return run
 
 
-def replay_runner(app):
-    """The floor of a page built from many statements: the same statements, replayed.
+# --- the service manager's dashboard ---------------------------------------------------
 
-    For the dashboard, whose figures come from dozens of hand-reviewed queries in
-    reporting.queries, one statement computing every figure would be a second
-    implementation; replaying its own SQL measures the database's share of the page.
-    """
+
+def dashboard_floor_params(period, today) -> dict:
+    """bench/sql/dashboard.sql's parameters: the engine's dates, as the app's DateMaps
+    pass them (reporting.queries.base), and England's bank holidays."""
+    from datetime import timedelta
+
+    import holidays
+
+    from reporting.queries import Period
+    from reporting.queries.base import latest_birth_date_for_age
+    from reporting.queries.participation import CHAIRING_AGE
+    from reviews import timescales
+
+    def day_dates(day):
+        return {
+            "rd_due": timescales.recommendations_and_decisions_due(day).date,
+            "record_due": timescales.record_distributed_due(day).date,
+            "plan_due": timescales.care_plan_update_due(day).date,
+            "allocation_due": timescales.iro_allocation_due(day).date,
+            "born_by_11": latest_birth_date_for_age(day, CHAIRING_AGE),
+        }
+
+    starts = Period(period.start - timedelta(days=60), period.end).days()
+    calendar = holidays.country_holidays(
+        "GB", subdiv="ENG", years=range(period.start.year - 15, period.end.year + 2)
+    )
+    return {
+        "start": period.start,
+        "end": period.end,
+        "today": today,
+        "days": json.dumps({str(d): day_dates(d) for d in period.days()}, default=str),
+        "first_due": json.dumps(
+            {str(d): timescales.first_review_due(d).date for d in starts}, default=str
+        ),
+        "adult_born_by": latest_birth_date_for_age(min(period.end, today), 18),
+        "holidays": sorted(calendar),
+    }
+
+
+def dashboard_floor(params) -> dict:
+    """Every figure of the dashboard from bench/sql/dashboard.sql (one statement)."""
+    from decimal import Decimal
+
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as captured:
-        app()
-    statements = [
-        q["sql"]
-        for q in captured.captured_queries
-        if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+    with connection.cursor() as cursor:
+        cursor.execute(sql("dashboard"), params)
+        return json.loads(cursor.fetchone()[0], parse_float=Decimal)
+
+
+def _number(text: str):
+    from decimal import Decimal
+
+    if text == "–":
+        return None
+    if " of " in text:  # "3 of 4 (75%)"
+        within, _, rest = text.partition(" of ")
+        return int(within), int(rest.split()[0])
+    return Decimal(text)
+
+
+def dashboard_view_of_app(built: dict) -> dict:
+    """What the page shows (reporting.dashboard.service_dashboard), as numbers: every
+    measure's numerator and denominator, the trends and every table's figures (the
+    percentages, per-FTE ratios and RAG labels are worked out from these)."""
+    from decimal import Decimal
+
+    tables = {t.key: t for t in built["tables"]}
+
+    def cells(key, *columns, last_row=True):
+        rows = tables[key].rows if last_row else tables[key].rows[:-1]
+        return [tuple(row[c].text for c in columns) for row in rows]
+
+    n_categories = len(tables["concerns"].headers) - 4
+    return {
+        "measures": {
+            k: (f.numerator, f.denominator) for k, f in built["figures"].items()
+        },
+        "trends": {
+            t.key.removeprefix("trend-"): [
+                (r[0].text, int(r[1].text), int(r[2].text)) for r in t.rows
+            ]
+            for t, _chart in built["trends"]
+        },
+        "participation_codes": cells("participation-codes", 0, 1),
+        "caseloads": [
+            (name, int(n), int(post18), Decimal(fte))
+            for name, n, post18, fte in cells("caseloads", 0, 1, 2, 3, last_row=False)
+        ],
+        "concerns": [
+            (row[0], *(int(x) for x in row[1:]))
+            for row in cells("concerns", *range(n_categories + 3))
+        ],
+        "disputes": [(label, _number(v)) for label, v in cells("disputes", 0, 1)],
+        "acknowledgements": cells("acknowledgements", 0, 1, 2),
+        "audits": cells("audits", 0, 1),
+        "contacts_by_kind": cells("contacts", 0, 1),
+    }
+
+
+def dashboard_view_of_floor(floor: dict) -> dict:
+    """The floor's figures in the shape of dashboard_view_of_app, labelled as the page
+    labels them."""
+    from decimal import Decimal
+
+    from disputes.models import STAGE_NAMES, CaseAudit, Category
+    from disputes.reports import NO_TEAM
+    from reporting.dashboard import SECTIONS
+    from reviews.models import ChildContact, Review
+
+    keys = [key for _caption, keys in SECTIONS.values() for key in keys]
+    concerns = []
+    for row in floor["concerns"] or []:
+        counts = [row["by_category"].get(c, 0) for c in Category.values]
+        concerns.append((row["team"] or NO_TEAM, *counts, sum(counts), row["reviews"]))
+    totals = [sum(r[i] for r in concerns) for i in range(1, len(Category.values) + 3)]
+    concerns.append(("Total", *totals))
+    levels, stages = floor["levels"] or {}, floor["highest_stage"] or {}
+    median = floor["median_working_days"]
+    disputes = [
+        ("Stayed informal", Decimal(levels.get("informal", 0))),
+        ("Went formal (dispute resolution)", Decimal(levels.get("formal", 0))),
+        *(
+            (f"Highest stage reached: {name}", Decimal(stages.get(str(stage), 0)))
+            for stage, name in STAGE_NAMES.items()
+        ),
+        (
+            "Median working days from raising to closing",
+            None if median is None else Decimal(median),
+        ),
+        (
+            "Formal challenges resolved within 20 working days",
+            tuple(floor["formal_within_20"]),
+        ),
+        ("Referrals to Cafcass", Decimal(sum((floor["cafcass"] or {}).values()))),
     ]
+    codes = floor["participation_codes"] or {}
+    audits = floor["audits"] or {}
+    contacts = floor["contacts_by_kind"] or {}
+    grades = dict(CaseAudit.Grade.choices) | {"": "Not graded"}
+    return {
+        "measures": {k: tuple(floor["measures"][k]) for k in keys},
+        "trends": {
+            key: [(f"{date.fromisoformat(m):%b %Y}", n, d) for m, n, d in months]
+            for key, months in floor["trends"].items()
+        },
+        "participation_codes": [
+            (code.label, str(codes.get(code.value, 0))) for code in Review.Participation
+        ],
+        "caseloads": [
+            (
+                f"{r['first_name']} {r['last_name']}".strip() or r["username"],
+                r["children"],
+                r["post18"],
+                Decimal(r["fte"]),
+            )
+            for r in floor["caseloads"] or []
+        ],
+        "concerns": concerns,
+        "disputes": disputes,
+        "acknowledgements": [
+            (team, str(good), str(improve))
+            for team, good, improve in floor["acknowledgements"] or []
+        ],
+        "audits": [(grades[g], str(audits.get(g, 0))) for g in grades],
+        "contacts_by_kind": [
+            (label, str(contacts.get(how, 0)))
+            for how, label in ChildContact.How.choices
+        ],
+    }
 
-    def run():
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-                cursor.fetchall()
 
-    return run
+def dashboard_disagreements(period, today, floor: dict) -> list[str]:
+    """Where the floor and the application (service_dashboard, as the service manager:
+    no team, IRO or scope) disagree; empty when every figure is the same."""
+    from reporting.dashboard import service_dashboard
+    from reporting.queries import Filters
+
+    app = dashboard_view_of_app(service_dashboard(period, Filters(today=today)))
+    ours = dashboard_view_of_floor(floor)
+    out = []
+    for part, shown in app.items():
+        if part == "measures":
+            out += [
+                f"{key}: app {fig} floor {ours[part].get(key)}"
+                for key, fig in shown.items()
+                if ours[part].get(key) != fig
+            ]
+        elif ours[part] != shown:
+            out.append(f"{part}: app {shown} floor {ours[part]}")
+    return out
+
+
+def bench_dashboard(manager, today, runs: int) -> dict:
+    from reporting.queries import Period
+
+    period = Period.financial_year_of(today)  # the page's default (forms_dashboard)
+    started = time.perf_counter()
+    params = dashboard_floor_params(period, today)
+    params_ms = (time.perf_counter() - started) * 1000
+    result = compare(
+        "dashboard",
+        page_runner(manager, "/dashboard/"),
+        lambda: dashboard_floor(params),
+        runs,
+        f"the service manager's, every team and IRO, {period.label} (the page's "
+        f"default); floor: bench/sql/dashboard.sql, its parameters built once in "
+        f"{params_ms:.0f} ms",
+    )
+    disagreements = dashboard_disagreements(period, today, dashboard_floor(params))
+    result["disagreements"] = disagreements
+    print(
+        f"    floor and app agree on every figure ({period.label}, today {today})"
+        if not disagreements
+        else "    FLOOR AND APP DISAGREE:\n      " + "\n      ".join(disagreements),
+        flush=True,
+    )
+    return result
+
+
+def check_dashboard(today) -> int:
+    """Compare the floor with the app on any database (e.g. one seed_demo filled)."""
+    from reporting.queries import Period
+
+    period = Period.financial_year_of(today)
+    floor = dashboard_floor(dashboard_floor_params(period, today))
+    disagreements = dashboard_disagreements(period, today, floor)
+    for line in disagreements:
+        print(line)
+    measures = floor["measures"]
+    print(
+        f"{period.label}, today {today}: {len(disagreements)} disagreements; "
+        f"non-zero denominators: {sum(1 for n, d in measures.values() if d)} of "
+        f"{len(measures)}"
+    )
+    return 1 if disagreements else 0
 
 
 def query_count(fn) -> int:
@@ -346,6 +560,11 @@ def main() -> None:
     parser.add_argument("--dashboard-runs", type=int, default=3)
     parser.add_argument("--export-runs", type=int, default=3)
     parser.add_argument("--recompute-child", default="", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--check-dashboard",
+        action="store_true",
+        help="only compare bench/sql/dashboard.sql with the app, on any database",
+    )
     args = parser.parse_args()
     if args.recompute_child:
         recompute_child(args.recompute_child)
@@ -358,6 +577,8 @@ def main() -> None:
 
     if connection.vendor != "postgresql":
         sys.exit("bench_scale needs PostgreSQL with seed_scale's data (DATABASE_URL).")
+    if args.check_dashboard:
+        sys.exit(check_dashboard(timezone.localdate()))
     children = Child.objects.count()
     if not children:
         sys.exit("No children: run `make seed-scale` (manage.py seed_scale) first.")
@@ -415,17 +636,7 @@ def main() -> None:
         if importlib.util.find_spec("reporting.views_dashboard") is None:
             print(f"{'dashboard':28} not built yet: no figure", flush=True)
         else:
-            app = page_runner(manager, "/dashboard/")
-            figures.append(
-                compare(
-                    "dashboard",
-                    app,
-                    replay_runner(app),
-                    args.dashboard_runs,
-                    "the service manager's, every team and IRO, the financial year "
-                    "to date (the page's default); floor: its own statements replayed",
-                )
-            )
+            figures.append(bench_dashboard(manager, today, args.dashboard_runs))
     if want("export_903"):
         if importlib.util.find_spec("children.ssda903.exporter") is None:
             print(f"{'export_903':28} not built yet: no figure", flush=True)

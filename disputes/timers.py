@@ -4,15 +4,15 @@ Pure module (no Django import): the dates come from reviews.timescales, the one
 place where DRP deadlines are calculated (T28, IRO Handbook para 6.2).
 """
 
-from datetime import date, timedelta
+from datetime import date
 
+from reviews import timescales
 from reviews.local_standards import DEFAULTS, LocalStandards
 from reviews.timescales import (
     Deadline,
     drp_formal_process_due,
     drp_stage_due,
     explain,
-    is_working_day,
     practical_latest,
 )
 
@@ -41,8 +41,7 @@ def formal_deadline(formal_started_on: date) -> Deadline:
 
 def working_days_between(start: date, end: date) -> int:
     """Count the working days after `start` up to and including `end` (0 if end <= start)."""
-    days = (end - start).days
-    return sum(1 for n in range(1, days + 1) if is_working_day(start + timedelta(n)))
+    return timescales.working_days_between(start, end)
 
 
 def explain_date(deadline: Deadline) -> str:

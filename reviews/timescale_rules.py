@@ -115,6 +115,19 @@ def add_working_days(d: date, n: int) -> date:
     return date.fromordinal(ordinals[i])
 
 
+def working_days_between(start: date, end: date) -> int:
+    """Count the working days after `start` up to and including `end` (0 if end <=
+    start): two bisects, however far apart the dates are."""
+    if end <= start:
+        return 0
+    first, last, ordinals, _ = _WORKING_DAYS.covering(end.year)
+    if start.year < first:
+        first, last, ordinals, _ = _WORKING_DAYS.covering(start.year)
+    return bisect_right(ordinals, end.toordinal()) - bisect_right(
+        ordinals, start.toordinal()
+    )
+
+
 def subtract_working_days(d: date, n: int) -> date:
     """Return the n-th working day strictly before `d` (R3)."""
     if n < 1:

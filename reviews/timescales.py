@@ -59,6 +59,7 @@ from reviews.timescale_rules import (
     social_worker_report_due,
     subtract_working_days,
     tm_authorisation_due,
+    working_days_between,
 )
 
 __all__ = [
@@ -103,6 +104,7 @@ __all__ = [
     "social_worker_report_due",
     "subtract_working_days",
     "tm_authorisation_due",
+    "working_days_between",
 ]
 
 CLA = "cla"

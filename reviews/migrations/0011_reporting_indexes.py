@@ -34,6 +34,8 @@ class Migration(migrations.Migration):
                     "participation",
                     "chaired_by",
                     "adjournment_count",
+                    "venue",
+                    "format",
                 ),
                 name="reviews_held_report_idx",
             ),

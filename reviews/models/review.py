@@ -305,7 +305,7 @@ class Review(TimeStampedModel):
                 fields=["record_date"],
                 include=[*REPORTED_COLUMNS, "rd_submitted_on", "completed_date"]
                 + ["reconvene_by", "out_of_timescale_authorised_by", "participation"]
-                + ["chaired_by", "adjournment_count"],
+                + ["chaired_by", "adjournment_count", "venue", "format"],
                 condition=Q(record_date__isnull=False),
                 name="reviews_held_report_idx",
             ),

@@ -26,24 +26,23 @@ months AS (
     SELECT generate_series(date_trunc('month', %(start)s::timestamp), %(end)s::timestamp,
                            interval '1 month')::date AS month
 ),
--- Reviews held in the period (D-RECORD), with the deadlines of their record date.
+-- Reviews held in the period (D-RECORD).
 held AS (
     SELECT r.id, r.child_id, r.record_date, r.status, r.imported, r.participation,
-           r.chaired_by, r.venue, r.format, r.rd_submitted_on, r.adjournment_count,
-           r.completed_date, r.reconvene_by, r.out_of_timescale_authorised_by_id,
-           coalesce(r.superseded_due_date, r.due_date) AS due_counted,
-           d.rd_due, d.record_due, d.plan_due, d.born_by_11
+           r.chaired_by, r.rd_submitted_on, r.adjournment_count, r.completed_date,
+           r.reconvene_by, r.out_of_timescale_authorised_by_id,
+           coalesce(r.superseded_due_date, r.due_date) AS due_counted
     FROM reviews_review r
-    JOIN days d ON d.day = r.record_date
     WHERE r.record_date BETWEEN %(start)s AND %(end)s AND r.status <> 'cancelled'
 ),
 distributed AS (
     SELECT dn.review_id,
-           bool_or(dn.sent_at < (h.record_due + 1)::timestamp AT TIME ZONE 'Europe/London')
+           bool_or(dn.sent_at < (d.record_due + 1)::timestamp AT TIME ZONE 'Europe/London')
                AS in_time,
            bool_or(i.role = 'child') AS to_child
     FROM reviews_distribution dn
     JOIN held h ON h.id = dn.review_id
+    JOIN days d ON d.day = h.record_date
     JOIN reviews_invitee i ON i.id = dn.invitee_id
     GROUP BY dn.review_id
 ),
@@ -51,25 +50,27 @@ plan_confirmed AS (
     SELECT DISTINCT e.review_id
     FROM reviews_reviewevent e
     JOIN held h ON h.id = e.review_id
+    JOIN days d ON d.day = h.record_date
     WHERE e.action = 'closed' AND e.note = ''
-      AND e.at < (h.plan_due + 1)::timestamp AT TIME ZONE 'Europe/London'
+      AND e.at < (d.plan_due + 1)::timestamp AT TIME ZONE 'Europe/London'
 ),
 held_flags AS (
-    SELECT date_trunc('month', h.record_date)::date AS month,
+    SELECT date_trunc('month', h.record_date::timestamp)::date AS month,
            NOT h.imported AS here,
            h.record_date <= h.due_counted AS on_time,
-           h.rd_submitted_on, h.rd_due,
+           h.rd_submitted_on, d.rd_due,
            dn.review_id IS NOT NULL AS sent, coalesce(dn.in_time, false) AS sent_in_time,
-           h.record_due,
-           h.status, h.plan_due, pc.review_id IS NOT NULL AS plan_in_time,
+           d.record_due,
+           h.status, d.plan_due, pc.review_id IS NOT NULL AS plan_in_time,
            h.adjournment_count >= 1 AS adjourned,
            h.completed_date <= h.reconvene_by AS reconvened_in_time,
            h.record_date > h.due_counted AS late,
            h.out_of_timescale_authorised_by_id IS NOT NULL AS authorised,
            h.participation,
            h.chaired_by IN ('child', 'co_chaired') AS chaired,
-           c.date_of_birth <= h.born_by_11 AS aged_11
+           c.date_of_birth <= d.born_by_11 AS aged_11
     FROM held h
+    JOIN days d ON d.day = h.record_date
     JOIN children_child c ON c.id = h.child_id
     LEFT JOIN distributed dn ON dn.review_id = h.id
     LEFT JOIN plan_confirmed pc ON pc.review_id = h.id
@@ -112,14 +113,15 @@ held_counts AS (  -- month NULL: the whole period
 ),
 -- The child's asks (reviews.asks): reviews held here with Review Choices captured.
 asked AS (
-    SELECT h.id, h.record_date, h.status, h.venue, h.format, h.chaired_by,
+    SELECT r.id, r.record_date, r.status, r.venue, r.format, r.chaired_by,
            ch.wants_to_meet_iro_before, ch.wants_to_speak_alone, ch.who_not_to_invite,
            ch.venue AS venue_asked, ch.format AS format_asked, ch.wants_to_chair,
            ch.topics_to_discuss, ch.achievements, ch.wants_copy_of_record,
            ch.wants_explanation_after
-    FROM held h
-    JOIN reviews_reviewchoices ch ON ch.review_id = h.id
-    WHERE NOT h.imported AND ch.not_applicable_reason = ''
+    FROM reviews_reviewchoices ch
+    JOIN reviews_review r ON r.id = ch.review_id
+    WHERE r.record_date BETWEEN %(start)s AND %(end)s AND r.status <> 'cancelled'
+      AND NOT r.imported AND ch.not_applicable_reason = ''
 ),
 asked_contacts AS (
     SELECT c.review_id,
@@ -197,18 +199,22 @@ due AS (
            OR coalesce(r.superseded_due_date, r.due_date) < %(today)s)
 ),
 due_counts AS (
-    SELECT date_trunc('month', due_counted)::date AS month,
+    SELECT date_trunc('month', due_counted::timestamp)::date AS month,
            count(*) AS d, count(*) FILTER (WHERE on_time) AS n
     FROM due
     GROUP BY ROLLUP (1)
 ),
-t3 AS (
+t3 AS (  -- children looked after at the end with a review due, all of them on time
     SELECT count(*) AS d, count(*) FILTER (WHERE k.all_on_time) AS n
-    FROM (SELECT child_id, bool_and(on_time) AS all_on_time FROM due GROUP BY child_id) k
-    WHERE k.child_id IN (
-        SELECT child_id FROM children_periodofcare
-        WHERE started_on <= %(end)s AND (ended_on IS NULL OR ended_on > %(end)s)
-    )
+    FROM (
+        SELECT d.child_id, bool_and(d.on_time) AS all_on_time
+        FROM due d
+        JOIN (
+            SELECT DISTINCT child_id FROM children_periodofcare
+            WHERE started_on <= %(end)s AND (ended_on IS NULL OR ended_on > %(end)s)
+        ) l ON l.child_id = d.child_id
+        GROUP BY d.child_id
+    ) k
 ),
 t4 AS (
     SELECT count(*) AS d,
@@ -238,7 +244,7 @@ new_periods AS (
     GROUP BY p.id, dy.allocation_due
 ),
 t5_counts AS (
-    SELECT date_trunc('month', started_on)::date AS month,
+    SELECT date_trunc('month', started_on::timestamp)::date AS month,
            count(*) AS d, count(*) FILTER (WHERE allocated_on <= allocation_due) AS n
     FROM new_periods
     WHERE allocated_on IS NOT NULL OR allocation_due < %(today)s
@@ -297,21 +303,21 @@ observed AS (
 ),
 -- Caseloads on the period's last day, or today if earlier (§8.5).
 caseload AS (
-    SELECT a.iro_id,
-           count(DISTINCT a.child_id) FILTER (WHERE c.date_of_birth > %(adult_born_by)s)
-               AS children,
-           count(DISTINCT a.child_id) FILTER (WHERE c.date_of_birth <= %(adult_born_by)s)
-               AS post18
-    FROM iro_iroallocation a
-    JOIN children_child c ON c.id = a.child_id
-    WHERE a.started_on <= least(%(end)s, %(today)s)
-      AND (a.ended_on IS NULL OR a.ended_on > least(%(end)s, %(today)s))
-      AND a.child_id IN (
-          SELECT child_id FROM children_periodofcare
-          WHERE started_on <= least(%(end)s, %(today)s) AND NOT short_breaks
-            AND (ended_on IS NULL OR ended_on > least(%(end)s, %(today)s))
-      )
-    GROUP BY a.iro_id
+    SELECT iro_id, count(*) FILTER (WHERE NOT adult) AS children,
+           count(*) FILTER (WHERE adult) AS post18
+    FROM (
+        SELECT DISTINCT a.iro_id, a.child_id, c.date_of_birth <= %(adult_born_by)s AS adult
+        FROM iro_iroallocation a
+        JOIN children_child c ON c.id = a.child_id
+        WHERE a.started_on <= least(%(end)s, %(today)s)
+          AND (a.ended_on IS NULL OR a.ended_on > least(%(end)s, %(today)s))
+          AND a.child_id IN (
+              SELECT child_id FROM children_periodofcare
+              WHERE started_on <= least(%(end)s, %(today)s) AND NOT short_breaks
+                AND (ended_on IS NULL OR ended_on > least(%(end)s, %(today)s))
+          )
+    ) x
+    GROUP BY iro_id
 ),
 caseloads AS (
     SELECT u.id, u.first_name, u.last_name, u.username, coalesce(u.fte, 1) AS fte,

@@ -13,6 +13,12 @@ users seed_scale made. The recompute runs the real task entry point
 (core.reminders.tasks.recompute_timeliness) in a fresh process each time and reports
 its peak resident memory (VmHWM), as a django-q worker would see it.
 
+The dashboard's floor is bench/sql/dashboard.sql: every figure of the service
+manager's dashboard in one statement, the engine's dates passed as JSON as the app
+passes them; after timing, its figures are compared with service_dashboard's and any
+difference is printed. `--check-dashboard` runs only that comparison, on any database
+(seed_demo's, say); tests/bench/test_dashboard_floor.py runs it on varied records.
+
 DEBUG is switched off after start-up, so that neither the query log nor template
 debugging costs time (bench/gunicorn_conf.py does the same for the load test).
 """

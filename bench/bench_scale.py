@@ -674,6 +674,8 @@ def main() -> None:
                 default=str,
             )
         )
+    if any(figure.get("disagreements") for figure in figures):
+        sys.exit("The dashboard's floor and the app disagree (printed above).")
 
 
 if __name__ == "__main__":

@@ -9,11 +9,11 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
-from django.db.models import BigIntegerField, Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, F, QuerySet
 
 from accounts.models import Team
-from children.models import SocialWorkerAllocation
+from children.models import Child, SocialWorkerAllocation
 from disputes import timers
 from disputes.models import STAGE_NUMBERS, CafcassReferral, Category, Challenge
 from reviews.models import Review
@@ -99,26 +99,43 @@ def _concerns_row(team: str, counts: dict[str, int], reviews: int) -> ConcernsRo
 def reviews_by_team(
     start: date, end: date, *, reviews: QuerySet[Review] | None = None
 ) -> dict[int | None, int]:
-    """Count reviews held in the period by the child's social-work team on the record date."""
-    allocation = SocialWorkerAllocation.objects.filter(
-        child=OuterRef("child"), started_on__lte=OuterRef("record_date")
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=OuterRef("record_date")))
+    """Count reviews held in the period by the child's social-work team on the record
+    date: the latest allocation started by then and not yet ended, else the child's
+    current team.
+
+    One join of the period's reviews to the allocations, the latest of each review's
+    matches picked by a window function: a lookup per review cost about 0.6 s for a
+    year of 106,000 reviews nationally, the join about 0.35 s (issue 10).
+    """
     held = (
         (reviews if reviews is not None else Review.objects)
         .held()
         .filter(record_date__gte=start, record_date__lte=end)
-        .annotate(
-            team_then=Coalesce(
-                Subquery(allocation.order_by("-started_on", "-pk").values("team")[:1]),
-                "child__team_id",
-                output_field=BigIntegerField(),
-            )
-        )
+        .order_by()
+        .values(held_id=F("pk"), held_child=F("child_id"), held_on=F("record_date"))
     )
-    return {
-        row["team_then"]: row["n"]
-        for row in held.order_by().values("team_then").annotate(n=Count("pk"))
-    }
+    held_sql, params = held.query.sql_with_params()
+    child = Child._meta.db_table
+    allocation = SocialWorkerAllocation._meta.db_table
+    sql = f"""
+        SELECT team, COUNT(*) FROM (
+            SELECT COALESCE(a.team_id, c.team_id) AS team,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY r.held_id ORDER BY a.started_on DESC, a.id DESC
+                   ) AS latest
+            FROM ({held_sql}) AS r
+            JOIN {child} AS c ON c.id = r.held_child
+            LEFT JOIN {allocation} AS a
+              ON a.child_id = r.held_child
+             AND a.started_on <= r.held_on
+             AND (a.ended_on IS NULL OR a.ended_on > r.held_on)
+        ) AS teams
+        WHERE latest = 1
+        GROUP BY team
+    """  # noqa: S608 - table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
 
 
 # --- The dispute resolution process --------------------------------------------------

@@ -10,6 +10,15 @@ SESSION_RENEWED_KEY = "renewed_at"
 SESSION_RENEW_SECONDS = 60
 
 
+def stamp_signed_in_session(sender, request, user, **kwargs):
+    """At sign-in, start the 12 hours and the first minute before a renewal (the
+    sign-in saves the session anyway, so the next page need not)."""
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[SESSION_STARTED_KEY] = now
+        request.session[SESSION_RENEWED_KEY] = now
+
+
 class SessionLifetimeMiddleware:
     """End a session 12 hours after sign-in, however active (ASVS 7.3.2), and keep an
     active one from its 30-minute idle limit.

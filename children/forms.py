@@ -3,7 +3,7 @@ from django import forms
 from accounts.models import Role, Team, User
 from children import codes_903
 from children.models import Child, Episode, Pathway, PeriodOfCare, SecurePlacement
-from core.forms import GovUKDateField, GovUKForm, GovUKModelForm
+from core.forms import GovUKDateField, GovUKForm, GovUKModelForm, LongSelect
 
 CHILD_DETAIL_FIELDS = [
     "first_name",
@@ -356,6 +356,9 @@ class IroChoiceField(forms.ModelChoiceField):
     iterator = _IroChoices
 
 
+SELECT = {"class": "govuk-select"}
+
+
 class ChildFilterForm(forms.Form):
     """The child list's filters: ids and codes only, never names (ASVS 14.2.1)."""
 
@@ -363,6 +366,7 @@ class ChildFilterForm(forms.Form):
         queryset=Team.objects.filter(kind=Team.Kind.SOCIAL_WORK),
         required=False,
         empty_label="Any team",
+        widget=LongSelect(attrs=SELECT),
     )
     iro = IroChoiceField(
         # One row per IRO: a user is in a group once, so no DISTINCT is needed.
@@ -370,10 +374,12 @@ class ChildFilterForm(forms.Form):
         required=False,
         empty_label="Any IRO",
         label="IRO",
+        widget=LongSelect(attrs=SELECT),
     )
     legal_status = forms.ChoiceField(
         choices=[("", "Any legal status")] + codes_903.LegalStatus.choices,
         required=False,
+        widget=LongSelect(attrs=SELECT),
     )
     due_within = forms.IntegerField(
         label="Next review due within (days)",

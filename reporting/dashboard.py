@@ -79,8 +79,7 @@ def _pct(value) -> str:
 def figures_for(keys: list[str], period: Period, f: Filters) -> dict:
     """Each measure's figure: those of reviews held in the period from one grouped
     query (reporting.queries.batch), the others one aggregate query each."""
-    batched = batch.held_figures(keys, period, f)
-    return {key: batched.get(key) or MEASURES[key].figure(period, f) for key in keys}
+    return batch.figures(keys, period, f)
 
 
 def measures_table(key: str, caption: str, figures: dict, period, f) -> Table:

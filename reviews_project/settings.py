@@ -155,6 +155,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 # per-IP lock would shut a whole office out (docs/decisions.md).
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The reporting indexes carry extra columns for PostgreSQL's index-only scans
+    # (issue 10); SQLite builds them on their key columns alone, which is all it needs.
+    SILENCED_SYSTEM_CHECKS.append("models.W040")
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True

@@ -76,12 +76,6 @@ def _pct(value) -> str:
 # --- Headline tables -------------------------------------------------------------------
 
 
-def figures_for(keys: list[str], period: Period, f: Filters) -> dict:
-    """Each measure's figure: those of reviews held in the period from one grouped
-    query (reporting.queries.batch), the others one aggregate query each."""
-    return batch.figures(keys, period, f)
-
-
 def measures_table(key: str, caption: str, figures: dict, period, f) -> Table:
     rows = []
     for measure_key, fig in figures.items():
@@ -304,7 +298,7 @@ def contacts_table(period: Period, f: Filters) -> Table:
 def service_dashboard(period: Period, f: Filters, *, iro_figures: bool = True) -> dict:
     """Every table and chart of the service (or team) dashboard."""
     every_key = [key for _caption, keys in SECTIONS.values() for key in keys]
-    figures = figures_for(every_key, period, f)
+    figures = batch.figures(every_key, period, f)
     sections = [
         measures_table(key, caption, {k: figures[k] for k in keys}, period, f)
         for key, (caption, keys) in SECTIONS.items()

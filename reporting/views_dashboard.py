@@ -23,7 +23,7 @@ from reporting.forms_dashboard import (
     DrilldownForm,
 )
 from reporting.pdf import render_pdf
-from reporting.queries import MEASURES, Filters, Period, annual, service
+from reporting.queries import MEASURES, Filters, Period, annual, batch, service
 from reviews.models import Review
 from reviews.worklist import my_tasks
 
@@ -189,7 +189,7 @@ def iro_dashboard_view(request):
         .select_related("child")
         .order_by("raised_on")
     )
-    figures = dashboard.figures_for(["t1", "t2", "participation", "chaired"], period, f)
+    figures = batch.figures(["t1", "t2", "participation", "chaired"], period, f)
     context = {
         "period": period,
         "caseload": next(

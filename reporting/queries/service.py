@@ -24,6 +24,7 @@ from reporting.queries.base import (
     Filters,
     Period,
     figure,
+    flagged,
     latest_birth_date_for_age,
     narrow,
 )
@@ -42,9 +43,10 @@ def caseload_date(period: Period, f: Filters) -> date:
     return min(period.end, f.today)
 
 
-def caseload_rows(day: date, f: Filters) -> tuple[QuerySet, QuerySet]:
+def caseload_rows(day: date, f: Filters) -> tuple[QuerySet, Q]:
     """The IRO allocations current on `day` of children looked after on `day` (not
-    short breaks): those under 18, and those 18 or over (shown apart, not counted)."""
+    short breaks), and which of them are of someone 18 or over (shown apart, not
+    counted)."""
     looked_after = PeriodOfCare.objects.filter(
         child=OuterRef("child"), started_on__lte=day, short_breaks=False
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
@@ -59,8 +61,7 @@ def caseload_rows(day: date, f: Filters) -> tuple[QuerySet, QuerySet]:
         rows = rows.filter(child__team_id=f.team)
     if f.iro is not None:
         rows = rows.filter(iro_id=f.iro)
-    adult = Q(child__date_of_birth__lte=latest_birth_date_for_age(day, 18))
-    return rows.exclude(adult), rows.filter(adult)
+    return rows, Q(child__date_of_birth__lte=latest_birth_date_for_age(day, 18))
 
 
 @dataclass(frozen=True)
@@ -113,15 +114,22 @@ class Caseloads:
 
 def caseloads(period: Period, f: Filters) -> Caseloads:
     """Every active IRO's caseload on the caseload date, per FTE, with its RAG (two
-    queries: the counts, and the IROs)."""
+    queries: the counts, under 18 and 18 or over in one pass, and the IROs)."""
     day = caseload_date(period, f)
-    under18, adults = caseload_rows(day, f)
-    counts = dict(
-        under18.order_by().values_list("iro").annotate(n=Count("child", distinct=True))
-    )
-    post18 = dict(
-        adults.order_by().values_list("iro").annotate(n=Count("child", distinct=True))
-    )
+    rows, adult = caseload_rows(day, f)
+    counts, post18 = {}, {}
+    for iro, children, adults in (
+        rows.order_by()
+        .values_list("iro")
+        .annotate(
+            children=Count("child", distinct=True, filter=~adult),
+            adults=Count("child", distinct=True, filter=adult),
+        )
+    ):
+        if children:
+            counts[iro] = children
+        if adults:
+            post18[iro] = adults
     iros = User.objects.filter(
         Q(is_active=True, groups__name=Role.IRO) | Q(pk__in=list(counts))
     ).distinct()
@@ -138,8 +146,8 @@ def caseloads(period: Period, f: Filters) -> Caseloads:
 
 def caseload_children(period: Period, f: Filters) -> QuerySet[Child]:
     """The children counted in the caseloads (the drill-down)."""
-    under18, _ = caseload_rows(caseload_date(period, f), f)
-    return Child.objects.filter(pk__in=under18.values("child"))
+    rows, adult = caseload_rows(caseload_date(period, f), f)
+    return Child.objects.filter(pk__in=rows.exclude(adult).values("child"))
 
 
 # --- Feedback (§8.6) ---------------------------------------------------------------------
@@ -175,9 +183,18 @@ def contacts_between_reviews(period: Period, f: Filters) -> Figure:
     between = ChildContact.objects.filter(
         review__isnull=True, on__gte=period.start, on__lte=period.end
     )
-    reviewed = held_rows(period, f).values("child")
+    reviewed = held_rows(period, f).order_by().values("child")
     rows = Child.objects.filter(pk__in=reviewed)
-    return figure("contacts", rows, Q(pk__in=between.values("child")))
+    counted = Q(pk__in=between.values("child"))
+    # Counted over the reviewed children's ids, each once, rather than by looking up
+    # every child in them: 100 ms to 30 ms for a year nationally (issue 10).
+    totals = reviewed.distinct().aggregate(
+        numerator=Count("child", filter=Q(child__in=between.values("child"))),
+        denominator=Count("child"),
+    )
+    return Figure(
+        "contacts", totals["numerator"], totals["denominator"], flagged(rows, counted)
+    )
 
 
 def contacts_by_kind(period: Period, f: Filters) -> dict[str, int]:

@@ -162,9 +162,9 @@ class DateMap(Func):
 
     Working days and birthdays come from the timescale engine (reviews.timescales),
     never from SQL date arithmetic: the engine stays the one source of every date.
-    The table of dates travels as one JSON parameter (SQLite's json_extract,
-    PostgreSQL's jsonb), so the query stays short however long the period; other
-    databases get the equivalent CASE.
+    The table of dates travels as one parameter (PostgreSQL: an array, a day to an
+    item; SQLite: JSON for json_extract), so the query stays short however long the
+    period; other databases get the equivalent CASE.
     """
 
     def __init__(self, field_name, table: dict[date, date | datetime]):

@@ -130,9 +130,13 @@ def caseloads(period: Period, f: Filters) -> Caseloads:
             counts[iro] = children
         if adults:
             post18[iro] = adults
-    iros = User.objects.filter(
-        Q(is_active=True, groups__name=Role.IRO) | Q(pk__in=list(counts))
-    ).distinct()
+    iros = (
+        User.objects.filter(
+            Q(is_active=True, groups__name=Role.IRO) | Q(pk__in=list(counts))
+        )
+        .distinct()
+        .only("first_name", "last_name", "username", "fte")  # the name and the FTE
+    )
     if f.iro is not None:
         iros = iros.filter(pk=f.iro)
     rows = tuple(

@@ -264,9 +264,10 @@ class Figure:
     numerator: int
     denominator: int
     rows: QuerySet = field(repr=False)  # the population, with a `counted` flag
-    # By month of the record date, when the figure was counted with others in one
-    # grouped query (reporting.queries.batch); None: Measure.trend asks the database.
+    # By month of `month_field`, when the figure was counted by month (batch's
+    # measures of reviews held, figure_by_month); None: Measure.trend asks the database.
     months: tuple[Month, ...] | None = field(default=None, repr=False)
+    month_field: str | None = field(default=None, repr=False)
 
     @property
     def percent(self) -> Decimal | None:
@@ -339,21 +340,46 @@ def figure(key: str, rows: QuerySet, counted: Q) -> Figure:
     )
 
 
-def monthly(
-    rows: QuerySet, counted: Q, month_field: str, period: Period
-) -> list[Month]:
-    """One grouped query: the numerator and denominator of each month of the period."""
-    found = {
+def _by_month(rows: QuerySet, counted: Q, month_field: str) -> dict[date, dict]:
+    return {
         _as_date(row["month"]): row
         for row in rows.order_by()
         .annotate(month=TruncMonth(month_field, output_field=DateField()))
         .values("month")
         .annotate(n=Count("pk", filter=counted), d=Count("pk"))
     }
+
+
+def monthly(
+    rows: QuerySet, counted: Q, month_field: str, period: Period
+) -> list[Month]:
+    """One grouped query: the numerator and denominator of each month of the period."""
+    found = _by_month(rows, counted, month_field)
     return [
         Month(m, found.get(m, {}).get("n", 0), found.get(m, {}).get("d", 0))
         for m in period.months()
     ]
+
+
+def figure_by_month(
+    key: str, rows: QuerySet, counted: Q, month_field: str, period: Period
+) -> Figure:
+    """The figure and its monthly trend from one grouped query: the numerator and
+    denominator are the sums over every month found (a row is in one month), so the
+    dashboard, which shows both, reads the rows once."""
+    found = _by_month(rows, counted, month_field)
+    months = tuple(
+        Month(m, found.get(m, {}).get("n", 0), found.get(m, {}).get("d", 0))
+        for m in period.months()
+    )
+    return Figure(
+        key,
+        sum(row["n"] for row in found.values()),
+        sum(row["d"] for row in found.values()),
+        flagged(rows, counted),
+        months,
+        month_field,
+    )
 
 
 def _as_date(value) -> date:

@@ -77,6 +77,7 @@ def held_figures(keys: list[str], period: Period, f: Filters) -> dict[str, Figur
             sum(m.denominator for m in months),
             flagged(part.rows(base, period, f), part.counted),
             months,
+            "record_date",
         )
     return figures
 

@@ -29,8 +29,8 @@ class Measure:
 
     def trend(self, figure: Figure, period: Period) -> list[Month]:
         """The figure's rows by month (one grouped query, unless the figure was
-        counted by month already)."""
-        if figure.months is not None and self.month_field == "record_date":
+        counted by this measure's month already)."""
+        if figure.months is not None and figure.month_field == self.month_field:
             return list(figure.months)
         return monthly(figure.rows, Q(counted=True), self.month_field, period)
 

@@ -29,6 +29,7 @@ from reporting.queries.base import (
     date_map,
     end_of_day,
     figure,
+    figure_by_month,
     narrow,
 )
 from reviews import timescales
@@ -93,8 +94,9 @@ def held_rows(period: Period, f: Filters) -> QuerySet[Review]:
 
 
 def reviews_in_timescale_due(period: Period, f: Filters) -> Figure:
-    """KPI-T1: reviews due in the period held on or before their due date."""
-    return figure("t1", due_rows(period, f), ON_TIME)
+    """KPI-T1: reviews due in the period held on or before their due date (counted by
+    month of the due date: the trend comes with the figure)."""
+    return figure_by_month("t1", due_rows(period, f), ON_TIME, "due_counted", period)
 
 
 def held_figure(key: str, part: Part, period: Period, f: Filters) -> Figure:
@@ -173,11 +175,14 @@ def new_period_rows(period: Period, f: Filters) -> QuerySet[PeriodOfCare]:
 
 
 def iro_allocated_in_time(period: Period, f: Filters) -> Figure:
-    """KPI-T5: new periods of care with an IRO allocated within 5 working days (T2)."""
-    return figure(
+    """KPI-T5: new periods of care with an IRO allocated within 5 working days (T2),
+    counted by month of the start (the trend comes with the figure)."""
+    return figure_by_month(
         "t5",
         new_period_rows(period, f),
         Q(allocated_on__isnull=False, allocated_on__lte=F("allocation_due")),
+        "started_on",
+        period,
     )
 
 

@@ -4,8 +4,9 @@ query: the same numerator, denominator, rows and months, for every Part."""
 from datetime import date, timedelta
 
 import pytest
-from django.db.models import Q
+from django.db.models import Count, Q
 
+from iro.models import IroAllocation
 from reporting.queries import MEASURES
 from reporting.queries.base import monthly
 from reporting.queries.batch import HELD_PARTS, held_figures
@@ -66,3 +67,28 @@ def test_one_query_agrees_with_each_measure_alone(year_of_reviews, team_filter):
         assert list(figure.months) == by_month, key
         non_zero += bool(figure.numerator)
     assert non_zero >= len(HELD_PARTS) // 2  # the fixture exercises the measures
+
+
+@pytest.mark.parametrize("key", ["t1", "t5"])
+def test_counted_by_month_agrees_with_one_aggregate(year_of_reviews, key):
+    """KPI-T1 and T5 are counted by month (the trend comes with the figure): the sums
+    are what one aggregate of the same rows gives, and the trend needs no query."""
+    # New periods of care in the year, one with an IRO in time, one late, one without.
+    for n, allocated_after in enumerate([2, 30, None]):
+        kid = child(started_on=date(2024, 5, 6) + timedelta(days=40 * n))
+        if allocated_after is not None:
+            IroAllocation.objects.create(
+                child=kid,
+                iro=UserFactory(),
+                started_on=date(2024, 5, 6) + timedelta(days=40 * n + allocated_after),
+            )
+    measure = MEASURES[key]
+    figure = measure.figure(FY2024, f())
+    totals = figure.rows.order_by().aggregate(
+        n=Count("pk", filter=Q(counted=True)), d=Count("pk")
+    )
+    assert (figure.numerator, figure.denominator) == (totals["n"], totals["d"])
+    assert 0 < figure.numerator < figure.denominator
+    assert figure.month_field == measure.month_field
+    by_month = monthly(figure.rows, Q(counted=True), measure.month_field, FY2024)
+    assert list(figure.months) == by_month == measure.trend(figure, FY2024)

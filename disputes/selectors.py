@@ -28,6 +28,13 @@ def _with_current_stage(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
     ).select_related("child", "raised_by", "team_at_time")
 
 
+def _about_children_of(iro: User) -> Q:
+    """Challenges about a child this user is the IRO for: a semi-join on the IRO's
+    children (an index), so that the children are not joined first to test each
+    challenge (a scan of every child nationally, 20 ms on a manager's My work)."""
+    return Q(child__in=Child.objects.filter(iro=iro).values("pk"))
+
+
 def awaiting_response_from(user: User) -> QuerySet[Challenge]:
     """Open challenges whose current stage this user must answer."""
     owned = ChallengeStage.objects.filter(
@@ -44,7 +51,7 @@ def followed_by(user: User) -> QuerySet[Challenge]:
     """Open challenges an IRO raised or holds as the child's IRO (they decide what next)."""
     if not user.has_role(Role.IRO, Role.DUTY_IRO, Role.IRO_MANAGER):
         return Challenge.objects.none()
-    mine = Q(raised_by=user) | Q(child__iro=user)
+    mine = Q(raised_by=user) | _about_children_of(user)
     return _with_current_stage(
         challenges_visible_to(user).open().filter(mine)
     ).order_by(F("current_due_on").asc(nulls_last=True), "pk")
@@ -62,7 +69,7 @@ def open_challenges_for(user: User) -> QuerySet[Challenge]:
     ).values("challenge")
     mine = Q(pk__in=owned, status=Challenge.Status.AWAITING_RESPONSE)
     if user.has_role(Role.IRO, Role.DUTY_IRO, Role.IRO_MANAGER):
-        mine |= Q(raised_by=user) | Q(child__iro=user)
+        mine |= Q(raised_by=user) | _about_children_of(user)
     return _with_current_stage(
         challenges_visible_to(user).open().filter(mine)
     ).order_by(F("current_due_on").asc(nulls_last=True), "pk")

@@ -11,7 +11,15 @@ from datetime import date
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -359,13 +367,23 @@ def my_tasks(user, today: date, *, limit: int = 200) -> list[Task]:
         # Review Choices, the checklist and the progress review as subqueries: three
         # more joins in the one statement cost the database 10 ms and more to plan
         # (it weighs every join order), and prefetching them costs three statements.
+        # "Has one" is "the first one's id is not NULL", not EXISTS: for a user who
+        # sees every open review PostgreSQL answered each EXISTS by hashing the whole
+        # table (35 ms nationally) for the 200 rows it returns.
+        .alias(
+            choices_id=Subquery(
+                ReviewChoices.objects.filter(review=OuterRef("pk")).values("pk")[:1]
+            ),
+            checklist_id=Subquery(checklists.values("pk")[:1]),
+            progress_review_id=Subquery(progress.values("pk")[:1]),
+        )
         .annotate(
             child_seen=Exists(ChildContact.objects.filter(review=OuterRef("pk"))),
             documents_shared=Coalesce(Subquery(_shared_documents_count()), 0),
-            has_choices=Exists(ReviewChoices.objects.filter(review=OuterRef("pk"))),
-            has_checklist=Exists(checklists),
+            has_choices=_is_set("choices_id"),
+            has_checklist=_is_set("checklist_id"),
             checklist_confirmed_on=Subquery(checklists.values("confirmed_on")[:1]),
-            has_progress_review=Exists(progress),
+            has_progress_review=_is_set("progress_review_id"),
             progress_target_date=Subquery(progress.values("target_date")[:1]),
             progress_done_on=Subquery(progress.values("done_on")[:1]),
         )
@@ -384,6 +402,12 @@ def my_tasks(user, today: date, *, limit: int = 200) -> list[Task]:
             not t.step.is_overdue(today),
             t.step.due.date if t.step.due else far,
         ),
+    )
+
+
+def _is_set(name: str) -> ExpressionWrapper:
+    return ExpressionWrapper(
+        Q(**{f"{name}__isnull": False}), output_field=BooleanField()
     )
 
 

@@ -129,8 +129,7 @@ def trend_table(key: str, fig, period: Period, f: Filters):
     return table, chart
 
 
-def participation_codes_table(period: Period, f: Filters) -> Table:
-    breakdown = pn.participation_breakdown(period, f)
+def participation_codes_table(breakdown: pn.Breakdown) -> Table:
     rows = tuple(
         (
             Cell(Review.Participation(code).label),
@@ -298,7 +297,9 @@ def contacts_table(period: Period, f: Filters) -> Table:
 def service_dashboard(period: Period, f: Filters, *, iro_figures: bool = True) -> dict:
     """Every table and chart of the service (or team) dashboard."""
     every_key = [key for _caption, keys in SECTIONS.values() for key in keys]
-    figures = batch.figures(every_key, period, f)
+    counted = batch.figures([*every_key, *pn.CODE_PARTS], period, f)
+    figures = {key: counted[key] for key in every_key}
+    codes = pn.breakdown_of_figures({key: counted[key] for key in pn.CODE_PARTS})
     sections = [
         measures_table(key, caption, {k: figures[k] for k in keys}, period, f)
         for key, (caption, keys) in SECTIONS.items()
@@ -306,7 +307,7 @@ def service_dashboard(period: Period, f: Filters, *, iro_figures: bool = True) -
     trends = [trend_table(key, figures[key], period, f) for key in TRENDS]
     disputes = service.disputes(period, f)
     tables = [
-        participation_codes_table(period, f),
+        participation_codes_table(codes),
         caseloads_table(period, f),
         concerns_table(period, f, disputes),
         disputes_table(period, f, disputes),

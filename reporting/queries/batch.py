@@ -38,16 +38,20 @@ HELD_PARTS: dict[str, Part] = {
 }
 
 
+# What the one query can count: the measures, and each PN code for the breakdown.
+PARTS: dict[str, Part] = {**HELD_PARTS, **pn.CODE_PARTS}
+
+
 def held_figures(keys: list[str], period: Period, f: Filters) -> dict[str, Figure]:
-    """The Figure of every key in HELD_PARTS, from one query grouped by month."""
-    keys = [key for key in keys if key in HELD_PARTS]
+    """The Figure of every key in PARTS, from one query grouped by month."""
+    keys = [key for key in keys if key in PARTS]
     if not keys:
         return {}
     base = timeliness.held_rows(period, f)
     rows = base
     counts = {}
     for key in keys:
-        part = HELD_PARTS[key]
+        part = PARTS[key]
         if part.annotations is not None:
             rows = rows.annotate(**part.annotations(period, f))
         population = part.population(period, f) if part.population else Q()
@@ -62,7 +66,7 @@ def held_figures(keys: list[str], period: Period, f: Filters) -> dict[str, Figur
     }
     figures = {}
     for key in keys:
-        part = HELD_PARTS[key]
+        part = PARTS[key]
         months = tuple(
             Month(
                 month,

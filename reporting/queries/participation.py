@@ -100,17 +100,35 @@ class Breakdown:
             yield code, self.counts[code], share
 
 
-def participation_breakdown(period: Period, f: Filters) -> Breakdown:
-    """How many reviews held in the period had each PN code (one grouped query)."""
-    found = dict(
-        held_rows(period, f)
-        .order_by()
-        .values_list("participation")
-        .annotate(n=Count("pk"))
-    )
+def breakdown_of(found: dict[str, int]) -> Breakdown:
+    """The breakdown from each code's count (a code not found: none)."""
     counts = {code: found.get(code, 0) for code in P.values}
     counts[""] = found.get("", 0)
     return Breakdown(counts, sum(counts[c] for c in COUNTED_CODES))
+
+
+def participation_breakdown(period: Period, f: Filters) -> Breakdown:
+    """How many reviews held in the period had each PN code (one grouped query)."""
+    return breakdown_of(
+        dict(
+            held_rows(period, f)
+            .order_by()
+            .values_list("participation")
+            .annotate(n=Count("pk"))
+        )
+    )
+
+
+# Each code among the reviews held, as a Part: the dashboard counts them with its
+# other measures of reviews held, in one grouped query (reporting.queries.batch).
+CODE_PARTS = {
+    f"code_{code}": Part(counted=Q(participation=code)) for code in [*P.values, ""]
+}
+
+
+def breakdown_of_figures(figures: dict[str, Figure]) -> Breakdown:
+    """The breakdown from the CODE_PARTS figures."""
+    return breakdown_of({key[5:]: fig.numerator for key, fig in figures.items()})
 
 
 # --- Young people chairing (§8.3) ------------------------------------------------------

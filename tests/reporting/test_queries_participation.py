@@ -7,6 +7,7 @@ import pytest
 
 from accounts.models import Role
 from reporting.queries import participation as pn
+from reporting.queries.batch import held_figures
 from reviews.asks import asks_for
 from reviews.models import ChildContact, Review, ReviewChoices
 from tests.factories import make_user
@@ -44,6 +45,17 @@ def test_participation_breakdown_shows_pn0_apart(coded):
     assert breakdown.counted == 8
     rows = {code: share for code, _n, share in breakdown.rows()}
     assert rows["PN0"] is None and rows["PN1"] == Decimal("25.0")
+
+
+def test_breakdown_counted_with_the_other_measures_agrees(coded):
+    """The dashboard counts each code in its one grouped query (CODE_PARTS): the same
+    breakdown as the breakdown's own query, a review with no code included."""
+    review(child(), HELD, held=HELD, participation="")
+    batched = held_figures(list(pn.CODE_PARTS), FY2024, f())
+    from_batch = pn.breakdown_of_figures(batched)
+    alone = pn.participation_breakdown(FY2024, f())
+    assert from_batch == alone
+    assert from_batch.counts[""] == 1 and from_batch.counts["PN1"] == 2
 
 
 def test_young_people_chairing_aged_11_or_over():

@@ -104,9 +104,10 @@ def reviews_by_team(
     current team.
 
     One join of the period's reviews to the allocations that overlap the period, the
-    latest of each review's matches picked by a window function: a lookup per review
-    cost about 0.6 s for a year of 106,000 reviews nationally, the join about 0.2 s
-    (issue 10).
+    latest of each review's matches picked by grouping on the review (PostgreSQL: the
+    greatest [started on, id, team]) or by a window function (elsewhere): a lookup per
+    review cost about 0.6 s for a year of 106,000 reviews nationally, the window 0.17 s,
+    the grouping 0.15 s (issue 10).
     """
     held = (
         (reviews if reviews is not None else Review.objects)
@@ -118,25 +119,40 @@ def reviews_by_team(
     held_sql, params = held.query.sql_with_params()
     child = Child._meta.db_table
     allocation = SocialWorkerAllocation._meta.db_table
-    sql = f"""
-        SELECT team, COUNT(*) FROM (
-            SELECT COALESCE(a.team_id, c.team_id) AS team,
-                   ROW_NUMBER() OVER (
-                       PARTITION BY r.held_id ORDER BY a.started_on DESC, a.id DESC
-                   ) AS latest
-            FROM ({held_sql}) AS r
-            JOIN {child} AS c ON c.id = r.held_child
-            LEFT JOIN (
-                SELECT id, child_id, team_id, started_on, ended_on FROM {allocation}
-                WHERE started_on <= %s AND (ended_on IS NULL OR ended_on > %s)
-            ) AS a
-              ON a.child_id = r.held_child
-             AND a.started_on <= r.held_on
-             AND (a.ended_on IS NULL OR a.ended_on > r.held_on)
-        ) AS teams
-        WHERE latest = 1
-        GROUP BY team
+    matches = f"""
+        FROM ({held_sql}) AS r
+        JOIN {child} AS c ON c.id = r.held_child
+        LEFT JOIN (
+            SELECT id, child_id, team_id, started_on, ended_on FROM {allocation}
+            WHERE started_on <= %s AND (ended_on IS NULL OR ended_on > %s)
+        ) AS a
+          ON a.child_id = r.held_child
+         AND a.started_on <= r.held_on
+         AND (a.ended_on IS NULL OR a.ended_on > r.held_on)
     """  # noqa: S608 - table names from the models, values as parameters
+    if connection.vendor == "postgresql":
+        # Started on and id decide the greatest; its team, if NULL, falls back to the
+        # child's team, as does a review with no match (an array of NULLs).
+        latest = f"""
+            SELECT COALESCE(
+                       (MAX(ARRAY[a.started_on - DATE '2000-01-01', a.id, a.team_id]))[3],
+                       MIN(c.team_id)
+                   ) AS team
+            {matches}
+            GROUP BY r.held_id
+        """  # noqa: S608 - as above
+    else:
+        latest = f"""
+            SELECT team FROM (
+                SELECT COALESCE(a.team_id, c.team_id) AS team,
+                       ROW_NUMBER() OVER (
+                           PARTITION BY r.held_id ORDER BY a.started_on DESC, a.id DESC
+                       ) AS latest
+                {matches}
+            ) AS ranked
+            WHERE latest = 1
+        """  # noqa: S608 - as above
+    sql = f"SELECT team, COUNT(*) FROM ({latest}) AS teams GROUP BY team"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, (*params, end, start))
         return dict(cursor.fetchall())

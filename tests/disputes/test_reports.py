@@ -179,6 +179,47 @@ def test_reviews_count_for_the_team_on_the_record_date(db):
     assert reports.reviews_by_team(*YEAR_2013_14) == {old.pk: 2, new.pk: 1}
 
 
+def test_reviews_count_for_the_latest_allocation_then_else_the_childs_team(db):
+    """Two allocations overlap in the summer: the later-started one counts there; an
+    allocation started after a review, or ended before it, does not; a child with no
+    allocation counts for their own team."""
+    first, child, period = _team_with_child("First team")
+    second, third = TeamFactory(name="Second team"), TeamFactory(name="Third team")
+    allocation = SocialWorkerAllocation.objects.get(child=child)
+    allocation.ended_on = date(2013, 9, 1)
+    allocation.save()
+    for team, started_on, ended_on in (
+        (second, date(2013, 6, 1), None),  # overlaps the first from June
+        (third, date(2012, 1, 1), date(2013, 5, 1)),  # ended before any review
+    ):
+        SocialWorkerAllocation.objects.create(
+            child=child,
+            social_worker=allocation.social_worker,
+            team=team,
+            started_on=started_on,
+            ended_on=ended_on,
+        )
+    unallocated = ChildFactory(team=third, period=None)
+    unallocated_period = PeriodOfCareFactory(
+        child=unallocated, started_on=date(2010, 1, 4)
+    )
+    for kid, in_care, day in (
+        (child, period, date(2013, 5, 20)),  # the first team alone
+        (child, period, date(2013, 7, 1)),  # both: the second started later
+        (child, period, date(2013, 12, 1)),  # the second alone
+        (unallocated, unallocated_period, date(2013, 8, 1)),  # no allocation
+    ):
+        Review.objects.create(
+            child=kid,
+            period=in_care,
+            status=Review.Status.CLOSED,
+            due_date=day,
+            record_date=day,
+        )
+    counts = reports.reviews_by_team(*YEAR_2013_14)
+    assert counts == {first.pk: 1, second.pk: 2, third.pk: 1}
+
+
 # --- The dispute resolution figures -----------------------------------------------------
 
 

@@ -299,7 +299,7 @@ def service_dashboard(period: Period, f: Filters, *, iro_figures: bool = True) -
     every_key = [key for _caption, keys in SECTIONS.values() for key in keys]
     counted = batch.figures([*every_key, *pn.CODE_PARTS], period, f)
     figures = {key: counted[key] for key in every_key}
-    codes = pn.breakdown_of_figures({key: counted[key] for key in pn.CODE_PARTS})
+    codes = pn.breakdown_of_figures(counted)
     sections = [
         measures_table(key, caption, {k: figures[k] for k in keys}, period, f)
         for key, (caption, keys) in SECTIONS.items()

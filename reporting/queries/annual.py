@@ -84,7 +84,7 @@ def annual_report(period: Period, f: Filters) -> AnnualReport:
     before = period.year_before()
     keys = [*COMPARED, "chaired_all"]
     this_year, year_before = (
-        batch.figures(keys, period, f),
+        batch.figures([*keys, *pn.CODE_PARTS], period, f),
         batch.figures(keys, before, f),
     )
     figures = {
@@ -95,7 +95,7 @@ def annual_report(period: Period, f: Filters) -> AnnualReport:
         period=period,
         year_before=before,
         figures=figures,
-        codes=pn.participation_breakdown(period, f),
+        codes=pn.breakdown_of_figures(this_year),
         chaired_count=(
             this_year["chaired_all"].numerator,
             year_before["chaired_all"].numerator,

@@ -354,11 +354,12 @@ def monthly(
     rows: QuerySet, counted: Q, month_field: str, period: Period
 ) -> list[Month]:
     """One grouped query: the numerator and denominator of each month of the period."""
-    found = _by_month(rows, counted, month_field)
-    return [
-        Month(m, found.get(m, {}).get("n", 0), found.get(m, {}).get("d", 0))
-        for m in period.months()
-    ]
+    return list(_months(_by_month(rows, counted, month_field), period))
+
+
+def _months(found: dict[date, dict], period: Period):
+    for m in period.months():
+        yield Month(m, found.get(m, {}).get("n", 0), found.get(m, {}).get("d", 0))
 
 
 def figure_by_month(
@@ -368,16 +369,12 @@ def figure_by_month(
     denominator are the sums over every month found (a row is in one month), so the
     dashboard, which shows both, reads the rows once."""
     found = _by_month(rows, counted, month_field)
-    months = tuple(
-        Month(m, found.get(m, {}).get("n", 0), found.get(m, {}).get("d", 0))
-        for m in period.months()
-    )
     return Figure(
         key,
         sum(row["n"] for row in found.values()),
         sum(row["d"] for row in found.values()),
         flagged(rows, counted),
-        months,
+        tuple(_months(found, period)),
         month_field,
     )
 

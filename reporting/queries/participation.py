@@ -100,10 +100,12 @@ class Breakdown:
             yield code, self.counts[code], share
 
 
+EVERY_CODE = [*P.values, ""]  # "": not recorded
+
+
 def breakdown_of(found: dict[str, int]) -> Breakdown:
     """The breakdown from each code's count (a code not found: none)."""
-    counts = {code: found.get(code, 0) for code in P.values}
-    counts[""] = found.get("", 0)
+    counts = {code: found.get(code, 0) for code in EVERY_CODE}
     return Breakdown(counts, sum(counts[c] for c in COUNTED_CODES))
 
 
@@ -122,13 +124,15 @@ def participation_breakdown(period: Period, f: Filters) -> Breakdown:
 # Each code among the reviews held, as a Part: the dashboard counts them with its
 # other measures of reviews held, in one grouped query (reporting.queries.batch).
 CODE_PARTS = {
-    f"code_{code}": Part(counted=Q(participation=code)) for code in [*P.values, ""]
+    f"code_{code}": Part(counted=Q(participation=code)) for code in EVERY_CODE
 }
 
 
 def breakdown_of_figures(figures: dict[str, Figure]) -> Breakdown:
-    """The breakdown from the CODE_PARTS figures."""
-    return breakdown_of({key[5:]: fig.numerator for key, fig in figures.items()})
+    """The breakdown from batched figures that include CODE_PARTS."""
+    return breakdown_of(
+        {code: figures[f"code_{code}"].numerator for code in EVERY_CODE}
+    )
 
 
 # --- Young people chairing (§8.3) ------------------------------------------------------

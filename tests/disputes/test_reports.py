@@ -155,6 +155,16 @@ def test_percentage(part, whole, expected):
     assert reports.percentage(part, whole) == expected
 
 
+def _held_on(child, period, day) -> Review:
+    return Review.objects.create(
+        child=child,
+        period=period,
+        status=Review.Status.CLOSED,
+        due_date=day,
+        record_date=day,
+    )
+
+
 def test_reviews_count_for_the_team_on_the_record_date(db):
     """A child moves team mid-year: each review counts for the team they were in then."""
     old, child, period = _team_with_child("Old team")
@@ -169,13 +179,7 @@ def test_reviews_count_for_the_team_on_the_record_date(db):
         started_on=date(2013, 10, 1),
     )
     for day in (date(2013, 6, 1), date(2013, 9, 30), date(2013, 10, 1)):
-        Review.objects.create(
-            child=child,
-            period=period,
-            status=Review.Status.CLOSED,
-            due_date=day,
-            record_date=day,
-        )
+        _held_on(child, period, day)
     assert reports.reviews_by_team(*YEAR_2013_14) == {old.pk: 2, new.pk: 1}
 
 
@@ -209,13 +213,7 @@ def test_reviews_count_for_the_latest_allocation_then_else_the_childs_team(db):
         (child, period, date(2013, 12, 1)),  # the second alone
         (unallocated, unallocated_period, date(2013, 8, 1)),  # no allocation
     ):
-        Review.objects.create(
-            child=kid,
-            period=in_care,
-            status=Review.Status.CLOSED,
-            due_date=day,
-            record_date=day,
-        )
+        _held_on(kid, in_care, day)
     counts = reports.reviews_by_team(*YEAR_2013_14)
     assert counts == {first.pk: 1, second.pk: 2, third.pk: 1}
 

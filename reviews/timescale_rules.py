@@ -14,6 +14,7 @@ Working days exist for the years the `holidays` package covers for England (1872
 2100 in version 0.109); a date outside them raises ValueError rather than guessing.
 """
 
+import datetime as _dt
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -180,8 +181,9 @@ class Deadline:
     at: datetime | None = None
     feasible: bool = True
 
+    # Spelled _dt.date: inside this class body mypy reads `date` as the field above.
     @property
-    def practical_date(self) -> date:
+    def practical_date(self) -> _dt.date:
         """Return the last working day on or before the due date (R7)."""
         return practical_latest(self.date)
 
@@ -194,10 +196,11 @@ def _deadline(
     name: str,
     code: str,
     tail: str = "",
-    **extra: object,
+    hard: bool = False,
+    at: datetime | None = None,
 ) -> Deadline:
     rule = f"{words} on {long_date(since)}{tail} ({citation})"
-    return Deadline(due, rule, citation, name, code, **extra)
+    return Deadline(due, rule, citation, name, code, hard=hard, at=at)
 
 
 def _after(

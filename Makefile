@@ -96,7 +96,7 @@ renders: system-packages python-packages
 	rm -rf renders
 	LOG_LEVEL=WARNING $(PY) -m tests.reporting.samples
 
-# Scale (issue 10, docs/performance.md): a separate PostgreSQL database with a whole
+# Scale (docs/performance.md): a separate PostgreSQL database with a whole
 # country's looked-after children. Each target creates the database if it is missing,
 # migrates it and seeds it if it is empty; seed-scale always builds it afresh.
 SCALE_PG ?= postgres://postgres@127.0.0.1:5432

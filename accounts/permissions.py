@@ -1,6 +1,6 @@
 """Who may see and do what: the one place every view, template and service asks.
 
-Scoping follows domain.md §2.3 and the foundation issue:
+Scoping:
 - an IRO sees the children allocated to them, and those they cover as Duty IRO
   for the cover's dates (absence cover names an IRO; the duty rota covers the
   children with no IRO);
@@ -195,7 +195,7 @@ def can_authorise_out_of_timescale(user: User) -> bool:
 
 
 def can_edit_iro_text(user: User, review) -> bool:
-    """The IRO's own text: that IRO, the Duty IRO covering, or the service manager (§2.1)."""
+    """The IRO's own text: that IRO, the Duty IRO covering, or the service manager (CA89 s.25B)."""
     return can_chair_review(user, review) or user.has_role(Role.IRO_MANAGER)
 
 
@@ -249,7 +249,7 @@ def can_exchange_903(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.IRO_MANAGER)
 
 
-# --- Challenges, disputes and quality of practice (domain.md §2.3) ---------------
+# --- Challenges, disputes and quality of practice ----------------------------------
 
 
 def _as_iro_children(user: User, today: date) -> Q:
@@ -284,7 +284,7 @@ def can_see_challenges(user: User) -> bool:
 
 
 def can_see_acknowledgements(user: User) -> bool:
-    """Say whether the user may see practice acknowledgements at all (domain.md §2.3)."""
+    """Say whether the user may see practice acknowledgements at all."""
     return user.is_authenticated and bool(user.roles & PRACTICE_ROLES)
 
 
@@ -326,7 +326,7 @@ def can_raise_challenge(user: User, child: Child) -> bool:
 
 
 def can_act_as_iro_on_challenge(user: User, challenge) -> bool:
-    """Escalate, extend, resolve or refer to Cafcass: the IRO's decisions (§2.1)."""
+    """Escalate, extend, resolve or refer to Cafcass: the IRO's decisions (IROH ch. 6)."""
     return (
         challenge.raised_by_id == user.pk and user.has_role(Role.IRO, Role.DUTY_IRO)
     ) or can_raise_challenge(user, challenge.child)
@@ -402,7 +402,7 @@ def case_audits_visible_to(user: User):
     return CaseAudit.objects.none()
 
 
-# --- Background work (issue 7) --------------------------------------------------
+# --- Background work ------------------------------------------------------------
 
 
 def can_view_background_jobs(user: User) -> bool:
@@ -421,7 +421,7 @@ def documents_visible_to(user: User):
 
 
 def can_download_document(user: User, document) -> bool:
-    """Records: case readers, and business support once finalised, to send them (§2.3);
+    """Records: case readers, and business support once finalised, to send them;
     letters, forms and IRO letters: case readers and business support."""
     if can_read_case_record(user, document.child):
         return True
@@ -471,7 +471,7 @@ def can_record_secure_review(user: User, secure_review) -> bool:
     return secure_review.chair_id == user.pk
 
 
-# --- Dashboards and the annual report (issue 9) --------------------------------------
+# --- Dashboards and the annual report ----------------------------------------------
 
 
 def can_view_service_dashboard(user: User) -> bool:

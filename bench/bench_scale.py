@@ -1,4 +1,4 @@
-"""Pages and the nightly recompute at a whole country's scale (issue 10).
+"""Pages and the nightly recompute at a whole country's scale.
 
 Run against a database filled by `manage.py seed_scale` (PostgreSQL):
 

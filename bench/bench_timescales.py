@@ -1,10 +1,10 @@
-"""Benchmark next_review_due against a naive day-by-day version (domain.md App. A).
+"""Benchmark next_review_due against a naive day-by-day version.
 
 Run: python -m bench.bench_timescales [--children 120000] [--seed 2025] [--runs 5]
 
 Both versions get the same deterministic histories; every child's date and track
 must agree. The naive version loops day by day over a per-year holiday dict and adds
-months with a fresh relativedelta, as domain.md Appendix A does.
+months with a fresh relativedelta (R1, R2 and R4 of docs/rules.md, written the slow way).
 """
 
 import argparse
@@ -70,7 +70,7 @@ def generate(children: int, seed: int) -> list[History]:
     return histories
 
 
-# Naive version: domain.md Appendix A, plus the track precedence of section 3.2.
+# Naive version: day by day, plus the track precedence (docs/rules.md, P1-P4).
 
 
 @cache

@@ -1,4 +1,4 @@
-"""Summarise a load run against the issue 10 target: pages under 300 ms at p95 with
+"""Summarise a load run against the scale target: pages under 300 ms at p95 with
 every user signed in, and no failed request in the whole run.
 
 Run: python -m bench.load_report test-results/load/locust_stats.csv \

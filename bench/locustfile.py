@@ -1,4 +1,4 @@
-"""The load test (issue 10): 50 users, each waiting 1 second between requests.
+"""The load test: 50 users, each waiting 1 second between requests.
 
     locust -f bench/locustfile.py --headless -u 50 -r 10 -t 60s \
         --host http://127.0.0.1:8010

@@ -1,4 +1,4 @@
-"""A whole country's looked-after children, for benchmarks only (issue 10).
+"""A whole country's looked-after children, for benchmarks only.
 
 `python manage.py seed_scale --children N` calls `seed()` below. Everything is made up
 and deterministic: one `random.Random(seed)` drives every choice, in one fixed order,

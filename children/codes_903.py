@@ -206,7 +206,7 @@ class ReasonEpisodeCeased(models.TextChoices):
     E9 = "E9", "E9: sentenced to custody"
 
 
-# An episode ending for any of these ends the period of care (§5.3).
+# An episode ending for any of these ends the period of care (P4).
 PERIOD_ENDING_REASONS = frozenset(ReasonEpisodeCeased.values) - {"X1"}
 TRANSFER_REASONS = frozenset({ReasonEpisodeCeased.E3})
 ADOPTED_REASONS = frozenset({ReasonEpisodeCeased.E11, ReasonEpisodeCeased.E12})

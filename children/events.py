@@ -1,4 +1,4 @@
-"""Significant events (domain.md §4): the social worker records, the IRO decides."""
+"""Significant events (CPPCR reg. 33(3)): the social worker records, the IRO decides."""
 
 from datetime import date
 
@@ -11,7 +11,7 @@ from core.notifications import notify
 from reviews import timescales
 from reviews.models import Review
 
-# The IRO's decision is due within this many working days of being told (§4).
+# The IRO's decision is due within this many working days of being told (local standard, S-DUD).
 DECISION_WORKING_DAYS = 5
 
 

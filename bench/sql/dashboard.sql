@@ -301,7 +301,7 @@ observed AS (
     ) o ON o.iro_id = i.id
     WHERE i.is_active
 ),
--- Caseloads on the period's last day, or today if earlier (§8.5).
+-- Caseloads on the period's last day, or today if earlier (docs/rules.md, caseloads).
 caseload AS (
     SELECT iro_id, count(*) FILTER (WHERE NOT adult) AS children,
            count(*) FILTER (WHERE adult) AS post18

@@ -285,7 +285,7 @@ class PeriodOfCare(TimeStampedModel):
     iro_service_notified_at = models.DateTimeField(
         "when the IRO service was notified (T1)", null=True, blank=True
     )
-    # Derived from the episodes (every one V3 or V4, domain.md §10 D-SB) by the
+    # Derived from the episodes (every one V3 or V4, D-SB) by the
     # episode services: such periods have no statutory reviews and none exported.
     short_breaks = models.BooleanField(default=False)
 
@@ -520,7 +520,7 @@ class SecurePlacement(TimeStampedModel):
 
 
 class Pathway(TimeStampedModel):
-    """Leaving-care planning for a young person (domain.md §7.12)."""
+    """Leaving-care planning for a young person (T26, T27, D-ELIG)."""
 
     class Setting(models.TextChoices):
         SEMI_INDEPENDENT = "semi_independent", "Semi-independent accommodation"
@@ -590,7 +590,7 @@ class Pathway(TimeStampedModel):
 
 
 class ParentSharingRestriction(TimeStampedModel):
-    """Something the child does not want shared with a named person (domain.md §2.1 V1)."""
+    """Something the child does not want shared with a named person (docs/rules.md, V1)."""
 
     child = models.ForeignKey(
         Child, on_delete=models.PROTECT, related_name="parent_sharing_restrictions"
@@ -655,7 +655,7 @@ class SocialWorkerAllocation(TimeStampedModel):
 
 
 class SignificantEvent(TimeStampedModel):
-    """A significant change or event the social worker tells the IRO about (domain.md §4)."""
+    """A significant change or event the social worker tells the IRO about (CPPCR reg. 33(3))."""
 
     class Kind(models.TextChoices):
         CARE_PLAN_CHANGE_COURT = (

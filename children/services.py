@@ -138,7 +138,7 @@ def period_start(
     """Start a period of care (a first entry or a re-entry) and plan its first review.
 
     A new period notifies the IRO service and puts the child in the allocation
-    queue (domain.md §5.3, T1 and T2); short breaks do neither (D-SB).
+    queue (T1 and T2); short breaks do neither (D-SB).
     """
     from iro.services import iro_new_period_notify
 
@@ -150,7 +150,8 @@ def period_start(
             }
         )
     latest = child.periods_of_care.order_by("-started_on").first()
-    if latest is not None and started_on < latest.ended_on:
+    # No period is open (checked above), so the latest one has ended.
+    if latest is not None and started_on < latest.ended_on:  # type: ignore[operator]
         raise ValidationError(
             {
                 "started_on": "Date the child became looked after must be the same as or after the end of their last period of care"
@@ -207,7 +208,7 @@ def _short_breaks_refresh(period: PeriodOfCare) -> None:
 def episode_add(*, period: PeriodOfCare, by: User | None, **fields) -> Episode:
     """Record a change of legal status or placement: a new episode in the period.
 
-    The episode open before it ends the same day with X1 (domain.md §3.2 P4: no restart).
+    The episode open before it ends the same day with X1 (P4: no restart).
     """
     period = PeriodOfCare.objects.select_for_update().get(pk=period.pk)
     if not period.is_open:
@@ -422,7 +423,7 @@ def sharing_restriction_record(
 def period_end(
     *, period: PeriodOfCare, ended_on: date, reason: str, by: User, today: date
 ) -> list[str]:
-    """The child ceases to be looked after (domain.md §5.3): close the period and tidy up.
+    """The child ceases to be looked after: close the period and tidy up.
 
     The open episode ends with the reason; the open review is cancelled; the IRO
     allocation ends (a farewell letter is prompted) unless the service manager has

@@ -470,7 +470,7 @@ def sharing_restriction_add_view(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def event_add_view(request, pk):
-    """The social worker tells the IRO about a significant event (domain.md §4)."""
+    """The social worker tells the IRO about a significant event (CPPCR reg. 33(3))."""
     child = get_object_or_404(children_visible_to(request.user), pk=pk)
     if not can_record_significant_event(request.user, child):
         raise PermissionDenied

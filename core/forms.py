@@ -69,7 +69,7 @@ def escape_text(text) -> str:
 
 class LongSelect(forms.Select):
     """A select for long lists (one option per IRO: 1,800 in a national service),
-    its options written in Python rather than a template each (issue 10). Plain
+    its options written in Python rather than a template each. Plain
     options only, no groups; every value and label is escaped."""
 
     def render(self, name, value, attrs=None, renderer=None):

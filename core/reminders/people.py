@@ -60,7 +60,7 @@ class Staff:
         raise ValueError(f"unknown owner: {owner}")
 
     def managers_of(self, user: User) -> list[User]:
-        """Return who an overdue task of `user` escalates to (domain.md §2.2).
+        """Return who an overdue task of `user` escalates to.
 
         A social worker's team manager; an IRO's (or business support's) IRO service
         manager; a team manager's head of service (the senior managers over the team).

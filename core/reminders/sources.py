@@ -171,7 +171,7 @@ def iro_allocation_tasks(today: date, staff: Staff) -> Iterable[TaskDue]:
 
 
 def challenge_stage_tasks(today: date, staff: Staff) -> Iterable[TaskDue]:
-    """The response due at the current stage of a challenge (T28, domain.md §6.2).
+    """The response due at the current stage of a challenge (T28, IROH para. 6.2).
 
     An overdue stage escalates to the owner's manager and to the IRO who raised it
     (who decides whether to escalate the challenge itself).

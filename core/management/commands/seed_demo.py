@@ -146,7 +146,7 @@ DEMO_EPISODES = [
     ("V2", "R1", "PR4"),
     ("C1", "P1", "PR0"),
 ]
-LEAVING_CARE = 7  # DEMO0007 returns home today (domain.md §5.3)
+LEAVING_CARE = 7  # DEMO0007 returns home today (leaves care)
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Fill a PostgreSQL database with a whole country's looked-after children (issue 10).
+"""Fill a PostgreSQL database with a whole country's looked-after children.
 
 For benchmarks only (bench/, docs/performance.md); the population is described in
 bench/scale_seed.py. Refuses to run on a database holding anything that does not look

@@ -6,7 +6,7 @@ from django_q.models import Schedule
 SCHEDULES = [
     ("Clear expired sessions", "core.tasks.clear_expired_sessions", "15 2 * * *"),
     ("Send queued emails (retries)", "core.tasks.send_queued_emails", "*/5 * * * *"),
-    # Reminders and timeliness (core.reminders, issue 7).
+    # Reminders and timeliness (core.reminders).
     (
         "Recompute due dates and RAG status",
         "core.reminders.tasks.recompute_timeliness",

@@ -1,7 +1,7 @@
 """Challenges, the dispute resolution process and quality of practice.
 
-domain.md §6 (DRP), §7.9 (concern / challenge), §7.10 (quality of practice) and §10
-D-DRP. What a challenge may do next is data (Challenge.ALLOWED_ACTIONS); every
+The dispute resolution process of IROH chapter 6 (docs/rules.md, T28, D1-D7 and
+D-DRP). What a challenge may do next is data (Challenge.ALLOWED_ACTIONS); every
 change goes through disputes.services and leaves a ChallengeEvent row.
 """
 
@@ -34,7 +34,7 @@ def stage_name(number: int) -> str:
 
 
 class Category(models.TextChoices):
-    """The concern categories of the Gloucestershire table (domain.md §6.2 D5)."""
+    """The concern categories of the Gloucestershire table (D5, S-GLO)."""
 
     SOCIAL_WORK_PRACTICE = "social_work_practice", "Social work practice"
     CHILD_SAFETY = "child_safety", "Child safety"
@@ -45,7 +45,7 @@ class Category(models.TextChoices):
 
 
 class SubReason(models.TextChoices):
-    """Optional sub-reasons (Nottinghamshire's IRO alert triggers, domain.md D5)."""
+    """Optional sub-reasons (Nottinghamshire's IRO alert triggers, D5)."""
 
     CARE_PLANNING = "care_planning", "Care planning"
     CARE_PLAN_IMPLEMENTATION = (
@@ -117,7 +117,7 @@ class Challenge(TimeStampedModel):
         CAFCASS = "cafcass_referred", "Referred to Cafcass"
         CAFCASS_OUTCOME = "cafcass_outcome", "Cafcass referral outcome"
 
-    # What may happen to a challenge in each status (domain.md §6.2 D2-D4). Comments
+    # What may happen to a challenge in each status (D2-D4). Comments
     # and Cafcass referrals are allowed at any time (CA89 s25B(3)) and are not here.
     ALLOWED_ACTIONS: dict[str, frozenset[str]] = {
         Status.AWAITING_RESPONSE: frozenset(
@@ -158,7 +158,7 @@ class Challenge(TimeStampedModel):
     )
     description = models.TextField()
     impact_for_child = models.TextField("impact for the child")
-    # Stored when raised, for reporting by team (domain.md §6.2 D6).
+    # Stored when raised, for reporting by team (D6).
     team_at_time = models.ForeignKey(
         "accounts.Team",
         on_delete=models.PROTECT,
@@ -381,7 +381,7 @@ class CafcassReferral(TimeStampedModel):
 
 
 class PracticeAcknowledgement(TimeStampedModel):
-    """Good practice acknowledged, or an area for improvement (domain.md §7.10)."""
+    """Good practice acknowledged, or an area for improvement (S-DUD, S-WOR)."""
 
     class Kind(models.TextChoices):
         GOOD_PRACTICE = "good_practice_acknowledgement", "Good practice"

@@ -1,4 +1,4 @@
-"""Reports on challenges for the annual report and dashboards (domain.md §8.4).
+"""Reports on challenges for the annual report and dashboards (S-GLO's concerns table).
 
 Pure query functions over a period (both dates inclusive): the reporting pages call
 them, optionally with querysets already scoped to what the reader may see.
@@ -107,7 +107,7 @@ def reviews_by_team(
     latest of each review's matches picked by grouping on the review (PostgreSQL: the
     greatest [started on, id, team]) or by a window function (elsewhere): a lookup per
     review cost about 0.6 s for a year of 106,000 reviews nationally, the window 0.17 s,
-    the grouping 0.15 s (issue 10).
+    the grouping 0.15 s.
     """
     held = (
         (reviews if reviews is not None else Review.objects)

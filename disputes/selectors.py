@@ -98,7 +98,7 @@ def challenges_closed_since(
     child: Child, since: date | None, *, until: date | None = None
 ) -> QuerySet[Challenge]:
     """The child's challenges closed after `since` (the last review), for the next
-    review's record (domain.md §6.2 D7); all closed ones when `since` is None."""
+    review's record (D7); all closed ones when `since` is None."""
     closed = Challenge.objects.closed().filter(child=child)
     if since is not None:
         closed = closed.filter(closed_on__gt=since)

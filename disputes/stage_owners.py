@@ -1,6 +1,6 @@
 """Who answers each stage of a challenge: configurable, never the IRO service (D-DRP).
 
-The default follows domain.md §6.2: informal resolution and stage 1 go to the team
+The default (IROH chapter 6; docs/rules.md, D-DRP): informal resolution and stage 1 go to the team
 manager of the child's team, stage 2 to the head of service, stage 3 to the assistant
 director and stage 4 to the director of children's services. A council changes this
 with the DISPUTES_STAGE_OWNERS setting (same shape as DEFAULT_STAGE_OWNERS).

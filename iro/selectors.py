@@ -94,7 +94,7 @@ class Suggestion:
 
 
 def suggested_iros(child: Child) -> list[Suggestion]:
-    """The sibling's IRO and, on re-entry, the previous IRO (domain.md §2.1 principle 4)."""
+    """The sibling's IRO and, on re-entry, the previous IRO (local practice)."""
     suggestions: list[Suggestion] = []
     if child.sibling_group:
         siblings = (

@@ -15,7 +15,7 @@ from reviews import timescales
 
 
 def independence_conflicts(child: Child, iro: User) -> list[str]:
-    """Say why `iro` may not be this child's IRO (domain.md §2.1 principle 1; CPPCR reg 46)."""
+    """Say why `iro` may not be this child's IRO (CPPCR reg. 46, SI 2010/959)."""
     reasons = []
     if iro.pk == child.social_worker_id:
         reasons.append("is the child's social worker")

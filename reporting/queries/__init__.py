@@ -1,6 +1,6 @@
-"""Pure read-only queries behind the dashboards and the annual report (issue 9).
+"""Pure read-only queries behind the dashboards and the annual report.
 
-One function per measure of domain.md §8; each takes a Period and Filters (team, IRO,
+One function per measure of docs/rules.md (Measures); each takes a Period and Filters (team, IRO,
 the reader's scope, today) and returns a Figure: numerator, denominator, percentage to
 one decimal place, and the rows (ids) behind it. docs/reporting.md states each formula.
 """

@@ -1,5 +1,5 @@
 """The annual report for a financial year, with the year before beside each figure
-(domain.md §8, §8.6; S-GLO, S-WOR). Read-only: every number comes from the queries the
+(docs/rules.md, Measures; S-GLO, S-WOR). Read-only: every number comes from the queries the
 dashboards use, so the report and the dashboards cannot disagree."""
 
 from __future__ import annotations

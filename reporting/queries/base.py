@@ -46,7 +46,7 @@ LONDON = ZoneInfo("Europe/London")
 
 @dataclass(frozen=True)
 class Period:
-    """A reporting window, both dates inclusive (domain.md §8)."""
+    """A reporting window, both dates inclusive (docs/rules.md, Measures)."""
 
     start: date
     end: date
@@ -249,7 +249,7 @@ def percent(part: int, whole: int) -> Decimal | None:
 
 
 def whole_percent(part: int, whole: int) -> int | None:
-    """The annual report's rounding: whole numbers, half up (domain.md §8)."""
+    """The annual report's rounding: whole numbers, half up (S-GLO's `%` column)."""
     value = percent(part, whole)
     if value is None:
         return None

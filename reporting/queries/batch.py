@@ -4,8 +4,8 @@ Each measure of reviews held in the period is a Part of the same population
 (reporting.queries.base.Part): the measure's own function counts it alone, and
 held_figures() counts every Part asked for in a single pass over the period's reviews,
 grouped by month of the record date, so the dashboard reads the reviews once instead
-of once per measure and gets the monthly trends from the same rows (issue 10;
-docs/performance.md). Both are built from the same Part, and the tests check that they
+of once per measure and gets the monthly trends from the same rows
+(docs/performance.md). Both are built from the same Part, and the tests check that they
 agree.
 """
 

@@ -1,5 +1,6 @@
 """Every ratio measure by key: its plain-language title, its formula as implemented,
-its domain.md reference, and the function that computes it (docs/reporting.md)."""
+its source (regulation or local standard, with the rule codes of docs/rules.md), and
+the function that computes it (docs/reporting.md)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ MEASURES: dict[str, Measure] = {
             "Reviews whose due date (for an additional review, the due date it replaced) "
             "is in the period, held on or before it, over all such reviews held or overdue. "
             "Cancelled for any reason but 'other': left out. Due but not held: late.",
-            "domain.md §8.1 KPI-T1; issue 9",
+            "KPI-T1; CPPCR reg. 33 (SI 2010/959)",
             timeliness.reviews_in_timescale_due,
             "review",
             "Held on time",
@@ -55,7 +56,7 @@ MEASURES: dict[str, Measure] = {
             "Reviews held on time (reviews held)",
             "Reviews with a record date in the period held on or before their due date, "
             "over all reviews held in the period.",
-            "domain.md §8.1 KPI-T2",
+            "KPI-T2; CPPCR reg. 33 (SI 2010/959)",
             timeliness.reviews_in_timescale_held,
             "review",
             "Held on time",
@@ -66,7 +67,7 @@ MEASURES: dict[str, Measure] = {
             "Children whose reviews were all on time",
             "Children looked after on the last day of the period with a review due in it "
             "(as KPI-T1), every one of those reviews on time.",
-            "domain.md §8.1 KPI-T3",
+            "KPI-T3; CPPCR reg. 33 (SI 2010/959)",
             timeliness.children_all_reviews_on_time,
             "child",
             "Every review on time",
@@ -76,7 +77,7 @@ MEASURES: dict[str, Measure] = {
             "First reviews within 20 working days",
             "First reviews due in the period (or the additional review that replaced one) "
             "held within 20 working days of the child becoming looked after.",
-            "domain.md §8.1 KPI-T4; T4",
+            "KPI-T4; T4: CPPCR reg. 33(1) (SI 2010/959)",
             timeliness.first_reviews_on_time,
             "review",
             "Within 20 working days",
@@ -87,7 +88,7 @@ MEASURES: dict[str, Measure] = {
             "IRO allocated within 5 working days",
             "Periods of care starting in the period (not short breaks) with an IRO "
             "allocated within 5 working days; not yet allocated and past the deadline: late.",
-            "domain.md §8.1 KPI-T5; T2",
+            "KPI-T5; T2: Children Act 1989 s.25A; IRO Handbook",
             timeliness.iro_allocated_in_time,
             "period",
             "Allocated in time",
@@ -98,7 +99,7 @@ MEASURES: dict[str, Measure] = {
             "Decisions submitted within 5 working days",
             "Reviews held in the period whose decisions and recommendations were "
             "submitted within 5 working days of the record date.",
-            "domain.md §8.1 KPI-T6; T16",
+            "KPI-T6a; T16: local practice standard (S-DUD)",
             timeliness.decisions_in_time,
             "review",
             "Submitted in time",
@@ -109,7 +110,7 @@ MEASURES: dict[str, Measure] = {
             "Record sent within 20 working days",
             "Reviews held in the period whose record was first sent within 20 working "
             "days of the record date.",
-            "domain.md §8.1 KPI-T6; T19",
+            "KPI-T6b; T19: local practice standard (S-DUD)",
             timeliness.record_sent_in_time,
             "review",
             "Sent in time",
@@ -120,7 +121,7 @@ MEASURES: dict[str, Measure] = {
             "Care plan update confirmed within 10 working days",
             "Reviews held in the period closed with the care plan update confirmed "
             "within 10 working days of the record date.",
-            "domain.md §8.1 KPI-T6; T20",
+            "KPI-T6c; T20: local practice standard (S-DUD)",
             timeliness.care_plan_updated_in_time,
             "review",
             "Confirmed in time",
@@ -131,7 +132,7 @@ MEASURES: dict[str, Measure] = {
             "IRO service told within 24 hours",
             "Periods of care starting in the period where the IRO service was notified "
             "within 24 hours (without a time: by the end of the next day).",
-            "domain.md §8.1 KPI-T6; T1; D-24H",
+            "KPI-T6d; T1; D-24H: local practice standard (S-DUD)",
             timeliness.notified_in_time,
             "period",
             "Told in time",
@@ -142,7 +143,7 @@ MEASURES: dict[str, Measure] = {
             "Progress reviews done by the target date",
             "Mid-point progress reviews with a target date in the period, done on or "
             "before it.",
-            "domain.md §8.1 KPI-T7; T24; D-MID",
+            "KPI-T7; T24; D-MID: local practice standard (S-DUD)",
             timeliness.progress_reviews_in_time,
             "progress",
             "Done in time",
@@ -152,7 +153,7 @@ MEASURES: dict[str, Measure] = {
             "t8_adjourned",
             "Reviews adjourned",
             "Reviews held in the period that were adjourned, over all reviews held.",
-            "domain.md §8.1 KPI-T8",
+            "KPI-T8a: CPPCR reg. 36(2) (SI 2010/959)",
             timeliness.adjourned,
             "review",
             "Adjourned",
@@ -162,7 +163,7 @@ MEASURES: dict[str, Measure] = {
             "t8_reconvened",
             "Adjourned reviews completed within 20 working days",
             "Adjourned reviews held in the period completed by their reconvene-by date.",
-            "domain.md §8.1 KPI-T8; T22",
+            "KPI-T8b; T22: CPPCR reg. 36(2) (SI 2010/959)",
             timeliness.reconvened_in_time,
             "review",
             "Completed in time",
@@ -173,7 +174,7 @@ MEASURES: dict[str, Measure] = {
             "Late reviews the service manager authorised",
             "Reviews held in the period after their due date, and of those, the ones "
             "the service manager had authorised in advance.",
-            "domain.md §8.1 KPI-T9; T23",
+            "KPI-T9; T23: local practice standard (S-DUD)",
             timeliness.late_reviews_authorised,
             "review",
             "Authorised",
@@ -184,7 +185,7 @@ MEASURES: dict[str, Measure] = {
             "Children who took part in their review",
             "Reviews held in the period with PN1 to PN6, over those with PN1 to PN7 "
             "(PN0, under 4, left out).",
-            "domain.md §8.2; D-PN",
+            "D-PN; SSDA903 participation codes PN0-PN7",
             pn.participation,
             "review",
             "Took part",
@@ -195,7 +196,7 @@ MEASURES: dict[str, Measure] = {
             "Children whose views were heard",
             "PN1, PN2, PN3, PN5 and PN6 over PN1 to PN7 (PN4, attended without "
             "contributing, is not counted).",
-            "domain.md §8.2; D-PN",
+            "D-PN; SSDA903 participation codes PN0-PN7",
             pn.views_conveyed,
             "review",
             "Views conveyed",
@@ -205,7 +206,7 @@ MEASURES: dict[str, Measure] = {
             "attendance",
             "Children who came to their review",
             "PN1 to PN4 over PN1 to PN7.",
-            "domain.md §8.2",
+            "D-PN; SSDA903 participation codes PN0-PN7",
             pn.physical_attendance,
             "review",
             "Attended",
@@ -215,7 +216,7 @@ MEASURES: dict[str, Measure] = {
             "no_participation",
             "Children who did not take part",
             "PN7 over PN1 to PN7.",
-            "domain.md §8.2",
+            "D-PN; SSDA903 participation codes PN0-PN7",
             pn.no_participation,
             "review",
             "Did not take part",
@@ -226,7 +227,7 @@ MEASURES: dict[str, Measure] = {
             "Reviews chaired or co-chaired by young people aged 11 or over",
             "Reviews held in the period of young people aged 11 or over on the record "
             "date, chaired or co-chaired by them.",
-            "domain.md §8.3",
+            "local practice (S-GLO: young people over 11 chairing)",
             pn.young_person_chaired,
             "review",
             "Chaired or co-chaired",
@@ -237,7 +238,7 @@ MEASURES: dict[str, Measure] = {
             "Reviews chaired or co-chaired by the child (any age)",
             "Reviews held in the period chaired or co-chaired by the child, over all "
             "reviews held here (not imported).",
-            "domain.md §8.3",
+            "local practice (S-GLO, S-ESX)",
             pn.young_person_chaired_count,
             "review",
             "Chaired or co-chaired",
@@ -249,7 +250,7 @@ MEASURES: dict[str, Measure] = {
             "The asks from each child's Review Choices with a known answer in reviews "
             "held in the period, and how many were met (reviews.asks); the rows are "
             "the reviews, counted when every ask was met.",
-            "issue 9; reviews/asks.py",
+            "local practice standard (S-DUD, Appendices 2a and 2b); reviews/asks.py",
             pn.asks_honoured,
             "review",
             "Every ask met",
@@ -260,7 +261,7 @@ MEASURES: dict[str, Measure] = {
             "People satisfied with the review",
             "Feedback on reviews held in the period answering 'satisfied', over all "
             "feedback that answered the question.",
-            "domain.md §8.6; §7.13",
+            "local practice (S-GLO; S-DUD Appendix 1, T31)",
             service.feedback_satisfied,
             "feedback",
             "Satisfied",
@@ -270,7 +271,7 @@ MEASURES: dict[str, Measure] = {
             "feedback_children",
             "Children and young people satisfied with their review",
             "As above, children's own feedback only.",
-            "domain.md §8.6; §7.13",
+            "local practice (S-GLO; S-DUD Appendix 1, T31)",
             service.feedback_children_satisfied,
             "feedback",
             "Satisfied",
@@ -281,7 +282,7 @@ MEASURES: dict[str, Measure] = {
             "Children their IRO saw or spoke to between reviews",
             "Children with a review held in the period with at least one IRO visit or "
             "contact not tied to a review, during the period.",
-            "issue 9; domain.md §7.8",
+            "Children Act 1989 s.25B(1) (the IRO monitors the case); S-DUD",
             service.contacts_between_reviews,
             "child",
             "Contacted",
@@ -290,7 +291,7 @@ MEASURES: dict[str, Measure] = {
             "challenges",
             "Challenges raised, and how many went formal",
             "Challenges raised in the period; the numerator is those at formal level.",
-            "domain.md §8.4",
+            "IRO Handbook ch. 6; S-GLO (concerns raised)",
             service.challenges_raised,
             "challenge",
             "Formal",
@@ -300,7 +301,7 @@ MEASURES: dict[str, Measure] = {
             "observed",
             "IROs observed chairing a review",
             "Active IROs with at least one practice observation in the period.",
-            "domain.md §8.6 (S-DUD: at least annually)",
+            "local practice standard (S-DUD: observed at least annually)",
             service.iros_observed,
             "iro",
             "Observed",

@@ -1,5 +1,5 @@
 """The child's voice: participation (PN codes), young people chairing, the child's
-asks honoured (domain.md §7.6, §8.2, §8.3, D-PN; issue 9). Pure read-only queries."""
+asks honoured (PN0-PN7, D-PN; docs/rules.md, Measures). Pure read-only queries."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ CODES = {
 
 
 def participation_rows(period: Period, f: Filters) -> QuerySet[Review]:
-    """Reviews held in the period with PN1–PN7: the denominator throughout §8.2."""
+    """Reviews held in the period with PN1–PN7: the denominator throughout (D-PN)."""
     return held_rows(period, f).filter(participation__in=COUNTED_CODES)
 
 
@@ -135,10 +135,10 @@ def breakdown_of_figures(figures: dict[str, Figure]) -> Breakdown:
     )
 
 
-# --- Young people chairing (§8.3) ------------------------------------------------------
+# --- Young people chairing (S-GLO) -----------------------------------------------------
 
 CHAIRED = Q(chaired_by__in=[Review.Chair.CHILD, Review.Chair.CO_CHAIRED])
-CHAIRING_AGE = 11  # "over 11" read as 11 or older (domain.md §8.3)
+CHAIRING_AGE = 11  # "over 11" read as 11 or older (S-GLO)
 
 
 CHAIRED_PARTS = {
@@ -170,7 +170,7 @@ def young_person_chaired_count(period: Period, f: Filters) -> Figure:
     return held_figure("chaired_all", CHAIRED_PARTS["chaired_all"], period, f)
 
 
-# --- The child's asks honoured (reviews.asks, issue 12) -----------------------------------
+# --- The child's asks honoured (reviews.asks) -------------------------------------------
 #
 # The same rules as reviews.asks.asks_for, written as SQL so that a year's reviews are
 # counted in one query; tests check that both agree review by review.

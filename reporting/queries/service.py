@@ -1,5 +1,5 @@
 """The IRO service: caseloads, feedback, IRO contact between reviews, challenges and
-quality of practice (domain.md §8.4–8.6). Pure read-only queries."""
+quality of practice (docs/rules.md, Measures). Pure read-only queries."""
 
 from __future__ import annotations
 
@@ -31,11 +31,11 @@ from reporting.queries.base import (
 from reporting.queries.timeliness import held_rows
 from reviews.models import ChildContact, FeedbackResponse
 
-# IRO Handbook guide: 50 to 70 looked-after children per full-time IRO (§8.5).
+# IRO Handbook guide: 50 to 70 looked-after children per full-time IRO.
 CASELOAD_LOW, CASELOAD_HIGH = 50, 70
 
 
-# --- Caseloads (§8.5) ----------------------------------------------------------------
+# --- Caseloads (IROH) ----------------------------------------------------------------
 
 
 def caseload_date(period: Period, f: Filters) -> date:
@@ -154,7 +154,7 @@ def caseload_children(period: Period, f: Filters) -> QuerySet[Child]:
     return Child.objects.filter(pk__in=rows.exclude(adult).values("child"))
 
 
-# --- Feedback (§8.6) ---------------------------------------------------------------------
+# --- Feedback (S-GLO) --------------------------------------------------------------------
 
 
 def feedback_rows(period: Period, f: Filters) -> QuerySet[FeedbackResponse]:
@@ -191,7 +191,7 @@ def contacts_between_reviews(period: Period, f: Filters) -> Figure:
     rows = Child.objects.filter(pk__in=reviewed)
     counted = Q(pk__in=between.values("child"))
     # Counted over the reviewed children's ids, each once, rather than by looking up
-    # every child in them: 100 ms to 41 ms for a year nationally (issue 10).
+    # every child in them: 100 ms to 41 ms for a year nationally.
     totals = reviewed.distinct().aggregate(
         numerator=Count("child", filter=Q(child__in=between.values("child"))),
         denominator=Count("child"),
@@ -211,7 +211,7 @@ def contacts_by_kind(period: Period, f: Filters) -> dict[str, int]:
     return {how: found.get(how, 0) for how in ChildContact.How.values}
 
 
-# --- Challenges and disputes (disputes.reports, §8.4) ----------------------------------------
+# --- Challenges and disputes (disputes.reports, S-GLO) --------------------------------------
 
 
 def challenge_scope(f: Filters, challenges: QuerySet | None = None) -> QuerySet:
@@ -260,7 +260,7 @@ def disputes(period: Period, f: Filters, challenges=None):
     }
 
 
-# --- Quality of practice (§8.6) -------------------------------------------------------------
+# --- Quality of practice (S-DUD) ------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Timeliness: KPI-T1 to KPI-T9 (domain.md §8.1). Pure read-only queries.
+"""Timeliness: KPI-T1 to KPI-T9 (docs/rules.md, Measures). Pure read-only queries.
 
 Every function takes the period and the filters and returns a Figure: numerator,
 denominator, percentage to one decimal and the rows behind it (see docs/reporting.md).
@@ -37,7 +37,7 @@ from reviews.models import Distribution, ProgressReview, Review, ReviewEvent
 
 S = Review.Status
 C = Review.CancelReason
-# KPI-T1: a review cancelled for any of these reasons leaves the population (issue 9);
+# KPI-T1: a review cancelled for any of these reasons leaves the population;
 # one cancelled for "another reason" stays, and counts as late.
 LEAVES_THE_POPULATION = [
     C.CEASED_LOOKED_AFTER,

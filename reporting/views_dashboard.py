@@ -1,4 +1,4 @@
-"""Dashboards, drill-downs, CSV downloads and the annual report (issue 9). Thin views:
+"""Dashboards, drill-downs, CSV downloads and the annual report. Thin views:
 check the user, read the filters, call reporting.queries, render."""
 
 import csv

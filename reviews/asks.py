@@ -1,4 +1,4 @@
-"""The child's asks from their Review Choices, and whether each was honoured (issue §12)."""
+"""The child's asks from their Review Choices, and whether each was honoured (S-DUD)."""
 
 from dataclasses import dataclass
 

@@ -2,8 +2,8 @@
 
 Statutory rules (CPPCR reg 33, AAR reg 36, CSAR reg 15, CPPCR reg 42) are fixed in
 reviews.timescales and never appear here. Everything below is a local practice
-standard or a local reading of guidance; the defaults are those of domain.md
-(sections 3.3, 3.4 and 10). Pure module: no Django import.
+standard or a local reading of guidance; the defaults are the local practice
+standards of docs/rules.md (S-DUD and the D- decisions). Pure module: no Django import.
 """
 
 from dataclasses import dataclass
@@ -17,7 +17,7 @@ DRP_FORMAL_TOTAL_WORKING_DAYS = 20  # IRO Handbook para 6.2: formal stages in to
 
 @dataclass(frozen=True)
 class LocalStandards:
-    """Hold a local authority's configurable timescales, with domain.md's defaults."""
+    """Hold a local authority's configurable timescales, with the defaults of docs/rules.md."""
 
     # D-DAYS: unit of the unqualified "days" before a review (T12, T14, T15).
     days_unit: DaysUnit = "working"
@@ -46,7 +46,7 @@ class LocalStandards:
     pathway_assessment_start_months: int = 186
 
     def __post_init__(self) -> None:
-        """Reject values no local authority could mean (domain.md section 6.2, D1)."""
+        """Reject values no local authority could mean (D1, IRO Handbook 6.2)."""
         if self.days_unit not in ("working", "calendar"):
             raise ValueError(
                 f"days_unit must be 'working' or 'calendar': {self.days_unit}"

@@ -25,7 +25,7 @@ JARGON = {
     "statutory": "the law says",
     "respite": "short breaks",
     "permanence": "where you will grow up",
-    # Added for the child's documents (issue 6): more of what professionals say.
+    # Added for the child's documents: more of what professionals say.
     "looked after": "in care",
     "r and d": "what we decided",
     "care order": "the court's decision that the council shares looking after you",

@@ -13,7 +13,7 @@ def previous_review(review: Review) -> Review | None:
 
 
 def challenges_closed_since_last_review(review: Review):
-    """Challenges closed since the last review, for this review's record (§6.2 D7)."""
+    """Challenges closed since the last review, for this review's record (D7)."""
     from disputes.selectors import challenges_closed_since
 
     before = previous_review(review)

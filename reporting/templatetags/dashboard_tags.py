@@ -1,4 +1,4 @@
-"""The dashboard's tables, their rows written in Python (issue 10).
+"""The dashboard's tables, their rows written in Python.
 
 A national service's caseload table has a row for each of 1,800 IROs; a template loop
 over its cells took about a quarter of a second on every view of the dashboard. Every

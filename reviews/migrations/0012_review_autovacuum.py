@@ -3,7 +3,7 @@
 The reviews table is read through index-only scans (the overdue filters, each child's
 next review, the dashboards' reporting indexes), which fall back to reading the table
 while many row versions are dead; with PostgreSQL's default of 20%, a national table
-of 2 million reviews waits for 400,000 changed rows (docs/performance.md, issue 10).
+of 2 million reviews waits for 400,000 changed rows (docs/performance.md).
 PostgreSQL only: other databases have nothing to set.
 """
 

@@ -1,4 +1,4 @@
-"""Every step of a review's cycle (domain.md §7.3–7.8, §7.13), around the Review row."""
+"""Every step of a review's cycle (docs/rules.md, T10-T31), around the Review row."""
 
 import hashlib
 import secrets
@@ -16,7 +16,7 @@ _USER = settings.AUTH_USER_MODEL
 
 
 class ParticipantRole(models.TextChoices):
-    """Who someone is at a review (domain.md §7.2 Participant roles)."""
+    """Who someone is at a review (its role among those invited)."""
 
     CHILD = "child", "Child or young person"
     PARENT = "parent", "Parent"
@@ -165,7 +165,7 @@ class Invitee(TimeStampedModel):
 
 
 class SharingRestriction(TimeStampedModel):
-    """Something the child does not want a named person to be told (domain.md V1)."""
+    """Something the child does not want a named person to be told (V1)."""
 
     review = models.ForeignKey(
         "reviews.Review", on_delete=models.PROTECT, related_name="sharing_restrictions"
@@ -617,7 +617,7 @@ class DecisionUpdate(models.Model):
 
 
 class ReviewComment(models.Model):
-    """A comment on the IRO's text by someone who may not change it (domain.md §2.1)."""
+    """A comment on the IRO's text by someone who may not change it (CA89 s.25B)."""
 
     review = models.ForeignKey(
         "reviews.Review", on_delete=models.PROTECT, related_name="comments"

@@ -1,4 +1,4 @@
-"""Reviews of a looked-after child's case: the state machine of domain.md §5 as data."""
+"""Reviews of a looked-after child's case: its state machine as data."""
 
 from datetime import date
 
@@ -118,7 +118,7 @@ class Review(TimeStampedModel):
         Status.ADJOURNED,
     )
     PRE_HELD_STATUSES = OPEN_STATUSES
-    # Every allowed move between statuses (domain.md §5.1–5.2). Guards live in the services.
+    # Every allowed move between statuses (G-HELD, G-CLOSE). Guards live in the services.
     ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
         Status.PLANNED: frozenset({Status.SCHEDULED, Status.CANCELLED}),
         Status.SCHEDULED: frozenset(
@@ -172,7 +172,7 @@ class Review(TimeStampedModel):
     )
     out_of_timescale_reason = models.TextField(blank=True)
     # The record date: the single meeting's date, or for an adjourned review or a
-    # series of meetings the date originally scheduled (domain.md §10 D-RECORD).
+    # series of meetings the date originally scheduled (D-RECORD).
     record_date = models.DateField(null=True, blank=True)
     completed_date = models.DateField(null=True, blank=True)
     participation = models.CharField(max_length=3, choices=Participation, blank=True)
@@ -264,7 +264,7 @@ class Review(TimeStampedModel):
                 fields=["child", "record_date"], name="reviews_child_record_idx"
             ),
             # Open reviews only (about 4% of all): the overdue and due-soon filters and
-            # the nightly RAG by due date, and each child's next review (issue 10).
+            # the nightly RAG by due date, and each child's next review.
             models.Index(
                 fields=["due_date", "child"],
                 condition=Q(
@@ -292,7 +292,7 @@ class Review(TimeStampedModel):
                 name="reviews_open_child_due_idx",
             ),
             # Reviews not yet closed (about 5%) by due date: My work for the service
-            # manager and business support, who see every child (issue 10).
+            # manager and business support, who see every child.
             models.Index(
                 fields=["due_date"],
                 condition=~Q(status__in=["closed", "cancelled"]),
@@ -300,7 +300,7 @@ class Review(TimeStampedModel):
             ),
             # The dashboards (reporting.queries): reviews held in a period, and reviews
             # due in one, read from the index alone (index-only scans) instead of the
-            # whole table; each carries the columns the measures count (issue 10).
+            # whole table; each carries the columns the measures count.
             models.Index(
                 fields=["record_date"],
                 include=[*REPORTED_COLUMNS, "rd_submitted_on", "completed_date"]

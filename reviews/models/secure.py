@@ -1,4 +1,4 @@
-"""Secure accommodation reviews: a separate panel review with its own dates (§7.11, T9)."""
+"""Secure accommodation reviews: a separate panel review with its own dates (CSAR reg. 15, T9)."""
 
 from django.conf import settings
 from django.db import models

@@ -1,6 +1,6 @@
 """Working days, calendar months and the deadlines of the master timescale table.
 
-domain.md section 3.1 (R1-R7) and section 3.3 (T1-T29). Pure module: the standard
+docs/rules.md: working days and dates (R1-R7) and the deadlines T1-T29. Pure module: the standard
 library, `holidays` and `dateutil` only, never Django. reviews.timescales holds the
 review tracks (T4-T8) and re-exports everything public here.
 

@@ -1,6 +1,6 @@
 """Statutory timing of reviews of a looked-after child's case: the public API.
 
-domain.md section 3. The review tracks (section 3.2) and their precedence (P1-P4):
+docs/rules.md, review timescales. The review tracks and their precedence (P1-P4):
 
 - CLA: first review within 20 working days of becoming looked after, the second not
   more than 3 months after the first, later ones at intervals of not more than 6

@@ -3,19 +3,36 @@
 Every variable read here is listed in .env.example with a safe development value.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="django-insecure-development-only")
+# A test run: pytest (8.2 and later) sets PYTEST_VERSION for itself and the processes
+# it starts (docs/decisions.md, "DEBUG is off unless asked for").
+TESTING = "PYTEST_VERSION" in os.environ
+# Off unless DJANGO_DEBUG=true (make demo sets it). A test run loads the development
+# values by default (no HTTPS redirect for the test client); pytest-django still runs
+# every test with DEBUG off.
+DEBUG = env.bool("DJANGO_DEBUG", default=TESTING)
+# The published development key, only in debug or in a test run; anywhere else the
+# service refuses to start without a key of its own.
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only"
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not DEBUG and not TESTING and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set to a secret value when DJANGO_DEBUG is off "
+        "(for development, set DJANGO_DEBUG=true or copy .env.example to .env)."
+    )
+SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -156,8 +173,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The reporting indexes carry extra columns for PostgreSQL's index-only scans
-    # (issue 10); SQLite builds them on their key columns alone, which is all it needs.
+    # The reporting indexes carry extra columns for PostgreSQL's index-only scans;
+    # SQLite builds them on their key columns alone, which is all it needs.
     SILENCED_SYSTEM_CHECKS.append("models.W040")
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
@@ -276,7 +293,7 @@ LOGGING = {
     },
 }
 
-# Local standards (domain.md §10) live in reviews/local_standards.py.
+# Local standards (docs/rules.md) live in reviews/local_standards.py.
 
 # Case data whose every create, update and delete is recorded with its author.
 # Derived fields (due dates, RAG status) are left out: they are recomputed in bulk.
@@ -299,12 +316,12 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "disputes.PracticeAcknowledgement",
     "disputes.PracticeObservation",
     "disputes.CaseAudit",
-    # Children and allocation (issue 4): episodes and the rest of the case record.
+    # Children and allocation: episodes and the rest of the case record.
     "children.Episode",
     "children.SecurePlacement",
     "children.Pathway",
     "children.ParentSharingRestriction",
     "children.SignificantEvent",
-    # Stored documents (issue 6): made, attached and downloaded (access entries).
+    # Stored documents: made, attached and downloaded (access entries).
     "reporting.Document",
 )

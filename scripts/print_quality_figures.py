@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Print the proof harnesses' figures from test-results/proof-*.json (issue 11).
+"""Print the proof harnesses' figures from test-results/proof-*.json.
 
 The harnesses (tests/proof/, tests/browser/test_axe.py) write one file per harness and
 database; CI runs this after the test runs so that the figures are in its log:
@@ -55,7 +55,7 @@ def main() -> int:
             item[1],
         )
     )
-    print("Proof harness figures (issue 11)")
+    print("Proof harness figures")
     for harness, database, figures in loaded:
         print(f"  [{database}] {harness}: {figures.get('summary', '(no summary)')}")
         for line in _details(harness, figures):

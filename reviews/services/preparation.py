@@ -35,7 +35,7 @@ CHOICES_FIELDS = [
 
 @transaction.atomic
 def review_choices_save(*, review: Review, by: User, **answers) -> ReviewChoices:
-    """Record the child's Review Choices, or why they are not applicable (§7.3)."""
+    """Record the child's Review Choices, or why they are not applicable (T10)."""
     review = lock(review)
     choices, _ = ReviewChoices.objects.get_or_create(
         review=review,
@@ -154,7 +154,7 @@ def invited_people(review: Review):
 def review_issue_invitations(
     *, review: Review, by: User, now: datetime
 ) -> list[Invitation]:
-    """Send the invitations and consultation links once, to the confirmed list (§5.2).
+    """Send the invitations and consultation links once, to the confirmed list (T13).
 
     Pressing the button twice sends nothing new: each invitation is unique per person
     and review date, and each email has its own key in the outbox.

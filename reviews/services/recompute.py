@@ -9,7 +9,7 @@ Two reads, whatever the number of children: the open reviews (sorted by period) 
 the held reviews' record dates of the open periods (sorted by period and date),
 merged in Python one period at a time, so memory stays at one row per open review.
 Only the rows whose values change are written, by one parameterised UPDATE run for
-many rows (psycopg 3 sends them in a pipeline). Issue 10: 120,000 children in a few
+many rows (psycopg 3 sends them in a pipeline). At national scale, 120,000 children in a few
 seconds, where a query per review took minutes.
 """
 
@@ -51,7 +51,7 @@ class Recomputed:
         )
 
 
-def _rag(due: date, today: date, amber_until: date) -> str:
+def _rag(due: date, today: date, amber_until: date) -> Review.Rag:
     if due < today:
         return Review.Rag.RED
     if due <= amber_until:

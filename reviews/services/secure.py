@@ -1,4 +1,4 @@
-"""Secure accommodation reviews (CSAR reg 15; domain.md §7.11, T9, D-SECURE)."""
+"""Secure accommodation reviews (CSAR reg 15; T9, D-SECURE)."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""The review's journey from planned to closed: one service per verb (domain.md §5.2)."""
+"""The review's journey from planned to closed: one service per verb (G-HELD, G-CLOSE)."""
 
 from datetime import date, datetime
 
@@ -105,7 +105,7 @@ def review_rearrange(
 def review_cancel(
     *, review: Review, by: User, reason: str, note: str = "", today: date
 ) -> Review:
-    """Cancel a review that has not been held, with a reason from the list (§5.2)."""
+    """Cancel a review that has not been held, with a reason from the list."""
     review = lock(review)
     if reason not in Review.CancelReason.values:
         raise ValidationError({"reason": "Choose a reason from the list"})
@@ -116,7 +116,7 @@ def review_cancel(
         )
     if reason == Review.CancelReason.OTHER and not note.strip():
         raise ValidationError({"note": "Say why the review is cancelled"})
-    # A child leaving care or moving council ends the review whatever its date (§5.3).
+    # A child leaving care or moving council ends the review whatever its date.
     ends_with_the_period = reason in (
         Review.CancelReason.CEASED_LOOKED_AFTER,
         Review.CancelReason.TRANSFERRED,
@@ -189,7 +189,7 @@ def review_start(
     social_worker_absent_reason: str = "",
     child_not_seen_reason: str = "",
 ) -> ReviewMeeting:
-    """Log the first (or central) meeting: the review is in progress (§5.2)."""
+    """Log the first (or central) meeting: the review is in progress (T3)."""
     review = lock(review)
     if not social_worker_present and not social_worker_absent_reason.strip():
         raise ValidationError(
@@ -276,7 +276,7 @@ def review_reconvene(*, review: Review, by: User, held_on: date) -> ReviewMeetin
     """Reconvene an adjourned review; after the reconvene-by date it is flagged as a breach."""
     review = lock(review)
     note = ""
-    if held_on > review.reconvene_by:
+    if held_on > review.reconvene_by:  # type: ignore[operator]  # set by review_adjourn
         note = f"Reconvened after the reconvene-by date {review.reconvene_by:%d/%m/%Y}"
     move(review, Review.Status.IN_PROGRESS, action="reconvened", by=by, note=note)
     return ReviewMeeting.objects.create(review=review, held_on=held_on, central=True)
@@ -284,7 +284,7 @@ def review_reconvene(*, review: Review, by: User, held_on: date) -> ReviewMeetin
 
 @transaction.atomic
 def meeting_attendance_record(*, review: Review, by: User, attendance: dict) -> None:
-    """Record who took part in the central meeting, and how (domain.md §7.2)."""
+    """Record who took part in the central meeting, and how (PN0-PN7)."""
     meeting = review.meetings.filter(central=True).order_by("-held_on").first()
     if meeting is None:
         raise ValidationError("Log the meeting before recording who took part.")
@@ -300,7 +300,8 @@ def record_date_for(review: Review) -> date:
     """The record date (D-RECORD): the meeting's date, or the originally scheduled date."""
     if review.adjournment_count or review.is_series:
         return timezone.localtime(review.scheduled_for).date()
-    return review.meetings.order_by("held_on").first().held_on
+    # Only for a review with a meeting logged (review_hold checks).
+    return review.meetings.order_by("held_on").first().held_on  # type: ignore[union-attr]
 
 
 @transaction.atomic
@@ -320,7 +321,7 @@ def review_hold(
     if not review.meetings.exists():
         raise ValidationError("Log the meeting before recording the review as held.")
     record_date = record_date_for(review)
-    completed = review.meetings.order_by("-held_on").first().held_on
+    completed = review.meetings.order_by("-held_on").first().held_on  # type: ignore[union-attr]  # checked above
     if completed > today:
         raise ValidationError("A review cannot be held in the future.")
     pn0 = timescales.participation_pn0_required(review.child.date_of_birth, record_date)
@@ -398,7 +399,8 @@ def _plan_progress_review(review: Review, following: Review | None) -> None:
 
     if following is None:
         return
-    target = timescales.progress_review_due(review.record_date, following.due_date).date
+    # review_hold has just saved the record date.
+    target = timescales.progress_review_due(review.record_date, following.due_date).date  # type: ignore[arg-type]
     ProgressReview.objects.get_or_create(
         review=review, defaults={"target_date": target}
     )
@@ -471,7 +473,7 @@ def review_return_decisions(*, review: Review, by: User, comments: str) -> Revie
 def review_dispute_decisions(
     *, review: Review, by: User, today: date, disagreement: str
 ) -> Review:
-    """The team manager records disagreement: an informal challenge is opened (§5.2)."""
+    """The team manager records disagreement: an informal challenge is opened (T17)."""
     review = lock(review)
     if not disagreement.strip():
         raise ValidationError({"disagreement": "Say what you disagree with and why"})
@@ -493,7 +495,7 @@ def review_dispute_decisions(
 def _open_informal_challenge(
     review: Review, *, by: User, disagreement: str, today: date
 ) -> None:
-    """Open informal resolution between the IRO and the team manager (§5.2, §6).
+    """Open informal resolution between the IRO and the team manager (T17; IROH 6.1).
 
     The IRO drives a challenge, so it is raised in the IRO's name with the team
     manager as the stage owner; the team manager's words are its description.

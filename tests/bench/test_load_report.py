@@ -1,4 +1,4 @@
-"""bench.load_report (issue 10): the verdict on a load run, from locust's statistics of
+"""bench.load_report: the verdict on a load run, from locust's statistics of
 the measured minute and the warm-up's figures (sign-ins, failures over the whole run)."""
 
 import csv

@@ -1,4 +1,4 @@
-"""seed_scale (issue 10): a small population on PostgreSQL, its guards and determinism.
+"""seed_scale: a small population on PostgreSQL, its guards and determinism.
 
 The command loads with COPY from a second connection, so these tests run outside a
 test transaction (transaction=True) and need PostgreSQL.

@@ -1,4 +1,4 @@
-"""Issue 4 in Chromium: the allocation queue, and a significant event from SW to IRO."""
+"""Children and allocation in Chromium: the allocation queue, and a significant event from SW to IRO."""
 
 import re
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""Accessibility (issue 11 point 4; checklist B2 #38): axe-core on every page, three states.
+"""Accessibility (checklist B2 #38): axe-core on every page, three states.
 
 Every page of the URL walk's table that some role can open (GET 200) is loaded in
 Debian's Chromium as a role that may see it, and axe-core (from npm, copied into

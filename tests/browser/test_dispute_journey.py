@@ -1,4 +1,4 @@
-"""A challenge from informal resolution, through escalation, to its outcome (issue 8).
+"""A challenge from informal resolution, through escalation, to its outcome (T28, D2-D4).
 
 iro1 raises an informal challenge on one of their children in sw1's team; tm1 (sw1's
 team manager) responds; iro1 escalates to formal stage 2, skipping stage 1 with a

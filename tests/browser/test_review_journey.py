@@ -1,4 +1,4 @@
-"""One review through the whole cycle in Chromium, across the roles (issue 5's journey)."""
+"""One review through the whole cycle in Chromium, across the roles."""
 
 import re
 from datetime import timedelta

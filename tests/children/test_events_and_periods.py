@@ -1,4 +1,4 @@
-"""Significant events (§4) and leaving, re-entering and transfers (§5.3)."""
+"""Significant events (CPPCR reg. 33(3)) and leaving, re-entering and transfers (P4)."""
 
 from datetime import date, timedelta
 

@@ -1,4 +1,4 @@
-"""Pages (issue 4 point 2): list filters, the child's page, create and edit forms."""
+"""Pages: list filters, the child's page, create and edit forms."""
 
 from datetime import date, timedelta
 

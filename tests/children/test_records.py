@@ -1,4 +1,4 @@
-"""Records (domain.md §7.1): the child's 903 details, episodes and their rules."""
+"""Records: the child's 903 details, episodes and their rules."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""IRO allocation (issue 4 point 3): notification, queue, independence, history, letters."""
+"""IRO allocation (T1, T2): notification, queue, independence, history, letters."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -67,7 +67,7 @@ def test_notifying_twice_sends_nothing_new(world):
 
 @pytest.mark.parametrize("who", ["sw", "tm", "pa"])
 def test_independence_rule_blocks_sw_tm_and_pa(world, north_team, who):
-    """domain.md §2.1: never the child's SW, that SW's manager, or their PA."""
+    """CPPCR reg. 46: never the child's SW, that SW's manager, or their PA."""
     child = world["north_child"]
     conflicted = {
         "sw": make_user(Role.IRO, Role.SOCIAL_WORKER, username="x", team=north_team),

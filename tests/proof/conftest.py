@@ -1,4 +1,4 @@
-"""Fixtures and figures for the proof harnesses (issue 11).
+"""Fixtures and figures for the proof harnesses.
 
 The harnesses record what they did (pages walked, requests, forms fuzzed, ...) with
 tests.proof.figures.record, which writes test-results/proof-<harness>.json; the summary

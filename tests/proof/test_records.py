@@ -1,4 +1,4 @@
-"""Records (issue 11 point 6; checklist B2 #13, #35, #36).
+"""Records (checklist B2 #13, #35, #36).
 
 - One child's whole record with its audit trail is exported by a command and by a
   service-manager page (a subject access request), and the export itself is logged.

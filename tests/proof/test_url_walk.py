@@ -1,4 +1,4 @@
-"""URL walk (issue 11 points 1 and 2; checklist B2 #1, #18): every URL, every role, in and out of scope.
+"""URL walk (checklist B2 #1, #18): every URL, every role, in and out of scope.
 
 For every pattern in the resolver, as every role and as an anonymous visitor, GET and
 POST the URL built for a child in the user's scope and for a child outside it: the

@@ -635,7 +635,7 @@ OBJECTS.update({"document": _document, "allocation": _allocation})
 KWARG_KINDS.update({"allocation_pk": "allocation"})
 
 
-# --- Dashboards and the annual report (reporting, issue 9) ------------------------------
+# --- Dashboards and the annual report (reporting) -------------------------------------
 
 DASHBOARD = frozenset({Role.IRO_MANAGER, Role.TEAM_MANAGER, Role.SENIOR_MANAGER})
 OWN_FIGURES = DASHBOARD | {Role.IRO, Role.DUTY_IRO}  # an IRO: their own figures only

@@ -11,7 +11,7 @@ from tests.reviews.conftest import aware
 TODAY = date(2025, 3, 3)
 HELD_ON = date(2025, 1, 30)
 
-# The child asked that this not reach her mother (domain.md V1).
+# The child asked that this not reach her mother (V1).
 RESTRICTED = "You told me you want to stay at Hillside Academy and not move schools."
 UNDER_8_WORDING = "You will keep seeing Nana every Saturday."
 OLDER_WORDING = "You will carry on seeing your nan on Saturdays, and we will check in June if you want more time."

@@ -1,5 +1,5 @@
 """Caseloads against 50–70, feedback, IRO contact between reviews, challenges,
-practice acknowledgements, observations and audits (domain.md §8.4–8.6)."""
+practice acknowledgements, observations and audits (docs/rules.md, Measures)."""
 
 from datetime import date
 from decimal import Decimal

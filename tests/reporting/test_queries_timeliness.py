@@ -1,4 +1,4 @@
-"""KPI-T1 to KPI-T9 against hand-computed fixtures (domain.md §8.1, issue 9)."""
+"""KPI-T1 to KPI-T9 against hand-computed fixtures (docs/rules.md, Measures)."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Tests for reviews.timescales: the worked examples W1-W28 of domain.md section 9."""
+"""Tests for reviews.timescales: the worked examples W1-W28 of docs/rules.md."""
 
 import dataclasses
 from datetime import date, datetime, time, timedelta
@@ -58,7 +58,7 @@ def first_review(looked_after_on: date) -> date:
     return next_review_due(looked_after_on).date
 
 
-# W1-W28 (domain.md section 9)
+# W1-W28 (docs/rules.md, worked examples)
 
 
 def test_w01_basic_entry_to_care():
@@ -517,7 +517,7 @@ def test_drp_stages_and_total():
 
 
 def test_local_standards_are_validated():
-    """Formal DRP stages may not exceed 20 working days (domain.md D1)."""
+    """Formal DRP stages may not exceed 20 working days (D1)."""
     with pytest.raises(ValueError):
         LocalStandards(drp_stage_working_days=(5, 6, 5, 5, 5))
     with pytest.raises(ValueError):

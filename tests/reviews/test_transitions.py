@@ -1,4 +1,4 @@
-"""Every guard of the review state machine (domain.md §5.2), through the services."""
+"""Every guard of the review state machine (G-HELD, G-CLOSE and the T-rules), through the services."""
 
 from datetime import date
 

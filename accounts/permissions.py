@@ -415,7 +415,7 @@ def can_view_background_jobs(user: User) -> bool:
 
 def documents_visible_to(user: User):
     """Return the stored documents of the children this user may see at all."""
-    from reporting.models import Document
+    from documents.models import Document
 
     return Document.objects.filter(child__in=children_visible_to(user))
 

@@ -53,7 +53,7 @@ def build_record(decisions: int):
 
 def time_spec(spec, runs: int) -> tuple[float, float, float]:
     """First run, median and worst of `runs` more: template to PDF bytes."""
-    from reporting.pdf import html_to_pdf, render_html
+    from documents.pdf import html_to_pdf, render_html
 
     def once() -> float:
         start = time.perf_counter()
@@ -79,7 +79,7 @@ def main() -> int:
     setup_django()
     import weasyprint
 
-    from reporting.documents import record_specs
+    from documents.documents import record_specs
 
     print(
         f"Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}, "
@@ -114,7 +114,7 @@ def _pages(spec) -> int:
 
     from pypdf import PdfReader
 
-    from reporting.pdf import html_to_pdf, render_html
+    from documents.pdf import html_to_pdf, render_html
 
     return len(
         PdfReader(

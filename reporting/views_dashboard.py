@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from accounts import permissions
 from core.http import render_form_page
 from disputes.models import Challenge
+from documents.pdf import render_pdf
 from reporting import dashboard
 from reporting.forms_dashboard import (
     AnnualReportForm,
@@ -22,7 +23,6 @@ from reporting.forms_dashboard import (
     DownloadForm,
     DrilldownForm,
 )
-from reporting.pdf import render_pdf
 from reporting.queries import MEASURES, Filters, Period, annual, batch, service
 from reviews.models import Review
 from reviews.worklist import my_tasks
@@ -242,7 +242,7 @@ def annual_report_pdf_view(request):
 
     title = f"Independent Reviewing Officer service: annual report {period.label}"
     pdf = render_pdf(
-        "reporting/pdf/annual_report.html",
+        "reporting/dashboard/annual_report_pdf.html",
         {"report": report, "title": title, "author": settings.COUNCIL_NAME},
     )
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -49,11 +49,6 @@ urlpatterns = [
     path("<int:pk>/confirm/", cycle.ConfirmView.as_view(), name="confirm"),
     path("<int:pk>/invitations/", cycle.InvitationsView.as_view(), name="invitations"),
     path(
-        "<int:pk>/invitations/<int:invitee_pk>/letter.pdf",
-        cycle.invitation_letter_view,
-        name="invitation_letter",
-    ),
-    path(
         "<int:pk>/child-contact/",
         cycle.ChildContactView.as_view(),
         name="child_contact",
@@ -88,7 +83,6 @@ urlpatterns = [
         cycle.record_version_view,
         name="record_version_for",
     ),
-    path("<int:pk>/distribute/", cycle.DistributeView.as_view(), name="distribute"),
     path("<int:pk>/close/", cycle.CloseView.as_view(), name="close"),
     path("<int:pk>/comment/", cycle.CommentView.as_view(), name="comment"),
     path("<int:pk>/progress/", cycle.ProgressReviewView.as_view(), name="progress"),

@@ -75,11 +75,15 @@ def _url(name: str, review: Review) -> str:
     My work makes a link for each of up to a few hundred steps; reverse() costs tens
     of microseconds each time, the same URL with another id costs nothing.
     """
+    viewname = _STEP_PAGES.get(name, f"reviews:{name}")
     before, after = _url_shape(
-        f"reviews:{name}", get_script_prefix(), settings.ROOT_URLCONF, get_urlconf()
+        viewname, get_script_prefix(), settings.ROOT_URLCONF, get_urlconf()
     )
     return f"{before}{int(review.pk)}{after}"
 
+
+# Steps whose page another app serves (the step's key names the task in reminders).
+_STEP_PAGES = {"distribute": "documents:distribute"}
 
 _MARK = 987654321012  # an id in the place of the review's, to cut the URL around
 

@@ -3,19 +3,36 @@
 Every variable read here is listed in .env.example with a safe development value.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="django-insecure-development-only")
+# A test run: pytest (8.2 and later) sets PYTEST_VERSION for itself and the processes
+# it starts (docs/decisions.md, "DEBUG is off unless asked for").
+TESTING = "PYTEST_VERSION" in os.environ
+# Off unless DJANGO_DEBUG=true (make demo sets it). A test run loads the development
+# values by default (no HTTPS redirect for the test client); pytest-django still runs
+# every test with DEBUG off.
+DEBUG = env.bool("DJANGO_DEBUG", default=TESTING)
+# The published development key, only in debug or in a test run; anywhere else the
+# service refuses to start without a key of its own.
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only"
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not DEBUG and not TESTING and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set to a secret value when DJANGO_DEBUG is off "
+        "(for development, set DJANGO_DEBUG=true or copy .env.example to .env)."
+    )
+SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -44,10 +61,15 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "children",
-    "reviews",
     "iro",
+    "reviews",
     "disputes",
+    "ssda903",
+    "documents",
+    "workspace",
     "reporting",
+    "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -306,5 +328,5 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "children.ParentSharingRestriction",
     "children.SignificantEvent",
     # Stored documents: made, attached and downloaded (access entries).
-    "reporting.Document",
+    "documents.Document",
 )

@@ -12,7 +12,7 @@ urlpatterns = [
     path("iro/", include("iro.urls")),
     path("reviews/", include("reviews.urls")),
     path("disputes/", include("disputes.urls")),
-    path("documents/", include("reporting.urls")),
+    path("documents/", include("documents.urls")),
     path("dashboard/", include("reporting.urls_dashboard")),
     # The admin signs in through the service's own sign-in (lockout, two-factor).
     path("manage/login/", RedirectView.as_view(pattern_name="accounts:login")),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import reporting.models
+import documents.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('source_sha256', models.CharField(blank=True, help_text='Checksum of the HTML it was made from.', max_length=64)),
                 ('sha256', models.CharField(max_length=64, verbose_name='SHA-256 checksum of the file')),
                 ('size', models.PositiveIntegerField()),
-                ('file', models.FileField(upload_to=reporting.models.document_path)),
+                ('file', models.FileField(upload_to=documents.models.document_path)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('allocation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='iro.iroallocation')),
                 ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='children.child')),

@@ -534,7 +534,7 @@ class Distribution(models.Model):
     sent_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(default=timezone.now)
     document = models.ForeignKey(
-        "reporting.Document",
+        "documents.Document",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -31,7 +31,6 @@ from reviews.services.record import (
     record_version_for,
     review_close,
     review_comment_add,
-    review_distribute,
 )
 from reviews.services.secure import (
     secure_review_nominate_chair,
@@ -90,7 +89,6 @@ __all__ = [
     "review_close",
     "review_comment_add",
     "review_dispute_decisions",
-    "review_distribute",
     "review_hold",
     "review_issue_invitations",
     "review_plan_next",

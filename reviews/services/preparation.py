@@ -177,7 +177,7 @@ def review_issue_invitations(
         by=by,
         note=f"{len(invitations)} invitations",
     )
-    enqueue("reporting.tasks.review_documents_build", review.pk)
+    enqueue("documents.tasks.review_documents_build", review.pk)
     return invitations
 
 

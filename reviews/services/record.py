@@ -112,7 +112,7 @@ def record_save(
         )
         section.withhold_from.set(_own_invitees(review, withheld.get(key, [])))
     record_event(review, action="record_saved", by=by, from_status=review.status)
-    enqueue("reporting.tasks.review_documents_build", review.pk)
+    enqueue("documents.tasks.review_documents_build", review.pk)
     return record
 
 
@@ -166,7 +166,7 @@ def record_finalise(
         by=by,
         note=readability_warning,
     )
-    enqueue("reporting.tasks.review_documents_build", review.pk)
+    enqueue("documents.tasks.review_documents_build", review.pk)
     return record
 
 
@@ -197,57 +197,6 @@ def record_version_for(review: Review, invitee: Invitee | None) -> RecordVersion
         [s for s in sections if invitee not in s.withhold_from.all()],
         [d for d in decisions if invitee not in d.withhold_from.all()],
     )
-
-
-@transaction.atomic
-def review_distribute(
-    *, review: Review, by: User, now: datetime, recipients: list[Invitee]
-) -> list[Distribution]:
-    """Send the record to each recipient once, logging which version went to whom (§7.7)."""
-    review = lock(review)
-    if not recipients:
-        raise ValidationError("Choose who the record goes to.")
-    record = review.record
-    from reporting.services import record_documents_for
-
-    documents = record_documents_for(review, recipients)
-    sent = []
-    for person in recipients:
-        if person.review_id != review.pk:
-            raise ValidationError(
-                "Only people on this review's list can receive the record."
-            )
-        if (
-            person.method == Invitee.Method.EMAIL
-            and not person.email
-            or person.method == Invitee.Method.LETTER
-            and not person.postal_address
-        ):
-            raise ValidationError(
-                f"{person.name} has no address for their delivery method."
-            )
-        version = record_version_for(review, person)
-        distribution, _ = Distribution.objects.get_or_create(
-            invitee=person,
-            record_version=record.version,
-            defaults={
-                "review": review,
-                "version": version.kind,
-                "method": person.method,
-                "sent_by": by,
-                "sent_at": now,
-                "document": documents.get(person.pk),
-            },
-        )
-        sent.append(distribution)
-    move(
-        review,
-        Review.Status.DISTRIBUTED,
-        action="record_distributed",
-        by=by,
-        note=f"{len(sent)} recipients",
-    )
-    return sent
 
 
 FEEDBACK_ROLES = ("child", "parent", "pr_holder", "carer")

@@ -9,8 +9,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
-from reporting.documents import invitation_spec
-from reporting.pdf import pdf_response
 from reviews import forms, services, timescales
 from reviews.asks import asks_for
 from reviews.models import ProgressReview, Review, ReviewChoices
@@ -565,34 +563,6 @@ class FinaliseRecordView(ReviewStepView):
         )
 
 
-class DistributeView(ReviewStepView):
-    title = "Send the record"
-    template_name = "reviews/distribute.html"
-    form_class = forms.DistributeForm
-    allowed = staticmethod(permissions.can_send_for_review)
-    button = "Send the record"
-    success_message = "The record is sent and the distribution is logged."
-
-    def get_form_kwargs(self):
-        return {"review": self.review}
-
-    def get_context(self):
-        return {
-            "parents_with_own_version": services.parents_needing_their_own_version(
-                self.review
-            ),
-            "log": self.review.distributions.select_related("invitee", "sent_by"),
-        }
-
-    def perform(self, data, form):
-        services.review_distribute(
-            review=self.review,
-            by=self.request.user,
-            now=timezone.now(),
-            recipients=list(data["recipients"]),
-        )
-
-
 class CloseView(ReviewStepView):
     title = "Close the review"
     form_class = forms.CloseForm
@@ -649,25 +619,6 @@ def consultations_view(request, pk):
             "consultations": visible,
             "hidden": len(review.consultations.all()) - len(visible),
         },
-    )
-
-
-def invitation_letter_view(request, pk, invitee_pk):
-    """The printable invitation letter for one invitee, as a PDF."""
-    review = load_review(request, pk)
-    if not permissions.can_send_for_review(request.user, review):
-        raise PermissionDenied
-    invitee = get_object_or_404(
-        review.invitees, pk=invitee_pk, child_does_not_want=False
-    )
-    spec = invitation_spec(review, invitee)  # the same letter as the stored one
-    return pdf_response(
-        request,
-        spec.template,
-        spec.full_context(),
-        filename=f"invitation-{review.pk}-{invitee.pk}.pdf",
-        audit_object=review,
-        title=spec.title,
     )
 
 

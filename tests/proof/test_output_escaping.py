@@ -12,8 +12,8 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from core.notifications import send_queued_emails
-from reporting.documents import invitation_spec
-from reporting.pdf import render_pdf
+from documents.documents import invitation_spec
+from documents.pdf import render_pdf
 from reviews import services
 from reviews.calendar import invitation_ics
 

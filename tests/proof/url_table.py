@@ -578,7 +578,7 @@ def _document(child):
     """A stored invitation letter for the child's review (a row and a small file)."""
     from django.core.files.base import ContentFile
 
-    from reporting.models import Document
+    from documents.models import Document
 
     review = _review(child)
     existing = Document.objects.filter(key=f"invitation:review={review.pk}:walk")
@@ -611,21 +611,21 @@ def _allocation(child):
 
 PAGES.update(
     {
-        "reporting:download": Page(
+        "documents:download": Page(
             of="document",
             get={SEES_CHILDREN: 200},
             axe_skip="a PDF download, not a page (the PDFs are tagged PDF/UA: tests/reporting)",
         ),
-        "reporting:translation": Page(
+        "documents:translation": Page(
             of="document",
             get={DOCUMENT_MAKERS: 200, SEES_CHILDREN: 403},
             post={DOCUMENT_MAKERS: 400, SEES_CHILDREN: 403},
         ),
-        "reporting:review": Page(
+        "documents:review": Page(
             get={SEES_CHILDREN: 200},
             post={DOCUMENT_MAKERS: 302, SEES_CHILDREN: 403},
         ),
-        "reporting:allocation": Page(
+        "documents:allocation": Page(
             get={DOCUMENT_MAKERS: 200, SEES_CHILDREN: 403},
             post={DOCUMENT_MAKERS: 302, SEES_CHILDREN: 403},
         ),
@@ -985,7 +985,7 @@ PAGES.update(
                 frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 302,
             },
         ),
-        "reviews:invitation_letter": Page(
+        "documents:invitation_letter": Page(
             of="review",
             get={
                 CASE_ROLES_NOT_IRO: 403,
@@ -1122,7 +1122,7 @@ PAGES.update(
         ),
         "reviews:record_version": Page(of="review", get={SEES_CHILDREN: 403}),
         "reviews:record_version_for": Page(of="review", get={SEES_CHILDREN: 403}),
-        "reviews:distribute": Page(
+        "documents:distribute": Page(
             of="review",
             get={
                 CASE_ROLES_NOT_IRO: 403,

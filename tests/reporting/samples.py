@@ -139,11 +139,11 @@ SAMPLE_TEXT = {
 
 def sample_documents(world) -> list:
     """Every kind of document: the letter in each band, and all the others once."""
-    from iro.models import IroAllocation
-    from reporting.services import (
+    from documents.services import (
         documents_build_for_allocation,
         documents_build_for_review,
     )
+    from iro.models import IroAllocation
 
     documents = []
     for child_key, band in (

@@ -7,9 +7,10 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from reporting.models import Document
-from reporting.services import documents_build_for_review
-from reporting.tasks import review_documents_build
+from documents import services as document_services
+from documents.models import Document
+from documents.services import documents_build_for_review
+from documents.tasks import review_documents_build
 from reviews import services
 from tests.reporting.conftest import (
     OLDER_WORDING,
@@ -247,7 +248,7 @@ def test_names_and_text_are_escaped_in_pdfs(world, review):
 
 def test_the_distribution_log_names_the_document_version_each_person_got(written):
     review, people = written
-    sent = services.review_distribute(
+    sent = document_services.review_distribute(
         review=review,
         by=world_bs(review),
         now=review.record.updated_at,

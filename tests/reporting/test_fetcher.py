@@ -13,9 +13,9 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from reporting.models import Document
-from reporting.pdf import STATIC_DIR, html_to_pdf
-from reporting.services import documents_build_for_review
+from documents.models import Document
+from documents.pdf import STATIC_DIR, html_to_pdf
+from documents.services import documents_build_for_review
 from tests.reporting.conftest import build_cycle
 from tests.reporting.test_documents import text_of
 

@@ -8,13 +8,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_q.models import OrmQ
 
-from iro.models import IroAllocation
-from reporting.models import Document
-from reporting.services import (
+from documents import services as document_services
+from documents.models import Document
+from documents.services import (
     documents_build_for_allocation,
     documents_build_for_review,
 )
-from reporting.translations import translation_due_on
+from documents.translations import translation_due_on
+from iro.models import IroAllocation
 from tests.factories import IroAllocationFactory
 from tests.reporting.conftest import build_cycle
 from tests.reporting.test_documents import text_of
@@ -39,7 +40,7 @@ def doc(review, kind, invitee=None) -> Document:
 
 
 def download(client, document):
-    return client.get(reverse("reporting:download", args=[document.pk]))
+    return client.get(reverse("documents:download", args=[document.pk]))
 
 
 def test_a_download_is_an_attachment_not_cached_and_audited(
@@ -69,7 +70,7 @@ def test_out_of_scope_documents_are_404_and_name_nobody(world, documents, client
             response = download(client_as(world[user]), document)
             assert response.status_code == 404
             assert b"Inscope" not in response.content
-    url = reverse("reporting:review", args=[review.pk])
+    url = reverse("documents:review", args=[review.pk])
     assert client_as(world["sw_south"]).get(url).status_code == 404
 
 
@@ -94,7 +95,7 @@ def test_the_documents_page_lists_versions_and_translations_due(
 ):
     review, _ = documents
     response = client_as(world["iro_a"]).get(
-        reverse("reporting:review", args=[review.pk])
+        reverse("documents:review", args=[review.pk])
     )
     body = response.content.decode()
     assert response.status_code == 200
@@ -102,7 +103,7 @@ def test_the_documents_page_lists_versions_and_translations_due(
     assert "Arabic for Northa" in body and "Polish for Maria Inscope" in body
     assert "Overdue: was due by 10 March 2025" in body  # today is long after
     assert (
-        reverse("reporting:download", args=[doc(review, Kind.RECORD_CHILD).pk]) in body
+        reverse("documents:download", args=[doc(review, Kind.RECORD_CHILD).pk]) in body
     )
 
 
@@ -110,13 +111,13 @@ def test_pressing_make_the_documents_queues_one_task(
     world, documents, client_as, django_capture_on_commit_callbacks
 ):
     review, _ = documents
-    url = reverse("reporting:review", args=[review.pk])
+    url = reverse("documents:review", args=[review.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = client_as(world["bs"]).post(url)
     assert response.status_code == 302
     queued = OrmQ.objects.all()
     assert queued.count() == 1
-    assert queued.get().func() == "reporting.tasks.review_documents_build"
+    assert queued.get().func() == "documents.tasks.review_documents_build"
     assert client_as(world["sw_north"]).post(url).status_code == 403
 
 
@@ -150,7 +151,7 @@ def test_a_translation_is_attached_beside_the_english_document(
 ):
     review, people = documents
     english = doc(review, Kind.RECORD_PARENT, people["mum"])
-    url = reverse("reporting:translation", args=[english.pk])
+    url = reverse("documents:translation", args=[english.pk])
     client = client_as(world["bs"])
     page = client.get(url)
     assert page.status_code == 200 and 'value="Polish"' in page.content.decode()
@@ -171,7 +172,7 @@ def test_a_translation_is_attached_beside_the_english_document(
     assert "tlumaczenie" not in translation.file.name  # a generated name
     assert translation.created_by == world["bs"]
     assert review.events.filter(action="translation_attached").exists()
-    listing = client.get(reverse("reporting:review", args=[review.pk])).content.decode()
+    listing = client.get(reverse("documents:review", args=[review.pk])).content.decode()
     assert "Polish translation" in listing and "Attached on" in listing
     assert download(client, translation).status_code == 200
 
@@ -199,7 +200,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_with_a_400(
     english = doc(review, Kind.RECORD_CHILD)
     before = Document.objects.count()
     response = client_as(world["iro_a"]).post(
-        reverse("reporting:translation", args=[english.pk]),
+        reverse("documents:translation", args=[english.pk]),
         {"language": "Arabic", "file": SimpleUploadedFile(name, content)},
     )
     body = response.content.decode()
@@ -210,7 +211,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_with_a_400(
 
 def test_a_social_worker_cannot_attach_a_translation(world, documents, client_as):
     review, _ = documents
-    url = reverse("reporting:translation", args=[doc(review, Kind.RECORD_CHILD).pk])
+    url = reverse("documents:translation", args=[doc(review, Kind.RECORD_CHILD).pk])
     assert client_as(world["sw_north"]).get(url).status_code == 403
 
 
@@ -242,18 +243,18 @@ def test_introduction_letter_with_profile_card_and_farewell_with_the_new_iro(
     assert f"Your new reviewing officer is {world['iro_b']}" in farewell
     assert documents_build_for_allocation(allocation=old) == []  # nothing changed
 
-    page = client_as(iro).get(reverse("reporting:allocation", args=[old.pk]))
+    page = client_as(iro).get(reverse("documents:allocation", args=[old.pk]))
     assert page.status_code == 200
     assert "IRO introduction letter and profile card" in page.content.decode()
     assert (
         client_as(world["iro_b"])
-        .get(reverse("reporting:allocation", args=[old.pk]))
+        .get(reverse("documents:allocation", args=[old.pk]))
         .status_code
         == 404
     )
     assert (
         client_as(world["sw_north"])
-        .get(reverse("reporting:allocation", args=[old.pk]))
+        .get(reverse("documents:allocation", args=[old.pk]))
         .status_code
         == 403
     )
@@ -276,24 +277,22 @@ def test_the_review_pages_link_to_the_documents_and_the_version_sent(
 ):
     from django.utils import timezone
 
-    from reviews import services
-
     review, people = documents
     IroAllocationFactory(
         child=review.child, iro=world["iro_a"], started_on=date(2025, 1, 8)
     )
     iro = client_as(world["iro_a"])
     detail = iro.get(reverse("reviews:detail", args=[review.pk])).content.decode()
-    assert reverse("reporting:review", args=[review.pk]) in detail
+    assert reverse("documents:review", args=[review.pk]) in detail
     assert "The IRO's introduction and farewell letters" in detail
     record_page = iro.get(reverse("reviews:record", args=[review.pk])).content.decode()
-    assert reverse("reporting:review", args=[review.pk]) in record_page
-    sent = services.review_distribute(
+    assert reverse("documents:review", args=[review.pk]) in record_page
+    sent = document_services.review_distribute(
         review=review, by=world["bs"], now=timezone.now(), recipients=[people["mum"]]
     )
-    page = client_as(world["bs"]).get(reverse("reviews:distribute", args=[review.pk]))
+    page = client_as(world["bs"]).get(reverse("documents:distribute", args=[review.pk]))
     body = page.content.decode()
-    assert reverse("reporting:download", args=[sent[0].document.pk]) in body
+    assert reverse("documents:download", args=[sent[0].document.pk]) in body
     assert "PDF version 1" in body
 
 

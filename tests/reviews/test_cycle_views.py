@@ -156,7 +156,10 @@ def test_the_whole_cycle_through_the_pages(
         else "METHOD:REQUEST" in ics[1]
     )
     letter = bs.get(
-        url("invitation_letter", review, review.invitees.get(name="Carer Person").pk)
+        reverse(
+            "documents:invitation_letter",
+            args=[review.pk, review.invitees.get(name="Carer Person").pk],
+        )
     )
     assert letter["Content-Type"] == "application/pdf"
     assert (
@@ -268,7 +271,10 @@ def test_the_whole_cycle_through_the_pages(
         )
     )
     assert (
-        bs.post(url("distribute", review), {"recipients": recipients}).status_code
+        bs.post(
+            reverse("documents:distribute", args=[review.pk]),
+            {"recipients": recipients},
+        ).status_code
         == 302
     )
     assert Distribution.objects.get(invitee=mum).version == Distribution.Version.PARENT

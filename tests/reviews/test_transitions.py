@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from documents import services as document_services
 from reviews import services
 from reviews.models import ProgressReview, Review, ReviewEvent
 from tests.reviews.conftest import aware
@@ -431,7 +432,7 @@ def test_record_cannot_be_finalised_before_the_decisions_are_authorised(world, r
 def test_distribution_only_after_the_record_is_written(world, review):
     review = _held(world, review)
     with pytest.raises(Exception):  # noqa: B017 - no record yet
-        services.review_distribute(
+        document_services.review_distribute(
             review=review, by=world["bs"], now=aware(TODAY), recipients=[]
         )
 

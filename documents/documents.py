@@ -10,9 +10,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from children.models import Child
+from documents.models import Document
+from documents.translations import translation_due_on
 from iro.models import IroAllocation
-from reporting.models import Document
-from reporting.translations import translation_due_on
 from reviews.models import Invitee, Review
 from reviews.readability import BAND_TARGETS
 from reviews.services import band_for_age, record_version_for
@@ -20,7 +20,7 @@ from reviews.services.preparation import invited_people
 
 Kind = Document.Kind
 
-# The order of the letter to the child: what is going well first (domain.md §7.7).
+# The order of the letter to the child: what is going well first (S-ESX).
 LETTER_ORDER = (
     "going_well",
     "wishes",
@@ -192,7 +192,7 @@ def _record_spec(review: Review, person: Invitee | None, kind: str) -> DocumentS
     return DocumentSpec(
         key=f"{kind}:review={review.pk}{key}",
         kind=kind,
-        template=f"reporting/pdf/{template}.html",
+        template=f"documents/pdf/{template}.html",
         title=title,
         audience=audience,
         child=child,
@@ -229,7 +229,7 @@ def invitation_spec(review: Review, person: Invitee) -> DocumentSpec:
     return DocumentSpec(
         key=f"{Kind.INVITATION}:review={review.pk}:invitee={person.pk}",
         kind=Kind.INVITATION,
-        template="reporting/pdf/invitation_letter.html",
+        template="documents/pdf/invitation_letter.html",
         title="Invitation to a review meeting",
         audience=person.name,
         child=child,
@@ -266,7 +266,7 @@ def _consultation_spec(review: Review, person: Invitee, kind: str) -> DocumentSp
     return DocumentSpec(
         key=f"{kind}:review={review.pk}:invitee={person.pk}",
         kind=kind,
-        template=f"reporting/pdf/{kind}.html",
+        template=f"documents/pdf/{kind}.html",
         title="Your views for your review"
         if is_child
         else f"Your views for {child.known_as}'s review",
@@ -317,7 +317,7 @@ def _allocation_spec(allocation: IroAllocation, kind: str) -> DocumentSpec:
     return DocumentSpec(
         key=f"{kind}:allocation={allocation.pk}",
         kind=kind,
-        template=f"reporting/pdf/{kind}.html",
+        template=f"documents/pdf/{kind}.html",
         title=f"Goodbye from {allocation.iro}"
         if farewell
         else f"Hello from {allocation.iro}, your reviewing officer",

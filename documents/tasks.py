@@ -4,11 +4,11 @@ Delivery is at least once; the services store a new version only when a document
 source changed, so running a task twice makes nothing twice.
 """
 
-from iro.models import IroAllocation
-from reporting.services import (
+from documents.services import (
     documents_build_for_allocation,
     documents_build_for_review,
 )
+from iro.models import IroAllocation
 from reviews.models import Review
 
 

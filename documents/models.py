@@ -102,6 +102,7 @@ class Document(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "reporting_document"  # the table from before the move (core.moves)
         ordering = ["key", "-version"]
         constraints = [
             models.UniqueConstraint(
@@ -120,7 +121,7 @@ class Document(models.Model):
         return f"{self.title} (version {self.version})"
 
     def get_absolute_url(self):
-        return reverse("reporting:download", args=[self.pk])
+        return reverse("documents:download", args=[self.pk])
 
     @property
     def is_record(self) -> bool:

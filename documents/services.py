@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -10,18 +11,19 @@ from django.db import transaction
 from accounts.models import User
 from core.tasks import enqueue
 from core.uploads import MAX_UPLOAD_BYTES
-from iro.models import IroAllocation
-from reporting.documents import (
+from documents.documents import (
     DocumentSpec,
     allocation_specs,
     record_specs,
     review_specs,
 )
-from reporting.models import Document
-from reporting.pdf import html_to_pdf, render_html
-from reporting.translations import translation_key
-from reviews.models import Invitee, Review
-from reviews.services._base import record_event
+from documents.models import Document
+from documents.pdf import html_to_pdf, render_html
+from documents.translations import translation_key
+from iro.models import IroAllocation
+from reviews.models import Distribution, Invitee, Review
+from reviews.services import record_version_for
+from reviews.services._base import lock, move, record_event
 
 logger = logging.getLogger(__name__)
 
@@ -124,11 +126,11 @@ def documents_build_for_allocation(
 
 def documents_request_for_review(*, review: Review) -> None:
     """Ask the background worker to bring the review's documents up to date."""
-    enqueue("reporting.tasks.review_documents_build", review.pk)
+    enqueue("documents.tasks.review_documents_build", review.pk)
 
 
 def documents_request_for_allocation(*, allocation: IroAllocation) -> None:
-    enqueue("reporting.tasks.allocation_documents_build", allocation.pk)
+    enqueue("documents.tasks.allocation_documents_build", allocation.pk)
 
 
 def record_documents_for(review: Review, people: list[Invitee]) -> dict[int, Document]:
@@ -136,8 +138,6 @@ def record_documents_for(review: Review, people: list[Invitee]) -> dict[int, Doc
 
     Called by the distribution, so the log can say which version each person was sent.
     """
-    from reviews.services import record_version_for
-
     documents_build_for_review(review=review, record_only=True)
     kinds = {
         "child": Document.Kind.RECORD_CHILD,
@@ -199,3 +199,52 @@ def translation_attach(
         from_status=review.status,
     )
     return translation
+
+
+@transaction.atomic
+def review_distribute(
+    *, review: Review, by: User, now: datetime, recipients: list[Invitee]
+) -> list[Distribution]:
+    """Send the record to each recipient once, logging which version went to whom (T19, V1)."""
+    review = lock(review)
+    if not recipients:
+        raise ValidationError("Choose who the record goes to.")
+    record = review.record
+    documents = record_documents_for(review, recipients)
+    sent = []
+    for person in recipients:
+        if person.review_id != review.pk:
+            raise ValidationError(
+                "Only people on this review's list can receive the record."
+            )
+        if (
+            person.method == Invitee.Method.EMAIL
+            and not person.email
+            or person.method == Invitee.Method.LETTER
+            and not person.postal_address
+        ):
+            raise ValidationError(
+                f"{person.name} has no address for their delivery method."
+            )
+        version = record_version_for(review, person)
+        distribution, _ = Distribution.objects.get_or_create(
+            invitee=person,
+            record_version=record.version,
+            defaults={
+                "review": review,
+                "version": version.kind,
+                "method": person.method,
+                "sent_by": by,
+                "sent_at": now,
+                "document": documents.get(person.pk),
+            },
+        )
+        sent.append(distribution)
+    move(
+        review,
+        Review.Status.DISTRIBUTED,
+        action="record_distributed",
+        by=by,
+        note=f"{len(sent)} recipients",
+    )
+    return sent

@@ -2,7 +2,7 @@
 
 The rule (docs/decisions.md, "Documents"): a translation is due 20 working days after
 the record is finalised, the same time the English record itself is allowed
-(domain.md T-record, 20 working days), counted with reviews.timescales.add_working_days
+(docs/rules.md, T19: 20 working days), counted with reviews.timescales.add_working_days
 (England's bank holidays).
 """
 
@@ -48,7 +48,7 @@ class TranslationNeed:
 
 def translation_needs(review) -> list[TranslationNeed]:
     """The child's and each parent's translation needs for this review's record."""
-    from reporting.models import Document
+    from documents.models import Document
 
     record = getattr(review, "record", None)
     if record is None:

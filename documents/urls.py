@@ -1,10 +1,18 @@
 from django.urls import path
 
-from reporting import views
+from documents import views
 
-app_name = "reporting"
+app_name = "documents"
 
 urlpatterns = [
+    path(
+        "review/<int:pk>/invitations/<int:invitee_pk>/letter.pdf",
+        views.invitation_letter_view,
+        name="invitation_letter",
+    ),
+    path(
+        "review/<int:pk>/distribute/", views.DistributeView.as_view(), name="distribute"
+    ),
     path("<int:pk>/download/", views.document_download_view, name="download"),
     path("<int:pk>/translation/", views.translation_upload_view, name="translation"),
     path("review/<int:review_pk>/", views.review_documents_view, name="review"),

@@ -16,16 +16,22 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import permissions
 from core.http import render_form_page
-from iro.models import IroAllocation
-from reporting.forms import TranslationForm
-from reporting.models import Document
-from reporting.services import (
+from documents.documents import invitation_spec
+from documents.forms import TranslationForm
+from documents.models import Document
+from documents.pdf import pdf_response
+from documents.services import (
     documents_request_for_allocation,
     documents_request_for_review,
+    review_distribute,
     translation_attach,
 )
-from reporting.translations import translation_needs
+from documents.translations import translation_needs
+from iro.models import IroAllocation
+from reviews import services as review_services
+from reviews.forms import DistributeForm
 from reviews.views._action import load_review
+from reviews.views.cycle import ReviewStepView
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +70,7 @@ def review_documents_view(request, review_pk):
         messages.success(
             request, "The documents are being made. Refresh this page in a minute."
         )
-        return redirect("reporting:review", review.pk)
+        return redirect("documents:review", review.pk)
     documents = [
         document
         for document in Document.objects.filter(review=review)
@@ -80,7 +86,7 @@ def review_documents_view(request, review_pk):
         "may_make": may_make,
         "may_translate": permissions.can_attach_translation(user, review),
     }
-    return render(request, "reporting/review_documents.html", context)
+    return render(request, "documents/review_documents.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -99,7 +105,7 @@ def allocation_documents_view(request, allocation_pk):
         messages.success(
             request, "The letters are being made. Refresh this page in a minute."
         )
-        return redirect("reporting:allocation", allocation.pk)
+        return redirect("documents:allocation", allocation.pk)
     documents = Document.objects.filter(allocation=allocation).select_related(
         "translation_of"
     )
@@ -108,7 +114,7 @@ def allocation_documents_view(request, allocation_pk):
         "child": allocation.child,
         "rows": _latest_by_key(list(documents)),
     }
-    return render(request, "reporting/allocation_documents.html", context)
+    return render(request, "documents/allocation_documents.html", context)
 
 
 @require_GET
@@ -167,14 +173,14 @@ def translation_upload_view(request, pk):
             _add_errors(form, error)
         else:
             messages.success(request, "The translation is attached.")
-            return redirect("reporting:review", review.pk)
+            return redirect("documents:review", review.pk)
     context = {
         "form": form,
         "english": english,
         "review": review,
         "child": review.child,
     }
-    return render_form_page(request, "reporting/translation.html", context)
+    return render_form_page(request, "documents/translation.html", context)
 
 
 def _needs(review, today) -> list[dict]:
@@ -202,3 +208,50 @@ def _add_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class DistributeView(ReviewStepView):
+    title = "Send the record"
+    template_name = "reviews/distribute.html"
+    form_class = DistributeForm
+    allowed = staticmethod(permissions.can_send_for_review)
+    button = "Send the record"
+    success_message = "The record is sent and the distribution is logged."
+
+    def get_form_kwargs(self):
+        return {"review": self.review}
+
+    def get_context(self):
+        return {
+            "parents_with_own_version": review_services.parents_needing_their_own_version(
+                self.review
+            ),
+            "log": self.review.distributions.select_related("invitee", "sent_by"),
+        }
+
+    def perform(self, data, form):
+        review_distribute(
+            review=self.review,
+            by=self.request.user,
+            now=timezone.now(),
+            recipients=list(data["recipients"]),
+        )
+
+
+def invitation_letter_view(request, pk, invitee_pk):
+    """The printable invitation letter for one invitee, as a PDF."""
+    review = load_review(request, pk)
+    if not permissions.can_send_for_review(request.user, review):
+        raise PermissionDenied
+    invitee = get_object_or_404(
+        review.invitees, pk=invitee_pk, child_does_not_want=False
+    )
+    spec = invitation_spec(review, invitee)  # the same letter as the stored one
+    return pdf_response(
+        request,
+        spec.template,
+        spec.full_context(),
+        filename=f"invitation-{review.pk}-{invitee.pk}.pdf",
+        audit_object=review,
+        title=spec.title,
+    )

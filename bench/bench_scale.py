@@ -655,10 +655,10 @@ def main() -> None:
         else:
             figures.append(bench_dashboard(manager, today, args.dashboard_runs))
     if want("export_903"):
-        if importlib.util.find_spec("children.ssda903.exporter") is None:
+        if importlib.util.find_spec("ssda903.exporter") is None:
             print(f"{'export_903':28} not built yet: no figure", flush=True)
         else:
-            from children.ssda903.exporter import collection_year_bounds, ssda903_files
+            from ssda903.exporter import collection_year_bounds, ssda903_files
 
             year = today.year if today.month > 3 else today.year - 1
             start, end = collection_year_bounds(year)

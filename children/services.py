@@ -150,7 +150,8 @@ def period_start(
             }
         )
     latest = child.periods_of_care.order_by("-started_on").first()
-    if latest is not None and started_on < latest.ended_on:
+    # No period is open (checked above), so the latest one has ended.
+    if latest is not None and started_on < latest.ended_on:  # type: ignore[operator]
         raise ValidationError(
             {
                 "started_on": "Date the child became looked after must be the same as or after the end of their last period of care"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from children import views, views_903
+from children import views
 
 app_name = "children"
 
@@ -36,6 +36,4 @@ urlpatterns = [
     ),
     path("<int:pk>/events/new/", views.event_add_view, name="event_add"),
     path("events/<int:pk>/", views.event_detail_view, name="event"),
-    path("ssda903/import/", views_903.import_903_view, name="import_903"),
-    path("ssda903/export/", views_903.export_903_view, name="export_903"),
 ]

@@ -40,7 +40,7 @@ def _nav_items(request) -> list[dict]:
     if can_see_challenges(user):
         items.append(("Challenges", reverse("disputes:mine")))
     if can_exchange_903(user):
-        items.append(("Import and export", reverse("children:import_903")))
+        items.append(("Import and export", reverse("ssda903:import")))
     if can_nominate_secure_chair(user):
         items.append(("Allocation", reverse("iro:queue")))
         items.append(("Secure reviews", reverse("reviews:secure_list")))

@@ -8,6 +8,7 @@ admin.site.site_title = "Users and settings"
 urlpatterns = [
     path("", include("core.urls")),
     path("account/", include("accounts.urls")),
+    path("children/ssda903/", include("ssda903.urls")),
     path("children/", include("children.urls")),
     path("iro/", include("iro.urls")),
     path("reviews/", include("reviews.urls")),

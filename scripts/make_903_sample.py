@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from children.ssda903.sample import sample_files  # noqa: E402
+from ssda903.sample import sample_files  # noqa: E402
 
 
 def main() -> None:

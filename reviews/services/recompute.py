@@ -51,7 +51,7 @@ class Recomputed:
         )
 
 
-def _rag(due: date, today: date, amber_until: date) -> str:
+def _rag(due: date, today: date, amber_until: date) -> Review.Rag:
     if due < today:
         return Review.Rag.RED
     if due <= amber_until:

@@ -276,7 +276,7 @@ def review_reconvene(*, review: Review, by: User, held_on: date) -> ReviewMeetin
     """Reconvene an adjourned review; after the reconvene-by date it is flagged as a breach."""
     review = lock(review)
     note = ""
-    if held_on > review.reconvene_by:
+    if held_on > review.reconvene_by:  # type: ignore[operator]  # set by review_adjourn
         note = f"Reconvened after the reconvene-by date {review.reconvene_by:%d/%m/%Y}"
     move(review, Review.Status.IN_PROGRESS, action="reconvened", by=by, note=note)
     return ReviewMeeting.objects.create(review=review, held_on=held_on, central=True)
@@ -300,7 +300,8 @@ def record_date_for(review: Review) -> date:
     """The record date (D-RECORD): the meeting's date, or the originally scheduled date."""
     if review.adjournment_count or review.is_series:
         return timezone.localtime(review.scheduled_for).date()
-    return review.meetings.order_by("held_on").first().held_on
+    # Only for a review with a meeting logged (review_hold checks).
+    return review.meetings.order_by("held_on").first().held_on  # type: ignore[union-attr]
 
 
 @transaction.atomic
@@ -320,7 +321,7 @@ def review_hold(
     if not review.meetings.exists():
         raise ValidationError("Log the meeting before recording the review as held.")
     record_date = record_date_for(review)
-    completed = review.meetings.order_by("-held_on").first().held_on
+    completed = review.meetings.order_by("-held_on").first().held_on  # type: ignore[union-attr]  # checked above
     if completed > today:
         raise ValidationError("A review cannot be held in the future.")
     pn0 = timescales.participation_pn0_required(review.child.date_of_birth, record_date)
@@ -398,7 +399,8 @@ def _plan_progress_review(review: Review, following: Review | None) -> None:
 
     if following is None:
         return
-    target = timescales.progress_review_due(review.record_date, following.due_date).date
+    # review_hold has just saved the record date.
+    target = timescales.progress_review_due(review.record_date, following.due_date).date  # type: ignore[arg-type]
     ProgressReview.objects.get_or_create(
         review=review, defaults={"target_date": target}
     )

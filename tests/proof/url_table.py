@@ -183,10 +183,10 @@ PAGES: dict[str, Page] = {
         form=Form(also=frozenset({409})),  # a wrong version number is an edit conflict
     ),
     "children:audit": Page(of="child", get={MANAGER: 200, SEES_CHILDREN: 403}),
-    "children:import_903": Page(
+    "ssda903:import": Page(
         get={MANAGER: 200, EVERYONE: 403}, post={MANAGER: 400, EVERYONE: 403}
     ),
-    "children:export_903": Page(get={MANAGER: 200, EVERYONE: 403}),
+    "ssda903:export": Page(get={MANAGER: 200, EVERYONE: 403}),
     # reviews
     "reviews:timescales": Page(
         get={EVERYONE: 200},

@@ -11,7 +11,7 @@ import random
 from datetime import date, timedelta
 
 from children import codes_903
-from children.ssda903.files import EPISODES, HEADER, REVIEWS, format_date, write_csv
+from ssda903.files import EPISODES, HEADER, REVIEWS, format_date, write_csv
 
 POSTCODES = [
     "GL1 2EH",

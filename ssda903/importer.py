@@ -26,7 +26,11 @@ from children.services import (
     period_end,
     social_worker_allocate,
 )
-from children.ssda903.files import (
+from iro.services import iro_allocate
+from reviews import timescales
+from reviews.models import Review, ReviewEvent
+from reviews.services import next_due_for_period, review_plan_next
+from ssda903.files import (
     COMPANION,
     EPISODES,
     HEADER,
@@ -36,7 +40,7 @@ from children.ssda903.files import (
     format_date,
     read_rows,
 )
-from children.ssda903.plan import (
+from ssda903.plan import (
     CHILD_COLUMNS,
     EPISODE_COLUMNS,
     ChildPlan,
@@ -45,10 +49,6 @@ from children.ssda903.plan import (
     ReviewRecord,
     build_plans,
 )
-from iro.services import iro_allocate
-from reviews import timescales
-from reviews.models import Review, ReviewEvent
-from reviews.services import next_due_for_period, review_plan_next
 
 # Children imported without the companion file are named after their CHILD id until
 # the service manager completes them (they are on the "to complete" list).

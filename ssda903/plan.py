@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from children import codes_903
-from children.ssda903.files import (
+from ssda903.files import (
     COMPANION,
     EPISODES,
     HEADER,

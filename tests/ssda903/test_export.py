@@ -13,11 +13,11 @@ from django.urls import reverse
 
 from children import codes_903
 from children.models import Child
-from children.ssda903.exporter import ssda903_files, ssda903_rows
-from children.ssda903.files import EPISODES, HEADER, REVIEWS
-from children.ssda903.importer import ssda903_import
-from children.ssda903.sample import sample_files
-from tests.children.test_903_import import episode, files, header, one_child, review
+from ssda903.exporter import ssda903_files, ssda903_rows
+from ssda903.files import EPISODES, HEADER, REVIEWS
+from ssda903.importer import ssda903_import
+from ssda903.sample import sample_files
+from tests.ssda903.test_import import episode, files, header, one_child, review
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,7 @@ def _uploads(data: dict[str, bytes]) -> dict:
 
 def test_the_manager_uploads_a_return_and_sees_what_changed(client_as, world):
     response = client_as(world["manager"]).post(
-        reverse("children:import_903"), _uploads(one_child())
+        reverse("ssda903:import"), _uploads(one_child())
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -113,7 +113,7 @@ def test_a_malformed_upload_shows_the_problems_and_saves_nothing(client_as, worl
     data = files([header()], [episode(ls="Q9")], [review(child="ZZ9")])
     before = Child.objects.count()
     response = client_as(world["manager"]).post(
-        reverse("children:import_903"), _uploads(data)
+        reverse("ssda903:import"), _uploads(data)
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -126,7 +126,7 @@ def test_a_malformed_upload_shows_the_problems_and_saves_nothing(client_as, worl
 def test_an_upload_that_is_not_a_csv_is_refused(client_as, world):
     uploads = _uploads(one_child())
     uploads["header"] = SimpleUploadedFile("header.pdf", b"%PDF-1.4")
-    response = client_as(world["manager"]).post(reverse("children:import_903"), uploads)
+    response = client_as(world["manager"]).post(reverse("ssda903:import"), uploads)
     assert response.status_code == 400
     assert "The header file must be a CSV file" in response.content.decode()
 
@@ -134,14 +134,14 @@ def test_an_upload_that_is_not_a_csv_is_refused(client_as, world):
 @pytest.mark.parametrize("who", ["iro_a", "sw_north", "bs", "admin"])
 def test_only_the_service_manager_imports_and_exports(client_as, world, who):
     client = client_as(world[who])
-    assert client.get(reverse("children:import_903")).status_code == 403
-    assert client.get(reverse("children:export_903")).status_code == 403
+    assert client.get(reverse("ssda903:import")).status_code == 403
+    assert client.get(reverse("ssda903:export")).status_code == 403
 
 
 def test_the_manager_downloads_a_zip_of_the_three_files(client_as, world):
     assert ssda903_import(files=one_child(), by=None, today=TODAY).ok
     response = client_as(world["manager"]).get(
-        reverse("children:export_903"), {"year": "2026"}
+        reverse("ssda903:export"), {"year": "2026"}
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
@@ -152,7 +152,7 @@ def test_the_manager_downloads_a_zip_of_the_three_files(client_as, world):
 
 def test_the_export_page_refuses_a_year_not_yet_started(client_as, world):
     response = client_as(world["manager"]).get(
-        reverse("children:export_903"), {"year": "2100"}
+        reverse("ssda903:export"), {"year": "2100"}
     )
     assert response.status_code == 400
     assert "or earlier" in response.content.decode()

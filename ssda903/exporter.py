@@ -21,14 +21,14 @@ from django.db.models import Q, QuerySet
 
 from children import codes_903
 from children.models import Episode
-from children.ssda903.files import (
+from reviews.models import Review
+from ssda903.files import (
     EPISODES,
     HEADER,
     REVIEWS,
     format_date,
     write_csv_values,
 )
-from reviews.models import Review
 
 MOTHER_VALUES = {True: "1", False: "0", None: ""}
 COLUMNS = {

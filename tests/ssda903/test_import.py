@@ -10,10 +10,10 @@ from django.core.management import CommandError, call_command
 from accounts.models import Role
 from children import codes_903
 from children.models import Child, Episode, PeriodOfCare
-from children.ssda903.files import COMPANION, EPISODES, HEADER, REVIEWS, write_csv
-from children.ssda903.importer import ssda903_import
-from children.ssda903.sample import sample_files
 from reviews.models import Review
+from ssda903.files import COMPANION, EPISODES, HEADER, REVIEWS, write_csv
+from ssda903.importer import ssda903_import
+from ssda903.sample import sample_files
 from tests.factories import TeamFactory, make_user
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,10 @@ from django.db import transaction
 from accounts.models import Role, Team, User
 from children.models import Child
 from children.services import child_register, social_worker_allocate
-from disputes.demo import seed_challenges
+from demo.disputes import seed_challenges
+from demo.reviews import seed_review_histories
 from iro.models import DutyCover
 from iro.services import duty_cover_set, iro_allocate
-from reviews.demo import seed_review_histories
 
 DEMO_PASSWORD = "reviews-demo"  # noqa: S105 - the documented demo password
 NORTH = "North Children in Care Team"

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from children.ssda903.exporter import ssda903_write
+from ssda903.exporter import ssda903_write
 
 
 class Command(BaseCommand):

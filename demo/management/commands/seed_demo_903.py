@@ -7,7 +7,7 @@ from django.db import transaction
 from children import codes_903
 from children.models import Child, Episode
 from children.services import child_update, episode_update
-from children.ssda903.sample import POSTCODES, UPN_LETTERS
+from ssda903.sample import POSTCODES, UPN_LETTERS
 
 # Placements for which the DfE asks for the provider's Ofsted URN (903 rule 218).
 NO_URN = {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4"} | {

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.models import User
-from children.ssda903.files import COMPANION, REQUIRED_FILES, iter_problem_lines
-from children.ssda903.importer import ssda903_import
+from ssda903.files import COMPANION, REQUIRED_FILES, iter_problem_lines
+from ssda903.importer import ssda903_import
 
 
 class Command(BaseCommand):

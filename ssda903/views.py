@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import can_exchange_903
-from children.forms_903 import Export903Form, Import903Form, current_collection_year
-from children.ssda903.exporter import ssda903_zip
-from children.ssda903.files import COMPANION, EPISODES, HEADER, REVIEWS
-from children.ssda903.importer import ssda903_import
 from core.http import render_form_page
+from ssda903.exporter import ssda903_zip
+from ssda903.files import COMPANION, EPISODES, HEADER, REVIEWS
+from ssda903.forms import Export903Form, Import903Form, current_collection_year
+from ssda903.importer import ssda903_import
 
 FILES = {
     "header": HEADER,
@@ -46,7 +46,7 @@ def import_903_view(request):
             # Shown, not redirected: importing the same files again changes nothing.
             form = Import903Form()
             context = {"form": form, "result": result}
-            return render(request, "children/import_903.html", context)
+            return render(request, "ssda903/import.html", context)
         form.add_error(
             None,
             f"The import was refused: {len(result.problems)} problems were found. "
@@ -54,7 +54,7 @@ def import_903_view(request):
         )
     problems = sorted(result.problems) if result else []
     context = {"form": form, "result": result, "problems": problems}
-    return render_form_page(request, "children/import_903.html", context)
+    return render_form_page(request, "ssda903/import.html", context)
 
 
 @require_GET
@@ -70,4 +70,4 @@ def export_903_view(request):
         return response
     if not form.is_bound:
         form = Export903Form(initial={"year": current_collection_year(today)})
-    return render_form_page(request, "children/export_903.html", {"form": form})
+    return render_form_page(request, "ssda903/export.html", {"form": form})

@@ -28,7 +28,7 @@ class SignInView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
     form_class = GovUKPasswordChangeForm
-    success_url = reverse_lazy("core:home")
+    success_url = reverse_lazy("workspace:home")
 
     def form_valid(self, form):
         messages.success(self.request, "Your password has been changed.")
@@ -45,7 +45,7 @@ def two_factor_view(request):
     """Set up an authenticator app on first sign-in, then ask for its code every time."""
     user = request.user
     if user.is_verified():
-        return redirect("core:home")
+        return redirect("workspace:home")
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     setting_up = device is None
     if setting_up:
@@ -58,7 +58,7 @@ def two_factor_view(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
         otp_login(request, device)
-        return redirect(request.GET.get("next") or "core:home")
+        return redirect(request.GET.get("next") or "workspace:home")
     context = {"form": form, "setting_up": setting_up}
     if setting_up:
         context["qr_svg"] = _qr_svg(device.config_url)

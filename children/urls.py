@@ -1,10 +1,17 @@
 from django.urls import path
 
-from children import views
+from children import views, views_records
 
 app_name = "children"
 
 urlpatterns = [
+    # A child's whole record with its audit trail (subject access request).
+    path("<int:pk>/record/", views_records.record_export_view, name="record_export"),
+    path(
+        "<int:pk>/record/download/",
+        views_records.record_download_view,
+        name="record_download",
+    ),
     path("", views.child_list_view, name="list"),
     path("new/", views.child_create_view, name="create"),
     path("to-complete/", views.child_to_complete_view, name="to_complete"),

@@ -2,70 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
-
-from accounts.models import Role
-from accounts.permissions import (
-    can_manage_users,
-    can_see_any_children,
-    children_visible_to,
-)
-from core.forms import ChildSearchForm
-from core.http import render_form_page
-from disputes.selectors import open_challenges_for
-from reviews.worklist import my_tasks
-
-
-@require_GET
-def home_view(request):
-    """My work: what this user has to do, and a search for a child within their scope."""
-    user = request.user
-    context = {
-        "search_form": ChildSearchForm(),
-        "can_search": can_see_any_children(user),
-        "can_manage_users": can_manage_users(user),
-    }
-    # The user's scope is worked out once (it reads their duty cover and secure chairs).
-    visible = children_visible_to(user)
-    if user.has_role(Role.IRO):
-        context["my_children"] = visible.filter(iro=user)[:20]
-        context["my_children_heading"] = "Children you are the IRO for"
-    elif user.has_role(Role.SOCIAL_WORKER):
-        context["my_children"] = visible.filter(social_worker=user)[:20]
-        context["my_children_heading"] = "Children you are the social worker for"
-    if can_see_any_children(user):
-        context["children_in_scope"] = visible.active().count()
-        today = timezone.localdate()
-        context["tasks"] = my_tasks(user, today)[:MY_WORK_TASKS]
-        context["challenges"] = open_challenges_for(user).select_related("child")[
-            :MY_WORK_TASKS
-        ]
-        context["today"] = today
-    return render(request, "core/home.html", context)
-
-
-MY_WORK_TASKS = 50
-
-
-SEARCH_RESULTS_LIMIT = 50
-
-
-@require_http_methods(["GET", "POST"])
-def child_search_view(request):
-    """Find a child by name or ID, only among the children the user may see.
-
-    The search is a POST so that names never appear in URLs or server logs.
-    """
-    form = ChildSearchForm(request.POST if request.method == "POST" else None)
-    results = None
-    if form.is_valid() and can_see_any_children(request.user):
-        matches = children_visible_to(request.user).search(form.cleaned_data["q"])
-        results = list(
-            matches.select_related("team", "iro")[: SEARCH_RESULTS_LIMIT + 1]
-        )
-    context = {"form": form, "results": results, "limit": SEARCH_RESULTS_LIMIT}
-    return render_form_page(request, "core/search.html", context)
+from django.views.decorators.http import require_GET
 
 
 @login_not_required

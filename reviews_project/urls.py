@@ -7,6 +7,7 @@ admin.site.site_title = "Users and settings"
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("", include("workspace.urls")),
     path("account/", include("accounts.urls")),
     path("children/ssda903/", include("ssda903.urls")),
     path("children/", include("children.urls")),

@@ -197,7 +197,7 @@ def _email_body(line: str, url: str, *, late: bool) -> str:
     lines += [
         "",
         "You can choose a daily digest instead of an email for each reminder: "
-        f"{settings.SITE_URL}{reverse('core:notifications')}",
+        f"{settings.SITE_URL}{reverse('workspace:notifications')}",
     ]
     return "\n".join(lines)
 
@@ -235,7 +235,7 @@ def _digest_one(user: User, *, today: date, now: datetime) -> int:
     unread = user.notifications.filter(read_at__isnull=True).count()
     if not lines:
         return 0
-    page = f"{settings.SITE_URL}{reverse('core:notifications')}"
+    page = f"{settings.SITE_URL}{reverse('workspace:notifications')}"
     body = "\n".join(
         [
             f"Your reminders for {_when(today)}:",
@@ -326,7 +326,7 @@ def _summary_one(manager, key, rag, overdue, *, today: date) -> int:
         f"{settings.RAG_AMBER_WORKING_DAYS} working days, {green} on track; "
         f"{sum(n for _, n in overdue)} overdue tasks."
     )
-    notify(manager, summary, reverse("core:home"), key=key)
+    notify(manager, summary, reverse("workspace:home"), key=key)
     if manager.email:
         lines = [summary, ""]
         lines += [f"- {name}: {n} overdue tasks" for name, n in overdue[:50]]

@@ -67,7 +67,7 @@ def test_pages_require_a_second_factor_when_2fa_is_on(settings, client_as):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     user = make_user(Role.IRO, username="iro")
     client = client_as(user)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("workspace:home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:two_factor")
 
@@ -80,18 +80,18 @@ def test_pages_require_a_second_factor_when_2fa_is_on(settings, client_as):
     assert (
         client.post(reverse("accounts:two_factor"), {"token": token}).status_code == 302
     )
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("workspace:home")).status_code == 200
     device.refresh_from_db()
     assert device.confirmed
 
 
 def test_session_ends_after_12_hours_however_active(client_as, settings):
     client = client_as(make_user(Role.IRO, username="iro"))
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("workspace:home")).status_code == 200
     session = client.session
     session[SESSION_STARTED_KEY] = time.time() - settings.SESSION_ABSOLUTE_SECONDS - 1
     session.save()
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("workspace:home"))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
 
@@ -102,21 +102,21 @@ def test_idle_timeout_is_30_minutes_renewed_at_most_once_a_minute(client_as):
     assert project_settings.SESSION_COOKIE_AGE == 30 * 60
     assert project_settings.SESSION_SAVE_EVERY_REQUEST is False
     client = client_as(make_user(Role.IRO, username="iro"))
-    client.get(reverse("core:home"))
+    client.get(reverse("workspace:home"))
     key = client.session.session_key
 
     def expiry():
         return Session.objects.get(session_key=key).expire_date
 
     first = expiry()
-    client.get(reverse("core:home"))
+    client.get(reverse("workspace:home"))
     assert expiry() == first  # within the minute: no write
     session = client.session
     session[SESSION_RENEWED_KEY] = time.time() - SESSION_RENEW_SECONDS - 1
     session.save()
     saved = expiry()
     time.sleep(0.01)
-    client.get(reverse("core:home"))
+    client.get(reverse("workspace:home"))
     assert expiry() > saved  # a minute on: 30 minutes from now
     assert client.session[SESSION_RENEWED_KEY] > time.time() - 5
 
@@ -125,7 +125,7 @@ def test_sign_out_is_a_post_and_ends_the_session(client_as):
     client = client_as(make_user(Role.IRO, username="iro"))
     assert client.get(reverse("accounts:logout")).status_code == 405
     client.post(reverse("accounts:logout"))
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("workspace:home")).status_code == 302
 
 
 def test_password_change_rejects_a_short_password_with_400(client_as):

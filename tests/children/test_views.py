@@ -40,14 +40,14 @@ def test_child_list_shows_only_children_in_scope(world, client_as):
 
 def test_search_finds_only_children_in_scope(world, client_as):
     client = client_as(world["sw_north"])
-    body = client.post(reverse("core:search"), {"q": "Southa"}).content.decode()
+    body = client.post(reverse("workspace:search"), {"q": "Southa"}).content.decode()
     assert "Outofscope" not in body
-    body = client.post(reverse("core:search"), {"q": "Northa"}).content.decode()
+    body = client.post(reverse("workspace:search"), {"q": "Northa"}).content.decode()
     assert "Inscope" in body
 
 
 def test_empty_search_is_a_400_with_the_error_summary(world, client_as):
-    response = client_as(world["sw_north"]).post(reverse("core:search"), {"q": ""})
+    response = client_as(world["sw_north"]).post(reverse("workspace:search"), {"q": ""})
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
 

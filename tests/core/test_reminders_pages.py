@@ -14,8 +14,8 @@ from core.reminders.send import reminders_send
 
 pytestmark = pytest.mark.django_db
 
-NOTIFICATIONS = reverse("core:notifications")
-JOBS = reverse("core:jobs")
+NOTIFICATIONS = reverse("workspace:notifications")
+JOBS = reverse("workspace:jobs")
 
 
 def test_unread_count_in_the_header_and_the_page(client_as, review, world):
@@ -60,7 +60,7 @@ def test_bad_mark_read_input_is_a_400(client_as, world, bad):
 
 def test_choose_a_daily_digest(client_as, world):
     client = client_as(world["iro_a"])
-    url = reverse("core:notification_preferences")
+    url = reverse("workspace:notification_preferences")
     assert client.get(url).status_code == 200
     assert not NotificationPreference.objects.exists()  # a GET writes nothing
     assert client.post(url, {"email": "weekly"}).status_code == 400

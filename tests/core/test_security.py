@@ -54,7 +54,7 @@ def test_public_pages_open_without_sign_in(client):
 
 def test_signed_in_pages_send_the_security_headers(client_as):
     client = client_as(make_user(Role.IRO, username="iro"))
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("workspace:home"))
     csp = response["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in csp
     assert "'nonce-" in csp
@@ -143,7 +143,7 @@ def test_check_deploy_fails_with_the_development_key():
 def test_business_support_reaches_the_review_diary_from_the_navigation(client_as):
     body = (
         client_as(make_user(Role.BUSINESS_SUPPORT, username="bs"))
-        .get(reverse("core:home"))
+        .get(reverse("workspace:home"))
         .content.decode()
     )
     assert f'href="{reverse("iro:diary")}"' in body

@@ -25,7 +25,7 @@ from django.views.generic.edit import DeletionMixin
 
 from accounts.models import Role
 from children.models import PeriodOfCare
-from core.records import _paths_to_child
+from children.records import _paths_to_child
 from tests.proof import walk
 from tests.proof.world import IN_SCOPE_NAME, OUT_OF_SCOPE_NAME, build_proof_world
 
@@ -95,12 +95,12 @@ def test_the_manager_downloads_the_record_and_the_download_is_logged(
     child = proof_world["in_child"]
     manager = proof_world["users"][Role.IRO_MANAGER]
     client = client_as(manager)
-    page = client.get(reverse("core:record_export", args=[child.pk]))
+    page = client.get(reverse("children:record_export", args=[child.pk]))
     assert page.status_code == 200
-    assert reverse("core:record_download", args=[child.pk]) in page.content.decode()
+    assert reverse("children:record_download", args=[child.pk]) in page.content.decode()
     before = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=manager)
     count = before.count()
-    response = client.get(reverse("core:record_download", args=[child.pk]))
+    response = client.get(reverse("children:record_download", args=[child.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment; filename=")
     assert "no-store" in response["Cache-Control"]
@@ -117,7 +117,7 @@ def test_only_the_service_manager_may_download_a_record(proof_world, client_as, 
     """Others get 403 for a child they can see, 404 for one they cannot (the walk checks all)."""
     child = proof_world["in_child"]
     response = client_as(proof_world["users"][role]).get(
-        reverse("core:record_download", args=[child.pk])
+        reverse("children:record_download", args=[child.pk])
     )
     assert response.status_code in (403, 404)
     assert IN_SCOPE_NAME[1] not in response.content.decode()

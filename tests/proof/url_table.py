@@ -112,26 +112,26 @@ PASSWORD = "correct horse battery staple"  # tests/factories.py TEST_PASSWORD
 
 PAGES: dict[str, Page] = {
     # core
-    "core:home": Page(get={EVERYONE: 200}),
-    "core:search": Page(
+    "workspace:home": Page(get={EVERYONE: 200}),
+    "workspace:search": Page(
         get={EVERYONE: 200},
         post={EVERYONE: 400},
         form=Form(valid=lambda obj, user: {"q": "Inscope"}, ok=200),
     ),
     "core:accessibility": Page(get={EVERYONE | {ANON}: 200}, public=True),
-    "core:record_export": Page(of="child", get={MANAGER: 200, SEES_CHILDREN: 403}),
-    "core:record_download": Page(of="child", get={MANAGER: 200, SEES_CHILDREN: 403}),
-    "core:notifications": Page(
+    "children:record_export": Page(of="child", get={MANAGER: 200, SEES_CHILDREN: 403}),
+    "children:record_download": Page(of="child", get={MANAGER: 200, SEES_CHILDREN: 403}),
+    "workspace:notifications": Page(
         get={EVERYONE: 200},
         post={EVERYONE: 400},
         form=Form(valid=lambda obj, user: {"notification": "all"}),
     ),
-    "core:notification_preferences": Page(
+    "workspace:notification_preferences": Page(
         get={EVERYONE: 200},
         post={EVERYONE: 400},
         form=Form(valid=lambda obj, user: {"email": "digest"}),
     ),
-    "core:jobs": Page(
+    "workspace:jobs": Page(
         get={MANAGER | ADMINS: 200},
         post={MANAGER | ADMINS: 400},
         form=Form(valid=lambda obj, user: {"retry": "emails"}),

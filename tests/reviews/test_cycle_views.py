@@ -386,7 +386,7 @@ def test_my_work_and_the_child_page_show_challenges(world, review, client_as):
         impact_for_child="Missing lessons",
         raised_on=date(2025, 1, 10),
     )
-    body = client_as(world["tm_north"]).get(reverse("core:home")).content.decode()
+    body = client_as(world["tm_north"]).get(reverse("workspace:home")).content.decode()
     assert "Your response" in body
     page = (
         client_as(world["iro_a"]).get(review.child.get_absolute_url()).content.decode()

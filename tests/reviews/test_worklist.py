@@ -61,7 +61,7 @@ def test_my_work_lists_tasks_overdue_first(world, review):
 
 
 def test_my_work_page_shows_the_tasks(world, review, client_as):
-    body = client_as(world["sw_north"]).get(reverse("core:home")).content.decode()
+    body = client_as(world["sw_north"]).get(reverse("workspace:home")).content.decode()
     assert "Review Choices with the child" in body
 
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from children.models import Child
-from core.records import child_record_json
+from children.records import child_record_json
 
 
 class Command(BaseCommand):

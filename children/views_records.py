@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import can_export_child_record, children_visible_to
 from children.models import Child
-from core.records import child_record, child_record_json
+from children.records import child_record, child_record_json
 
 
 def _child_for_export(request, pk) -> Child:
@@ -25,7 +25,7 @@ def record_export_view(request, pk):
     child = _child_for_export(request, pk)
     counts = child_record(child, exported_by=request.user)["counts"]
     return render(
-        request, "core/record_export.html", {"child": child, "counts": counts}
+        request, "children/record_export.html", {"child": child, "counts": counts}
     )
 
 

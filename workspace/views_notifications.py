@@ -5,9 +5,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from core.forms_notifications import MarkReadForm, NotificationPreferenceForm
 from core.http import render_form_page
-from core.inbox import (
+from workspace.forms_notifications import MarkReadForm, NotificationPreferenceForm
+from workspace.inbox import (
     notification_preference_set,
     notifications_for,
     notifications_mark_read,
@@ -30,7 +30,7 @@ def notifications_view(request):
         )
         if form.cleaned_data["notification"] is None:
             messages.success(request, f"{count} notifications marked as read.")
-        return redirect("core:notifications")
+        return redirect("workspace:notifications")
     page = Paginator(notifications_for(request.user), PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -40,7 +40,7 @@ def notifications_view(request):
         "unread": unread_count(request.user),
         "preference": preference_for(request.user),
     }
-    return render_form_page(request, "core/notifications.html", context)
+    return render_form_page(request, "workspace/notifications.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -53,7 +53,7 @@ def notification_preferences_view(request):
     if form.is_valid():
         notification_preference_set(by=request.user, email=form.cleaned_data["email"])
         messages.success(request, "Your email preference is saved.")
-        return redirect("core:notifications")
+        return redirect("workspace:notifications")
     return render_form_page(
-        request, "core/notifications_preferences.html", {"form": form}
+        request, "workspace/notifications_preferences.html", {"form": form}
     )

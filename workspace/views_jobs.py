@@ -6,9 +6,9 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import can_view_background_jobs
-from core import jobs
-from core.forms_jobs import RetryForm
 from core.http import render_form_page
+from workspace import jobs
+from workspace.forms_jobs import RetryForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,7 +27,7 @@ def jobs_view(request):
             messages.success(
                 request, f"{action.note.capitalize()}: they will be sent shortly."
             )
-        return redirect("core:jobs")
+        return redirect("workspace:jobs")
     context = {
         "form": form,
         "schedules": jobs.schedules_health(),
@@ -37,4 +37,4 @@ def jobs_view(request):
         "failed_emails": jobs.failed_emails(),
         "actions": jobs.recent_actions(),
     }
-    return render_form_page(request, "core/jobs.html", context)
+    return render_form_page(request, "workspace/jobs.html", context)

@@ -37,7 +37,7 @@ class MarkReadForm(GovUKForm):
         self.user = user
 
     def clean_notification(self):
-        from core.inbox import notifications_for
+        from workspace.inbox import notifications_for
 
         value = self.cleaned_data["notification"].strip()
         if value == "all":

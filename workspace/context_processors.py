@@ -12,7 +12,7 @@ from accounts.permissions import (
     can_view_review_diary,
     can_view_service_dashboard,
 )
-from core.inbox import unread_count
+from workspace.inbox import unread_count
 
 
 def service(request):
@@ -34,7 +34,7 @@ def _nav_items(request) -> list[dict]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    items = [("My work", reverse("core:home"))]
+    items = [("My work", reverse("workspace:home"))]
     if can_see_any_children(user):
         items.append(("Children", reverse("children:list")))
     if can_see_challenges(user):
@@ -54,7 +54,7 @@ def _nav_items(request) -> list[dict]:
     if can_manage_users(user):
         items.append(("Users and settings", reverse("admin:index")))
     if can_view_background_jobs(user):
-        items.append(("Background work", reverse("core:jobs")))
+        items.append(("Background work", reverse("workspace:jobs")))
     return [
         {"label": label, "url": url, "current": _is_current(request.path, url)}
         for label, url in items

@@ -25,7 +25,7 @@ TESTING = "PYTEST_VERSION" in os.environ
 DEBUG = env.bool("DJANGO_DEBUG", default=TESTING)
 # The published development key, only in debug or in a test run; anywhere else the
 # service refuses to start without a key of its own.
-DEVELOPMENT_SECRET_KEY = "django-insecure-development-only"
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only"  # noqa: S105 (public on purpose)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not DEBUG and not TESTING and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
     raise ImproperlyConfigured(

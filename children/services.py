@@ -19,7 +19,6 @@ from children.models import (
     SocialWorkerAllocation,
 )
 from core.exceptions import EditConflict
-from reviews.services import review_plan_next
 from reviews.timescales import add_months
 
 EDITABLE_CHILD_FIELDS = (
@@ -90,7 +89,7 @@ def child_update(*, child: Child, by: User, expected_version: int, **changes) ->
 
 
 @transaction.atomic
-def child_register(
+def child_create(
     *,
     child_id: str,
     first_name: str,
@@ -103,7 +102,10 @@ def child_register(
     details: dict | None = None,
     first_episode: dict | None = None,
 ) -> Child:
-    """Record a new child and the period of care they start (and its first episode)."""
+    """Record a new child and open the period of care they start (and its first episode).
+
+    The review and the IRO service's part of it is reviews.services.register.
+    """
     child = Child(
         child_id=child_id,
         first_name=first_name,
@@ -122,12 +124,12 @@ def child_register(
             }
         )
     child.save()
-    period_start(child=child, started_on=looked_after_on, by=by, episode=first_episode)
+    period_open(child=child, started_on=looked_after_on, by=by, episode=first_episode)
     return child
 
 
 @transaction.atomic
-def period_start(
+def period_open(
     *,
     child: Child,
     started_on: date,
@@ -135,13 +137,11 @@ def period_start(
     episode: dict | None = None,
     started_at_time=None,
 ) -> PeriodOfCare:
-    """Start a period of care (a first entry or a re-entry) and plan its first review.
+    """Open a period of care (a first entry or a re-entry), with its first episode.
 
-    A new period notifies the IRO service and puts the child in the allocation
-    queue (T1 and T2); short breaks do neither (D-SB).
+    Planning its first review and telling the IRO service is
+    reviews.services.register.period_start, which calls this.
     """
-    from iro.services import iro_new_period_notify
-
     child = Child.objects.select_for_update().get(pk=child.pk)
     if child.periods_of_care.filter(ended_on__isnull=True).exists():
         raise ValidationError(
@@ -172,9 +172,6 @@ def period_start(
             },
         )
         _short_breaks_refresh(period)
-    if not period.short_breaks:
-        review_plan_next(period=period, by=by)
-        iro_new_period_notify(period=period, by=by)
     return period
 
 
@@ -420,19 +417,14 @@ def sharing_restriction_record(
 
 
 @transaction.atomic
-def period_end(
-    *, period: PeriodOfCare, ended_on: date, reason: str, by: User, today: date
-) -> list[str]:
-    """The child ceases to be looked after: close the period and tidy up.
+def period_close(
+    *, period: PeriodOfCare, ended_on: date, reason: str, today: date
+) -> tuple[PeriodOfCare, Episode | None]:
+    """The child ceases to be looked after: end the open episode and the period.
 
-    The open episode ends with the reason; the open review is cancelled; the IRO
-    allocation ends (a farewell letter is prompted) unless the service manager has
-    authorised involvement after 18 beyond this date. Returns warnings to show.
+    Returns the period and the episode that was open. What follows for the reviews
+    and the IRO is reviews.services.register.period_end, which calls this.
     """
-    from iro.services import iro_allocation_end
-    from reviews.models import Review
-    from reviews.services.transitions import review_cancel
-
     period = PeriodOfCare.objects.select_for_update().get(pk=period.pk)
     if not period.is_open:
         raise ValidationError("This period of care has already ended.")
@@ -455,24 +447,6 @@ def period_end(
                 "ended_on": "Date the child ceased to be looked after must be today or in the past"
             }
         )
-    warnings = []
-    accommodated = current is not None and (
-        current.legal_status in codes_903.ACCOMMODATED_LEGAL_STATUSES
-    )
-    proposal = (
-        period.significant_events.filter(kind="CEASE_ACCOMMODATION")
-        .order_by("-iro_notified_on")
-        .first()
-    )
-    if accommodated and (
-        proposal is None
-        or not period.reviews.held()
-        .filter(record_date__gte=proposal.occurred_on, record_date__lt=ended_on)
-        .exists()
-    ):
-        warnings.append(
-            "No review was held before accommodation ended (CPPCR regulation 33(3)(e))."
-        )
     if current is not None:
         current.ended_on = ended_on
         current.reason_ended = reason
@@ -482,23 +456,7 @@ def period_end(
     period.reason_ended = reason
     period.full_clean()
     period.save()
-    cancel_reason = (
-        Review.CancelReason.TRANSFERRED
-        if reason in codes_903.TRANSFER_REASONS
-        else Review.CancelReason.CEASED_LOOKED_AFTER
-    )
-    for review in period.reviews.open():
-        review_cancel(review=review, by=by, reason=cancel_reason, today=today)
-    pathway = Pathway.objects.filter(child_id=period.child_id).first()
-    post18 = pathway.post18_authorised_until if pathway else None
-    if post18 is None or post18 < ended_on:
-        iro_allocation_end(
-            child=period.child,
-            on=ended_on,
-            reason=f"Ceased to be looked after ({reason})",
-            by=by,
-        )
-    return warnings
+    return period, current
 
 
 @transaction.atomic

@@ -9,6 +9,5 @@ urlpatterns = [
     path("allocate/<int:child_pk>/", views.allocate_view, name="allocate"),
     path("allocations/<int:pk>/letters/", views.letter_record_view, name="letters"),
     path("cover/", views.duty_cover_view, name="cover"),
-    path("diary/", views.review_diary_view, name="diary"),
     path("caseloads/", views.caseloads_view, name="caseloads"),
 ]

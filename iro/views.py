@@ -1,5 +1,3 @@
-from datetime import datetime, timedelta
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,11 +6,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import (
     can_allocate_iro,
-    can_view_review_diary,
     children_visible_to,
 )
 from core.http import render_form_page
-from iro.forms import AllocateForm, DiaryForm, DutyCoverForm, LetterForm
+from iro.forms import AllocateForm, DutyCoverForm, LetterForm
 from iro.models import DutyCover, IroAllocation
 from iro.selectors import (
     CASELOAD_HIGH,
@@ -28,7 +25,6 @@ from iro.services import (
     iro_letter_record,
 )
 from reviews import timescales
-from reviews.models import Review
 
 
 def _manager_only(user):
@@ -172,37 +168,3 @@ def duty_cover_view(request):
     return render_form_page(
         request, "iro/cover.html", {"form": form, "covers": covers, "today": today}
     )
-
-
-@require_GET
-def review_diary_view(request):
-    """Every scheduled review, by day, for a week (business support and the Duty IRO)."""
-    if not can_view_review_diary(request.user):
-        raise PermissionDenied
-    form = DiaryForm(request.GET or None)
-    today = timezone.localdate()
-    week = today - timedelta(days=today.weekday())
-    if request.GET and form.is_valid() and form.cleaned_data["week"]:
-        chosen = form.cleaned_data["week"]
-        week = chosen - timedelta(days=chosen.weekday())
-    start = timezone.make_aware(datetime.combine(week, datetime.min.time()))
-    reviews = (
-        Review.objects.filter(
-            scheduled_for__gte=start,
-            scheduled_for__lt=start + timedelta(days=7),
-            status__in=Review.OPEN_STATUSES,
-        )
-        .select_related("child", "child__iro")
-        .order_by("scheduled_for")
-    )
-    days = {week + timedelta(days=n): [] for n in range(7)}
-    for review in reviews:
-        days[timezone.localtime(review.scheduled_for).date()].append(review)
-    context = {
-        "form": form,
-        "days": days,
-        "week": week,
-        "previous": week - timedelta(days=7),
-        "next": week + timedelta(days=7),
-    }
-    return render_form_page(request, "iro/diary.html", context)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from reviews.views import cycle, secure
 from reviews.views.child import child_visit_view
+from reviews.views.diary import review_diary_view
 from reviews.views.respond import respond_view
 from reviews.views.timescales import timescales_view
 
@@ -9,6 +10,7 @@ app_name = "reviews"
 
 urlpatterns = [
     path("timescales/", timescales_view, name="timescales"),
+    path("diary/", review_diary_view, name="diary"),
     path("respond/<str:token>/", respond_view, name="respond"),
     path("child/<int:child_pk>/visit/", child_visit_view, name="child_visit"),
     path("secure/", secure.secure_list_view, name="secure_list"),

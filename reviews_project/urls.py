@@ -10,7 +10,7 @@ urlpatterns = [
     path("", include("workspace.urls")),
     path("account/", include("accounts.urls")),
     path("children/ssda903/", include("ssda903.urls")),
-    path("children/", include("children.urls")),
+    path("children/", include("reviews.urls_children")),
     path("iro/", include("iro.urls")),
     path("reviews/", include("reviews.urls")),
     path("disputes/", include("disputes.urls")),

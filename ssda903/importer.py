@@ -23,13 +23,13 @@ from children.models import Child, Episode, PeriodOfCare
 from children.services import (
     episode_add,
     episode_update,
-    period_end,
     social_worker_allocate,
 )
 from iro.services import iro_allocate
 from reviews import timescales
 from reviews.models import Review, ReviewEvent
 from reviews.services import next_due_for_period, review_plan_next
+from reviews.services.register import period_end
 from ssda903.files import (
     COMPANION,
     EPISODES,

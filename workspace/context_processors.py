@@ -49,7 +49,7 @@ def _nav_items(request) -> list[dict]:
     if can_view_iro_dashboard(user):
         items.append(("My dashboard", reverse("dashboard:iro")))
     if can_view_review_diary(user) and not can_nominate_secure_chair(user):
-        items.append(("Review diary", reverse("iro:diary")))
+        items.append(("Review diary", reverse("reviews:diary")))
     items.append(("Timescales", reverse("reviews:timescales")))
     if can_manage_users(user):
         items.append(("Users and settings", reverse("admin:index")))

@@ -9,8 +9,9 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from children.models import SignificantEvent
-from children.services import child_register, social_worker_allocate
+from children.services import social_worker_allocate
 from iro.models import IroAllocation
+from reviews.services.register import child_register
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from children.services import child_register, social_worker_allocate
+from children.services import social_worker_allocate
 from iro.services import iro_allocate
+from reviews.services.register import child_register
 
 pytestmark = pytest.mark.browser
 MAX_TABS = 80

@@ -9,10 +9,11 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from children.services import child_register, social_worker_allocate
+from children.services import social_worker_allocate
 from core.notifications import send_queued_emails
 from iro.services import iro_allocate
 from reviews.models import Review
+from reviews.services.register import child_register
 from reviews.timescales import add_months
 
 pytestmark = pytest.mark.browser

@@ -7,13 +7,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from children.events import significant_event_decide, significant_event_record
 from children.models import SignificantEvent
-from children.services import child_register, period_end, period_start
 from core.models import Notification
 from iro.models import IroAllocation
 from iro.services import iro_allocate
 from reviews.models import Review
+from reviews.services.events import significant_event_decide, significant_event_record
+from reviews.services.register import child_register, period_end, period_start
 
 pytestmark = pytest.mark.django_db
 

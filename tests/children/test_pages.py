@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from children.models import Child, Episode
-from children.services import child_register
 from reviews.models import Review
+from reviews.services.register import child_register
 
 pytestmark = pytest.mark.django_db
 

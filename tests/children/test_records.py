@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 
 from children.models import Child, Episode
 from children.services import (
-    child_register,
     child_update,
     episode_add,
     episode_update,
@@ -16,6 +15,7 @@ from children.services import (
     secure_placement_record,
 )
 from reviews.models import Review
+from reviews.services.register import child_register
 
 pytestmark = pytest.mark.django_db
 

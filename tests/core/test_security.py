@@ -146,4 +146,4 @@ def test_business_support_reaches_the_review_diary_from_the_navigation(client_as
         .get(reverse("workspace:home"))
         .content.decode()
     )
-    assert f'href="{reverse("iro:diary")}"' in body
+    assert f'href="{reverse("reviews:diary")}"' in body

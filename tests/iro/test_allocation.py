@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from children.services import child_register, pathway_update
+from children.services import pathway_update
 from core.models import Notification
 from iro.models import IroAllocation
 from iro.selectors import allocation_queue, iro_caseloads, suggested_iros
 from iro.services import duty_cover_set, iro_allocate, iro_allocation_end
+from reviews.services.register import child_register
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -197,9 +198,9 @@ def test_review_diary_lists_scheduled_reviews_by_day(world, client_as):
     review = Review.objects.get(child=child)
     when = timezone.now().replace(hour=10, minute=0)
     Review.objects.filter(pk=review.pk).update(status="scheduled", scheduled_for=when)
-    body = client_as(world["bs"]).get(reverse("iro:diary")).content.decode()
+    body = client_as(world["bs"]).get(reverse("reviews:diary")).content.decode()
     assert child.full_name in body
-    assert client_as(world["sw_north"]).get(reverse("iro:diary")).status_code == 403
+    assert client_as(world["sw_north"]).get(reverse("reviews:diary")).status_code == 403
 
 
 def test_letter_is_recorded_by_the_iro(world, client_as):

@@ -120,7 +120,9 @@ PAGES: dict[str, Page] = {
     ),
     "core:accessibility": Page(get={EVERYONE | {ANON}: 200}, public=True),
     "children:record_export": Page(of="child", get={MANAGER: 200, SEES_CHILDREN: 403}),
-    "children:record_download": Page(of="child", get={MANAGER: 200, SEES_CHILDREN: 403}),
+    "children:record_download": Page(
+        of="child", get={MANAGER: 200, SEES_CHILDREN: 403}
+    ),
     "workspace:notifications": Page(
         get={EVERYONE: 200},
         post={EVERYONE: 400},
@@ -827,7 +829,7 @@ PAGES.update(
             },
         ),
         "iro:cover": Page(get={MANAGER: 200}, post={MANAGER: 400}),
-        "iro:diary": Page(
+        "reviews:diary": Page(
             get={
                 frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO_MANAGER}): 200
             }

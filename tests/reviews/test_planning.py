@@ -3,9 +3,9 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, transaction
 
-from children.services import child_register
 from reviews.models import Review
 from reviews.services import review_plan_next
+from reviews.services.register import child_register
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,12 @@ from django.db import transaction
 
 from accounts.models import Role, Team, User
 from children.models import Child
-from children.services import child_register, social_worker_allocate
+from children.services import social_worker_allocate
 from demo.disputes import seed_challenges
 from demo.reviews import seed_review_histories
 from iro.models import DutyCover
 from iro.services import duty_cover_set, iro_allocate
+from reviews.services.register import child_register, period_end
 
 DEMO_PASSWORD = "reviews-demo"  # noqa: S105 - the documented demo password
 NORTH = "North Children in Care Team"
@@ -267,7 +268,7 @@ class Command(BaseCommand):
         Only children with no episode yet are touched, so running again changes nothing.
         """
         from children.models import Episode
-        from children.services import episode_add, period_end, period_update
+        from children.services import episode_add, period_update
 
         for number, (status, place, provider) in enumerate(DEMO_EPISODES * 10, 1):
             child = Child.objects.filter(child_id=f"DEMO{number:04d}").first()

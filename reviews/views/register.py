@@ -21,8 +21,6 @@ from accounts.permissions import (
     children_visible_to,
     visible_child_or_404,
 )
-from children import events as event_services
-from children import selectors
 from children.forms import (
     ChildCreateForm,
     ChildDetailsForm,
@@ -48,13 +46,10 @@ from children.models import (
 )
 from children.services import (
     EDITABLE_CHILD_FIELDS,
-    child_register,
     child_update,
     episode_add,
     episode_update,
     pathway_update,
-    period_end,
-    period_start,
     period_update,
     post18_involvement_authorise,
     secure_placement_record,
@@ -66,7 +61,10 @@ from children.services import (
 from core.exceptions import EditConflict
 from core.http import render_form_page
 from iro.models import IroAllocation
+from reviews import register_selectors as selectors
 from reviews import timescales
+from reviews.services import events as event_services
+from reviews.services.register import child_register, period_end, period_start
 
 PAGE_SIZE = 25
 

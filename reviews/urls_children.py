@@ -1,6 +1,7 @@
 from django.urls import path
 
-from children import views, views_records
+from children import views_records
+from reviews.views import register as views
 
 app_name = "children"
 

@@ -3,13 +3,22 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
+# Every Python package at an exact version with its hashes, resolved by uv from
+# pyproject.toml's ranges: `make lock` after editing them, `make lock-upgrade` to move
+# every package to its newest release within them (README.md).
+LOCK := requirements/lock.txt
+UV_VERSION := 0.13.8
+UV := $(VENV)/bin/uv
+UV_COMPILE = $(UV) pip compile --quiet pyproject.toml --extra test --universal \
+	--python-version 3.11 --generate-hashes --custom-compile-command "make lock"
 
 SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
 	fonts-liberation poppler-utils postgresql-client nodejs:node npm:npm
 TEST_SYSTEM_PACKAGES := chromium:chromium
 
 .PHONY: demo test install system-packages test-system-packages python-packages assets \
-	migrate seed serve lint check-deploy clean validate-903
+	migrate seed serve lint check-deploy clean validate-903 \
+	check lint-imports mypy test-quick lock lock-upgrade lock-check
 
 # The demo runs with DEBUG on and two-factor sign-in off (see README.md).
 demo: export DJANGO_DEBUG ?= true
@@ -31,8 +40,35 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-python-packages: $(PY)
-	$(PIP) install --quiet -e '.[test]'
+# From the lock, hash-checked; again only when the lock or pyproject.toml changes.
+python-packages: $(VENV)/.installed
+
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(PY)
+	$(PIP) install --quiet --require-hashes -r $(LOCK)
+	@touch $@
+
+# uv, pinned, for the lock targets only (make install needs only pip).
+$(VENV)/.uv-$(UV_VERSION): | $(PY)
+	$(PIP) install --quiet 'uv==$(UV_VERSION)'
+	@touch $@
+
+# After changing pyproject.toml's dependencies: keeps every pin that still fits.
+lock: $(VENV)/.uv-$(UV_VERSION)
+	$(UV_COMPILE) -o $(LOCK)
+
+# Every package to its newest release within pyproject.toml's ranges (one package:
+# make lock-upgrade PACKAGE=django).
+lock-upgrade: $(VENV)/.uv-$(UV_VERSION)
+	$(UV_COMPILE) -o $(LOCK) $(if $(PACKAGE),--upgrade-package $(PACKAGE),--upgrade)
+
+# The lock agrees with pyproject.toml: resolving again changes no pin (CI).
+lock-check: $(VENV)/.uv-$(UV_VERSION)
+	@set -e; tmp=$$(mktemp); trap 'rm -f "$$tmp" "$$tmp.a" "$$tmp.b"' EXIT; \
+	cp $(LOCK) "$$tmp"; $(UV_COMPILE) -o "$$tmp"; \
+	grep -E '^[A-Za-z0-9]' $(LOCK) > "$$tmp.a"; grep -E '^[A-Za-z0-9]' "$$tmp" > "$$tmp.b"; \
+	if ! diff -u "$$tmp.a" "$$tmp.b"; then \
+		echo "$(LOCK) does not match pyproject.toml: run make lock" >&2; exit 1; fi; \
+	echo "$(LOCK) matches pyproject.toml ($$(wc -l < "$$tmp.a") packages)"
 
 assets: node_modules/.package-lock.json
 	@scripts/build_assets.sh
@@ -50,9 +86,37 @@ seed:
 serve:
 	@scripts/run_demo.sh
 
-lint:
+lint: python-packages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The import contracts between the apps (.importlinter).
+lint-imports: python-packages
+	$(VENV)/bin/lint-imports
+
+# [tool.mypy] in pyproject.toml. django-stubs loads the settings: in development mode,
+# which needs no secret key.
+mypy: python-packages
+	DJANGO_DEBUG=true $(VENV)/bin/mypy
+
+# The tests that need no browser and no live server, on both cores.
+QUICK_TESTS := -n 2 -m "not browser" --ignore=tests/proof
+test-quick: install
+	$(PY) -m pytest -q $(QUICK_TESTS) $(PYTEST_ARGS)
+
+# The quick loop before a commit: stops at the first step that fails, and says how long
+# each took (about two and a half minutes on two cores; docs/quality.md).
+CHECK_STEPS := lint lint-imports mypy test-quick
+check: install
+	@t0=$$(date +%s); \
+	for step in $(CHECK_STEPS); do \
+		t=$$(date +%s); echo "== $$step"; \
+		if ! $(MAKE) --no-print-directory $$step; then \
+			echo "== make check: $$step failed ($$(( $$(date +%s) - t0 )) s in all)"; exit 1; \
+		fi; \
+		echo "== $$step: $$(( $$(date +%s) - t )) s"; \
+	done; \
+	echo "== make check passed in $$(( $$(date +%s) - t0 )) s"
 
 check-deploy:
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))")" \
@@ -94,7 +158,7 @@ clean:
 .PHONY: renders
 renders: system-packages python-packages
 	rm -rf renders
-	LOG_LEVEL=WARNING $(PY) -m tests.reporting.samples
+	DJANGO_DEBUG=true LOG_LEVEL=WARNING $(PY) -m tests.reporting.samples
 
 # Scale (docs/performance.md): a separate PostgreSQL database with a whole
 # country's looked-after children. Each target creates the database if it is missing,

@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
+# The demo runs with DEBUG on and two-factor sign-in off unless told otherwise (as
+# `make demo` sets them): DEBUG is off by default everywhere else.
+export DJANGO_DEBUG=${DJANGO_DEBUG:-true} REQUIRE_2FA=${REQUIRE_2FA:-false}
 
 pids=()
 GRACE_SECONDS=10

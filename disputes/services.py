@@ -22,6 +22,7 @@ from disputes.models import (
     LAST_STAGE,
     CafcassReferral,
     CaseAudit,
+    Category,
     Challenge,
     ChallengeEvent,
     ChallengeStage,
@@ -29,6 +30,8 @@ from disputes.models import (
     PracticeObservation,
     stage_name,
 )
+from reviews.models import Review
+from reviews.services.transitions import review_dispute_decisions
 from reviews.timescales import long_date
 
 Action = Challenge.Action
@@ -509,4 +512,40 @@ def _event(
         stage=challenge.stage if stage is None else stage,
         by=by,
         note=note,
+    )
+
+
+@transaction.atomic
+def decisions_dispute(
+    *, review: Review, by: User, today: date, disagreement: str
+) -> Review:
+    """The team manager disagrees with the decisions: the review records it and an
+    informal challenge opens between the IRO and the team manager (T17)."""
+    review = review_dispute_decisions(
+        review=review, by=by, today=today, disagreement=disagreement
+    )
+    _open_informal_challenge(review, by=by, disagreement=disagreement, today=today)
+    return review
+
+
+def _open_informal_challenge(
+    review: Review, *, by: User, disagreement: str, today: date
+) -> None:
+    """Open informal resolution between the IRO and the team manager (T17; IROH 6.1).
+
+    The IRO drives a challenge, so it is raised in the IRO's name with the team
+    manager as the stage owner; the team manager's words are its description.
+    """
+    iro = review.child.iro
+    if iro is None:
+        return
+    challenge_raise(
+        child=review.child,
+        by=iro,
+        category=Category.OTHER,
+        description=f"{by} disagreed with the review's decisions: {disagreement}",
+        impact_for_child="The decisions from the review are not yet agreed.",
+        raised_on=today,
+        owner=by,
+        review=review,
     )

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from disputes import views
+from disputes import views, views_reviews
 
 app_name = "disputes"
 
 urlpatterns = [
+    path(
+        "review/<int:pk>/decisions/authorise/",
+        views_reviews.AuthoriseView.as_view(),
+        name="authorise",
+    ),
     path("", views.my_challenges_view, name="mine"),
     path("child/<int:child_pk>/raise/", views.challenge_raise_view, name="raise"),
     path("<int:pk>/", views.challenge_detail_view, name="detail"),

@@ -1,6 +1,20 @@
 """Read-only questions about reviews that several pages ask."""
 
+from collections.abc import Callable, Iterable
+
 from reviews.models import Review
+
+# Where the professional record finds the challenges closed since the last review:
+# the disputes app registers its selector in DisputesConfig.ready() (reviews sits
+# below disputes and cannot import it; docs/architecture.md, "Registries").
+ClosedChallenges = Callable[..., Iterable]
+_closed_challenge_sources: list[ClosedChallenges] = []
+
+
+def register_closed_challenges(source: ClosedChallenges) -> None:
+    """Add a source of closed challenges: source(child, since, until=...) (idempotent)."""
+    if source not in _closed_challenge_sources:
+        _closed_challenge_sources.append(source)
 
 
 def previous_review(review: Review) -> Review | None:
@@ -14,9 +28,10 @@ def previous_review(review: Review) -> Review | None:
 
 def challenges_closed_since_last_review(review: Review):
     """Challenges closed since the last review, for this review's record (D7)."""
-    from disputes.selectors import challenges_closed_since
-
     before = previous_review(review)
-    return challenges_closed_since(
-        review.child, before.record_date if before else None, until=review.record_date
-    )
+    since = before.record_date if before else None
+    return [
+        challenge
+        for source in _closed_challenge_sources
+        for challenge in source(review.child, since, until=review.record_date)
+    ]

@@ -70,9 +70,6 @@ urlpatterns = [
         cycle.SubmitDecisionsView.as_view(),
         name="decisions_submit",
     ),
-    path(
-        "<int:pk>/decisions/authorise/", cycle.AuthoriseView.as_view(), name="authorise"
-    ),
     path("<int:pk>/record/", cycle.RecordView.as_view(), name="record"),
     path(
         "<int:pk>/record/finalise/",

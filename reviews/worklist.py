@@ -83,7 +83,10 @@ def _url(name: str, review: Review) -> str:
 
 
 # Steps whose page another app serves (the step's key names the task in reminders).
-_STEP_PAGES = {"distribute": "documents:distribute"}
+_STEP_PAGES = {
+    "authorise": "disputes:authorise",
+    "distribute": "documents:distribute",
+}
 
 _MARK = 987654321012  # an id in the place of the review's, to cut the URL around
 

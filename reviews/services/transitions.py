@@ -473,7 +473,11 @@ def review_return_decisions(*, review: Review, by: User, comments: str) -> Revie
 def review_dispute_decisions(
     *, review: Review, by: User, today: date, disagreement: str
 ) -> Review:
-    """The team manager records disagreement: an informal challenge is opened (T17)."""
+    """The team manager records disagreement with the decisions (T17).
+
+    The informal challenge that follows is disputes.services.decisions_dispute,
+    which calls this.
+    """
     review = lock(review)
     if not disagreement.strip():
         raise ValidationError({"disagreement": "Say what you disagree with and why"})
@@ -488,34 +492,7 @@ def review_dispute_decisions(
         note=disagreement,
         fields=["rd_disagreement", "rd_decided_by", "rd_decided_on"],
     )
-    _open_informal_challenge(review, by=by, disagreement=disagreement, today=today)
     return review
-
-
-def _open_informal_challenge(
-    review: Review, *, by: User, disagreement: str, today: date
-) -> None:
-    """Open informal resolution between the IRO and the team manager (T17; IROH 6.1).
-
-    The IRO drives a challenge, so it is raised in the IRO's name with the team
-    manager as the stage owner; the team manager's words are its description.
-    """
-    from disputes.models import Category
-    from disputes.services import challenge_raise
-
-    iro = review.child.iro
-    if iro is None:
-        return
-    challenge_raise(
-        child=review.child,
-        by=iro,
-        category=Category.OTHER,
-        description=f"{by} disagreed with the review's decisions: {disagreement}",
-        impact_for_child="The decisions from the review are not yet agreed.",
-        raised_on=today,
-        owner=by,
-        review=review,
-    )
 
 
 def next_due(review: Review) -> timescales.Due:

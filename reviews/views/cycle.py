@@ -461,42 +461,6 @@ class SubmitDecisionsView(ReviewStepView):
         return redirect("reviews:decisions", self.review.pk)
 
 
-class AuthoriseView(ReviewStepView):
-    title = "Authorise the decisions"
-    template_name = "reviews/authorise.html"
-    form_class = forms.AuthoriseDecisionsForm
-    allowed = staticmethod(permissions.can_authorise_decisions)
-    button = "Save"
-
-    def get_context(self):
-        return {"decisions": self.review.decisions.all()}
-
-    def perform(self, data, form):
-        user, action, comments = self.request.user, data["action"], data["comments"]
-        if action == "authorise":
-            services.review_authorise_decisions(
-                review=self.review, by=user, today=self.today, comments=comments
-            )
-            messages.success(self.request, "The decisions are authorised.")
-        elif action == "return":
-            services.review_return_decisions(
-                review=self.review, by=user, comments=comments
-            )
-            messages.success(self.request, "The decisions are returned to the IRO.")
-        else:
-            if not comments.strip():
-                raise ValidationError(
-                    {"comments": "Say what you disagree with and why"}
-                )
-            services.review_dispute_decisions(
-                review=self.review, by=user, today=self.today, disagreement=comments
-            )
-            messages.success(
-                self.request,
-                "Your disagreement is recorded and an informal challenge is open.",
-            )
-
-
 class RecordView(ReviewStepView):
     title = "Write the record to the child"
     template_name = "reviews/record.html"

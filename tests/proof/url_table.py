@@ -1070,7 +1070,7 @@ PAGES.update(
                 CHILDS_IRO: 302,
             },
         ),
-        "reviews:authorise": Page(
+        "disputes:authorise": Page(
             of="review",
             get={
                 frozenset(

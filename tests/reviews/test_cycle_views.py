@@ -241,7 +241,8 @@ def test_the_whole_cycle_through_the_pages(
     assert iro.post(url("decisions_submit", review), {}).status_code == 302
     assert (
         tm.post(
-            url("authorise", review), {"action": "authorise", "comments": ""}
+            reverse("disputes:authorise", args=[review.pk]),
+            {"action": "authorise", "comments": ""},
         ).status_code
         == 302
     )

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from disputes import services as dispute_services
 from documents import services as document_services
 from reviews import services
 from reviews.models import ProgressReview, Review, ReviewEvent
@@ -388,10 +389,10 @@ def test_team_manager_returns_authorises_or_disputes(world, review):
     assert review.status == S.HELD
     services.review_submit_decisions(review=review, by=world["iro_a"], today=TODAY)
     with pytest.raises(ValidationError):
-        services.review_dispute_decisions(
+        dispute_services.decisions_dispute(
             review=review, by=world["tm_north"], today=TODAY, disagreement=""
         )
-    services.review_dispute_decisions(
+    dispute_services.decisions_dispute(
         review=review, by=world["tm_north"], today=TODAY, disagreement="Not funded"
     )
     review.refresh_from_db()
@@ -444,7 +445,7 @@ def test_disagreement_opens_an_informal_challenge_linked_to_the_review(world, re
     services.review_submit_decisions(
         review=review, by=world["iro_a"], today=TODAY, no_new_decisions=True
     )
-    services.review_dispute_decisions(
+    dispute_services.decisions_dispute(
         review=review, by=world["tm_north"], today=TODAY, disagreement="No budget"
     )
     challenge = Challenge.objects.get(review=review)

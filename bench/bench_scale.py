@@ -10,7 +10,7 @@ computes the same result (one reviewed statement in bench/sql/), in the same run
 alternating them, and reports the medians and their ratio. Pages go through Django's
 whole request path (middleware, view, template) with the test Client, as the sample
 users seed_scale made. The recompute runs the real task entry point
-(core.reminders.tasks.recompute_timeliness) in a fresh process each time and reports
+(reviews.tasks.recompute_timeliness) in a fresh process each time and reports
 its peak resident memory (VmHWM), as a django-q worker would see it.
 
 The dashboard's floor is bench/sql/dashboard.sql: every figure of the service
@@ -423,7 +423,7 @@ def compare(name: str, app, floor, runs: int, note: str = "") -> dict:
 def recompute_child(impl: str) -> None:
     """One recompute in this (fresh) process: print its time and peak memory as JSON.
 
-    impl "task": the django-q2 task as it is (core.reminders.tasks.recompute_timeliness);
+    impl "task": the django-q2 task as it is (reviews.tasks.recompute_timeliness);
     impl "bulk": reviews.services.recompute.recompute_due_dates (two reads, writes of
     changed rows only).
     """
@@ -432,7 +432,7 @@ def recompute_child(impl: str) -> None:
     from django.utils import timezone
 
     if impl == "task":
-        from core.reminders.tasks import recompute_timeliness as run
+        from reviews.tasks import recompute_timeliness as run
     else:
         from reviews.services.recompute import recompute_due_dates
 
@@ -484,7 +484,7 @@ def recompute_agreement(params) -> dict:
     count the reviews where the engine disagrees; then roll everything back."""
     from django.db import connection, transaction
 
-    from core.reminders.timeliness import reviews_recompute_due_dates
+    from reviews.timeliness import reviews_recompute_due_dates
 
     class Rollback(Exception):
         pass
@@ -571,7 +571,7 @@ def main() -> None:
         "--recompute",
         default="bulk,task",
         help="which recomputes to time: bulk (reviews.services.recompute), task "
-        "(core.reminders.tasks.recompute_timeliness as it is)",
+        "(reviews.tasks.recompute_timeliness as it is)",
     )
     parser.add_argument("--task-runs", type=int, default=1)
     parser.add_argument("--dashboard-runs", type=int, default=3)

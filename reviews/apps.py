@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = "Reviews"
+
+    def ready(self):
+        from core.reminders.sources import register_source
+
+        register_source("reviews.reminders.review_tasks")
+        register_source("reviews.reminders.progress_review_tasks")
+        register_source("reviews.reminders.iro_allocation_tasks")

@@ -271,9 +271,10 @@ if env.str("Q_REDIS_URL", default=""):
     del Q_CLUSTER["orm"]
     Q_CLUSTER["redis"] = env.str("Q_REDIS_URL")
 
-# Reminders (core.reminders): working days before a task's due date that its owner is
-# reminded (0 = on the day); overdue tasks escalate to the owner's manager. A review is
-# amber when its due date is within RAG_AMBER_WORKING_DAYS working days, red when past.
+# Reminders (workspace.reminders): working days before a task's due date that its
+# owner is reminded (0 = on the day); overdue tasks escalate to the owner's manager. A
+# review is amber when its due date is within RAG_AMBER_WORKING_DAYS working days, red
+# when past.
 REMINDER_LEAD_WORKING_DAYS = env.list(
     "REMINDER_LEAD_WORKING_DAYS", cast=int, default=[5, 0]
 )

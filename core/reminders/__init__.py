@@ -1,10 +1,10 @@
-"""Reminders and escalations for every task with a due date, each sent exactly once.
+"""The reminder mechanism: when a reminder is due, and the registry of task sources.
 
-- moments.py: when a reminder about a task is due (pure);
-- sources.py: the registry of where tasks come from (reviews, progress reviews, IRO
-  allocation, challenge stages) and the TaskDue each yields;
-- people.py: who is responsible and who their manager is;
-- send.py: the reminder run, daily digests and weekly summaries;
-- timeliness.py: the nightly recompute of due dates and RAG status;
-- tasks.py: the django-q2 entry points the schedules call.
+- moments.py: when a reminder about a task is due (pure; the engine's working days);
+- sources.py: the registry of where tasks come from and the TaskDue each yields.
+
+Each app registers its own sources from its AppConfig.ready() (reviews.reminders,
+disputes.reminders); who is responsible is accounts.staff; the run itself, digests and
+weekly summaries are workspace.reminders, called by workspace.tasks; the nightly
+recompute of due dates and RAG status is reviews.timeliness (reviews.tasks).
 """

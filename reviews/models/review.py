@@ -89,7 +89,7 @@ class Review(TimeStampedModel):
         OTHER = "other", "Another reason (needs the service manager's authorisation)"
 
     class Rag(models.TextChoices):
-        """Timeliness of an open review, recomputed nightly (core.reminders)."""
+        """Timeliness of an open review, recomputed nightly (reviews.tasks)."""
 
         RED = "red", "Overdue"
         AMBER = "amber", "Due soon"

@@ -23,7 +23,7 @@ from reviews import timescales
 from reviews.models import Review
 
 # Additional reviews keep the date they were requested for; every other kind follows
-# the engine (as core.reminders.timeliness does).
+# the engine (as reviews.timeliness does).
 RECOMPUTED_KINDS = frozenset(
     {
         Review.Kind.INITIAL,

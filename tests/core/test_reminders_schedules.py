@@ -12,16 +12,16 @@ from django_q.models import OrmQ, Schedule
 from django_q.scheduler import scheduler
 
 from core.management.commands.setup_schedules import SCHEDULES
-from core.reminders.timeliness import timeliness_recompute
 from reviews.models import Review
+from reviews.timeliness import timeliness_recompute
 
 pytestmark = pytest.mark.django_db
 
 REQUIRED = {
-    "core.reminders.tasks.recompute_timeliness",
-    "core.reminders.tasks.send_reminders",
-    "core.reminders.tasks.send_daily_digests",
-    "core.reminders.tasks.send_weekly_summaries",
+    "reviews.tasks.recompute_timeliness",
+    "workspace.tasks.send_reminders",
+    "workspace.tasks.send_daily_digests",
+    "workspace.tasks.send_weekly_summaries",
     "core.tasks.send_queued_emails",
 }
 
@@ -31,7 +31,7 @@ def test_setup_schedules_creates_every_schedule_once():
     call_command("setup_schedules")
     assert Schedule.objects.count() == len(SCHEDULES)
     assert set(Schedule.objects.values_list("func", flat=True)) >= REQUIRED
-    reminders = Schedule.objects.get(func="core.reminders.tasks.send_reminders")
+    reminders = Schedule.objects.get(func="workspace.tasks.send_reminders")
     assert reminders.schedule_type == Schedule.CRON and reminders.cron == "5 * * * *"
 
 
@@ -41,14 +41,14 @@ def test_missed_runs_are_not_replayed_after_downtime():
     call_command("setup_schedules")
     now = timezone.now()
     Schedule.objects.update(next_run=now + timedelta(days=1))
-    Schedule.objects.filter(func="core.reminders.tasks.send_reminders").update(
+    Schedule.objects.filter(func="workspace.tasks.send_reminders").update(
         next_run=now - timedelta(days=3)
     )
     scheduler(broker=get_broker())
     scheduler(broker=get_broker())
     assert OrmQ.objects.count() == 1
-    assert OrmQ.objects.get().func() == "core.reminders.tasks.send_reminders"
-    next_run = Schedule.objects.get(func="core.reminders.tasks.send_reminders").next_run
+    assert OrmQ.objects.get().func() == "workspace.tasks.send_reminders"
+    next_run = Schedule.objects.get(func="workspace.tasks.send_reminders").next_run
     assert now < next_run <= now + timedelta(hours=1)
 
 

@@ -117,7 +117,7 @@ def test_reminders_are_sent_exactly_once_when_the_worker_is_killed_mid_run(
     mail_dir, log = tmp_path / "mail", tmp_path / "worker.log"
     mail_dir.mkdir()
     with transaction.atomic():
-        enqueue("core.reminders.tasks.send_reminders")
+        enqueue("workspace.tasks.send_reminders")
     assert OrmQ.objects.count() == 1
 
     worker = start_worker(mail_dir, log)

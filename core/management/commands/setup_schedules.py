@@ -6,17 +6,18 @@ from django_q.models import Schedule
 SCHEDULES = [
     ("Clear expired sessions", "core.tasks.clear_expired_sessions", "15 2 * * *"),
     ("Send queued emails (retries)", "core.tasks.send_queued_emails", "*/5 * * * *"),
-    # Reminders and timeliness (core.reminders).
+    # Timeliness (reviews.tasks) and reminders (workspace.tasks). A path changed here
+    # needs a migration rewriting the stored rows (workspace/migrations/0001).
     (
         "Recompute due dates and RAG status",
-        "core.reminders.tasks.recompute_timeliness",
+        "reviews.tasks.recompute_timeliness",
         "30 1 * * *",
     ),
-    ("Send reminders", "core.reminders.tasks.send_reminders", "5 * * * *"),
-    ("Send daily digests", "core.reminders.tasks.send_daily_digests", "0 7 * * *"),
+    ("Send reminders", "workspace.tasks.send_reminders", "5 * * * *"),
+    ("Send daily digests", "workspace.tasks.send_daily_digests", "0 7 * * *"),
     (
         "Send weekly summaries to managers",
-        "core.reminders.tasks.send_weekly_summaries",
+        "workspace.tasks.send_weekly_summaries",
         "30 7 * * 1",
     ),
 ]

@@ -1,4 +1,8 @@
-"""Who is responsible for a task, and who their manager is, loaded once per run."""
+"""Who is responsible for a task, and who their manager is, loaded once per run.
+
+Used by the reminder run (workspace.reminders) and its sources (reviews.reminders,
+disputes.reminders); the owner names are the worklist's (reviews.worklist).
+"""
 
 from collections import defaultdict
 

@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from accounts.models import Role, User
+from accounts.staff import Staff
 from core.models import DigestEntry, Notification, NotificationPreference, OutboundEmail
 from core.notifications import notify, queue_email
 from core.reminders.moments import (
@@ -27,7 +28,6 @@ from core.reminders.moments import (
     moments_now,
     validate_leads,
 )
-from core.reminders.people import Staff
 from core.reminders.sources import TaskDue, all_sources
 
 SEND_BATCH = 100  # core.notifications.send_queued_emails sends up to 100 a time

@@ -11,10 +11,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from accounts.models import Role
 from core.models import DigestEntry, Notification, NotificationPreference, OutboundEmail
 from core.notifications import send_queued_emails
-from core.reminders.send import digests_send, reminders_send, weekly_summaries_send
 from reviews.services import review_plan_next, review_schedule
 from tests.factories import ChildFactory, make_user
 from tests.reviews.conftest import aware
+from workspace.reminders import digests_send, reminders_send, weekly_summaries_send
 
 pytestmark = pytest.mark.django_db
 
@@ -243,7 +243,7 @@ def test_smtp_failure_leaves_the_email_queued_and_it_goes_later(
     """Nothing is lost: a refused email stays in the outbox and the retry sends it."""
     reminders_send(today=TUESDAY)
     queued = OutboundEmail.objects.count()
-    settings.EMAIL_BACKEND = "tests.core.test_reminders.FailingSMTP"
+    settings.EMAIL_BACKEND = "tests.workspace.test_reminders.FailingSMTP"
     assert send_queued_emails() == 0
     assert OutboundEmail.objects.filter(status="failed").count() == queued
     assert (

@@ -14,7 +14,6 @@ from django.utils import timezone
 from accounts.models import User
 from core.models import Notification, OutboundEmail
 from core.notifications import send_queued_emails
-from core.reminders.send import reminders_send
 from reviews import timescales
 from reviews.models import Review
 from reviews.services import (
@@ -27,6 +26,7 @@ from reviews.services import (
     review_rearrange,
     review_schedule,
 )
+from workspace.reminders import reminders_send
 
 pytestmark = pytest.mark.django_db
 

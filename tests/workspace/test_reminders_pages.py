@@ -10,7 +10,7 @@ from django_q.models import OrmQ, Task
 
 from core.models import JobAction, NotificationPreference, OutboundEmail
 from core.notifications import notify
-from core.reminders.send import reminders_send
+from workspace.reminders import reminders_send
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +200,7 @@ def test_user_is_told_a_refused_invitation_email_will_be_sent(
     page = reverse("reviews:invitations", args=[review.pk])
     with django_capture_on_commit_callbacks(execute=True):
         assert bs.post(page).status_code == 302
-    settings.EMAIL_BACKEND = "tests.core.test_reminders.FailingSMTP"
+    settings.EMAIL_BACKEND = "tests.workspace.test_reminders.FailingSMTP"
     assert send_queued_emails() == 0
     email = OutboundEmail.objects.get(key__startswith="invitation:")
     assert (email.status, email.attempts) == ("failed", 1)

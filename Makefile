@@ -105,7 +105,7 @@ test-quick: install
 	$(PY) -m pytest -q $(QUICK_TESTS) $(PYTEST_ARGS)
 
 # The quick loop before a commit: stops at the first step that fails, and says how long
-# each took (about two and a half minutes on two cores; docs/quality.md).
+# each took (about 90 seconds on two cores; docs/quality.md).
 CHECK_STEPS := lint lint-imports mypy test-quick
 check: install
 	@t0=$$(date +%s); \

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import can_export_child_record, children_visible_to
 from children.models import Child
+from children.permissions import can_export_child_record, children_visible_to
 from children.records import child_record, child_record_json
 
 

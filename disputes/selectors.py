@@ -8,10 +8,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.permissions import challenges_visible_to
 from children.models import Child
 from disputes import timers
 from disputes.models import Challenge, ChallengeStage
+from disputes.permissions import challenges_visible_to
 from reviews.timescales import long_date
 
 

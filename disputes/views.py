@@ -11,7 +11,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role, User
-from accounts.permissions import (
+from children.models import Child
+from children.permissions import children_visible_to
+from core.http import render_form_page
+from disputes import forms, selectors, services
+from disputes.models import CafcassReferral, Challenge, PracticeAcknowledgement
+from disputes.permissions import (
     acknowledgements_visible_to,
     can_act_as_iro_on_challenge,
     can_comment_on_challenge,
@@ -23,13 +28,8 @@ from accounts.permissions import (
     can_see_challenges,
     case_audits_visible_to,
     challenges_visible_to,
-    children_visible_to,
     observations_visible_to,
 )
-from children.models import Child
-from core.http import render_form_page
-from disputes import forms, selectors, services
-from disputes.models import CafcassReferral, Challenge, PracticeAcknowledgement
 
 Action = Challenge.Action
 

@@ -8,10 +8,10 @@ challenge.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
-from accounts import permissions
 from disputes.services import decisions_dispute
 from reviews import services as review_services
 from reviews.forms import AuthoriseDecisionsForm
+from reviews.permissions import can_authorise_decisions
 from reviews.views.cycle import ReviewStepView
 
 
@@ -19,7 +19,7 @@ class AuthoriseView(ReviewStepView):
     title = "Authorise the decisions"
     template_name = "reviews/authorise.html"
     form_class = AuthoriseDecisionsForm
-    allowed = staticmethod(permissions.can_authorise_decisions)
+    allowed = staticmethod(can_authorise_decisions)
     button = "Save"
 
     def get_context(self):

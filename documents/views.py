@@ -14,12 +14,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import permissions
+from children.permissions import children_visible_to
 from core.http import render_form_page
 from documents.documents import invitation_spec
 from documents.forms import TranslationForm
 from documents.models import Document
 from documents.pdf import pdf_response
+from documents.permissions import (
+    can_attach_translation,
+    can_download_document,
+    can_make_documents,
+    documents_visible_to,
+)
 from documents.services import (
     documents_request_for_allocation,
     documents_request_for_review,
@@ -28,8 +34,10 @@ from documents.services import (
 )
 from documents.translations import translation_needs
 from iro.models import IroAllocation
+from iro.permissions import can_make_iro_letters
 from reviews import services as review_services
 from reviews.forms import DistributeForm
+from reviews.permissions import can_read_review_case_content, can_send_for_review
 from reviews.views._action import load_review
 from reviews.views.cycle import ReviewStepView
 
@@ -60,8 +68,8 @@ def review_documents_view(request, review_pk):
     """The review's documents, newest versions, translations, and a button to make them."""
     review = load_review(request, review_pk)
     user = request.user
-    may_make = permissions.can_make_documents(user, review)
-    if not (may_make or permissions.can_read_review_case_content(user, review)):
+    may_make = can_make_documents(user, review)
+    if not (may_make or can_read_review_case_content(user, review)):
         raise PermissionDenied
     if request.method == "POST":
         if not may_make:
@@ -76,7 +84,7 @@ def review_documents_view(request, review_pk):
         for document in Document.objects.filter(review=review)
         .select_related("translation_of", "created_by", "invitee")
         .prefetch_related("distributions__invitee")
-        if permissions.can_download_document(user, document)
+        if can_download_document(user, document)
     ]
     context = {
         "review": review,
@@ -84,7 +92,7 @@ def review_documents_view(request, review_pk):
         "rows": _latest_by_key(documents),
         "needs": _needs(review, timezone.localdate()),
         "may_make": may_make,
-        "may_translate": permissions.can_attach_translation(user, review),
+        "may_translate": can_attach_translation(user, review),
     }
     return render(request, "documents/review_documents.html", context)
 
@@ -94,11 +102,11 @@ def allocation_documents_view(request, allocation_pk):
     """The IRO's introduction letter with profile card, and the farewell letter."""
     allocation = get_object_or_404(
         IroAllocation.objects.filter(
-            child__in=permissions.children_visible_to(request.user)
+            child__in=children_visible_to(request.user)
         ).select_related("child", "iro"),
         pk=allocation_pk,
     )
-    if not permissions.can_make_iro_letters(request.user, allocation):
+    if not can_make_iro_letters(request.user, allocation):
         raise PermissionDenied
     if request.method == "POST":
         documents_request_for_allocation(allocation=allocation)
@@ -121,12 +129,10 @@ def allocation_documents_view(request, allocation_pk):
 def document_download_view(request, pk):
     """Serve one stored document as a download, and log the access."""
     document = get_object_or_404(
-        permissions.documents_visible_to(request.user).select_related(
-            "child", "review"
-        ),
+        documents_visible_to(request.user).select_related("child", "review"),
         pk=pk,
     )
-    if not permissions.can_download_document(request.user, document):
+    if not can_download_document(request.user, document):
         raise PermissionDenied
     try:
         handle = document.file.open("rb")
@@ -149,13 +155,13 @@ def document_download_view(request, pk):
 def translation_upload_view(request, pk):
     """Attach a translated PDF beside one English document of a review."""
     english = get_object_or_404(
-        permissions.documents_visible_to(request.user)
+        documents_visible_to(request.user)
         .filter(review__isnull=False, translation_of__isnull=True)
         .select_related("review__child", "invitee"),
         pk=pk,
     )
     review = english.review
-    if not permissions.can_attach_translation(request.user, review):
+    if not can_attach_translation(request.user, review):
         raise PermissionDenied
     language = _language_needed(english)
     form = TranslationForm(
@@ -214,7 +220,7 @@ class DistributeView(ReviewStepView):
     title = "Send the record"
     template_name = "reviews/distribute.html"
     form_class = DistributeForm
-    allowed = staticmethod(permissions.can_send_for_review)
+    allowed = staticmethod(can_send_for_review)
     button = "Send the record"
     success_message = "The record is sent and the distribution is logged."
 
@@ -241,7 +247,7 @@ class DistributeView(ReviewStepView):
 def invitation_letter_view(request, pk, invitee_pk):
     """The printable invitation letter for one invitee, as a PDF."""
     review = load_review(request, pk)
-    if not permissions.can_send_for_review(request.user, review):
+    if not can_send_for_review(request.user, review):
         raise PermissionDenied
     invitee = get_object_or_404(
         review.invitees, pk=invitee_pk, child_does_not_want=False

@@ -4,13 +4,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import (
-    can_allocate_iro,
-    children_visible_to,
-)
+from children.permissions import children_visible_to
 from core.http import render_form_page
 from iro.forms import AllocateForm, DutyCoverForm, LetterForm
 from iro.models import DutyCover, IroAllocation
+from iro.permissions import can_allocate_iro
 from iro.selectors import (
     CASELOAD_HIGH,
     CASELOAD_LOW,

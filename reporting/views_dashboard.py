@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts import permissions
+from children.permissions import children_visible_to
 from core.http import render_form_page
 from disputes.models import Challenge
 from documents.pdf import render_pdf
@@ -23,6 +23,13 @@ from reporting.forms_dashboard import (
     DownloadForm,
     DrilldownForm,
 )
+from reporting.permissions import (
+    can_view_annual_report,
+    can_view_iro_dashboard,
+    can_view_service_dashboard,
+    dashboard_scope,
+    dashboard_teams,
+)
 from reporting.queries import MEASURES, Filters, Period, annual, batch, service
 from reviews.models import Review
 from reviews.worklist import my_tasks
@@ -32,42 +39,39 @@ def _service_filters(request, form_class):
     """The filter form (empty: the current financial year, every team and IRO the
     user may see); PermissionDenied for anyone who has no dashboard."""
     user = request.user
-    if not (
-        permissions.can_view_service_dashboard(user)
-        or permissions.can_view_iro_dashboard(user)
-    ):
+    if not (can_view_service_dashboard(user) or can_view_iro_dashboard(user)):
         raise PermissionDenied
     today = timezone.localdate()
-    teams = permissions.dashboard_teams(user)
+    teams = dashboard_teams(user)
     return form_class(request.GET or {}, teams=teams, today=today), today
 
 
 def _filters(request, form, today) -> Filters:
     team = form.cleaned_data.get("team")
     iro = form.cleaned_data.get("iro")
-    teams = permissions.dashboard_teams(request.user)
+    teams = dashboard_teams(request.user)
     forced = None
     if team is None and teams is not None and teams.count() == 1:
         forced = teams.get().pk  # a team manager's team view
-    if not permissions.can_view_service_dashboard(request.user):
+    if not can_view_service_dashboard(request.user):
         iro = request.user  # an IRO's own figures only
     return Filters(
         team=team.pk if team else forced,
         iro=iro.pk if iro else None,
-        scope=permissions.dashboard_scope(request.user),
+        scope=dashboard_scope(request.user),
         today=today,
     )
 
 
 @require_GET
 def service_dashboard_view(request):
-    if not permissions.can_view_service_dashboard(request.user):
+    if not can_view_service_dashboard(request.user):
         raise PermissionDenied
     form, today = _service_filters(request, DashboardFilterForm)
     context = {
         "form": form,
         "title": _title(request.user),
-        "perms_annual": permissions.can_view_annual_report(request.user),
+        "perms_annual": can_view_annual_report(request.user),
     }
     if form.is_valid():
         period = form.cleaned_data["period"]
@@ -169,11 +173,11 @@ def _csv(table, period: Period) -> HttpResponse:
 @require_GET
 def iro_dashboard_view(request):
     user = request.user
-    if not permissions.can_view_iro_dashboard(user):
+    if not can_view_iro_dashboard(user):
         raise PermissionDenied
     today = timezone.localdate()
     period = Period.financial_year_of(today)
-    f = Filters(iro=user.pk, scope=permissions.children_visible_to(user), today=today)
+    f = Filters(iro=user.pk, scope=children_visible_to(user), today=today)
     mine = Review.objects.open().filter(child__iro=user)
     due = {
         days: mine.filter(
@@ -210,7 +214,7 @@ def iro_dashboard_view(request):
 
 
 def _annual(request):
-    if not permissions.can_view_annual_report(request.user):
+    if not can_view_annual_report(request.user):
         raise PermissionDenied
     today = timezone.localdate()
     form = AnnualReportForm(request.GET or {}, today=today)

@@ -11,3 +11,8 @@ class ReviewsConfig(AppConfig):
         register_source("reviews.reminders.review_tasks")
         register_source("reviews.reminders.progress_review_tasks")
         register_source("reviews.reminders.iro_allocation_tasks")
+
+        from children.permissions import register_scope
+        from reviews.permissions import secure_chair_scope
+
+        register_scope(secure_chair_scope)

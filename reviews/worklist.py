@@ -24,7 +24,6 @@ from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
-from accounts import permissions
 from reviews import timescales
 from reviews.models import (
     ChildContact,
@@ -33,6 +32,14 @@ from reviews.models import (
     ProgressReview,
     Review,
     ReviewChoices,
+)
+from reviews.permissions import (
+    can_authorise_decisions,
+    can_chair_review,
+    can_edit_iro_text,
+    can_prepare_review,
+    can_send_for_review,
+    reviews_visible_to,
 )
 
 S = Review.Status
@@ -115,10 +122,10 @@ def review_steps(
             )
         return timescales.review_choices_visit_due(base())
 
-    chair = _Once(lambda: permissions.can_chair_review(user, review))
-    prepare = _Once(lambda: permissions.can_prepare_review(user, review))
-    send = _Once(lambda: permissions.can_send_for_review(user, review))
-    authorise = _Once(lambda: permissions.can_authorise_decisions(user, review))
+    chair = _Once(lambda: can_chair_review(user, review))
+    prepare = _Once(lambda: can_prepare_review(user, review))
+    send = _Once(lambda: can_send_for_review(user, review))
+    authorise = _Once(lambda: can_authorise_decisions(user, review))
     status = review.status
     open_ = status in BEFORE_MEETING
     # my_tasks annotates what the steps need of the review's Review Choices, checklist
@@ -275,7 +282,7 @@ def review_steps(
             "IRO",
             status in (S.RECORD_WRITTEN, S.DISTRIBUTED, S.CLOSED),
             after_record(timescales.record_written_due),
-            lambda: permissions.can_edit_iro_text(user, review),
+            lambda: can_edit_iro_text(user, review),
             status in (S.HELD, S.RD_SUBMITTED, S.RD_AUTHORISED, S.RD_DISPUTED),
         ),
         (
@@ -364,7 +371,7 @@ def my_tasks(user, today: date, *, limit: int = 200) -> list[Task]:
     checklists = ConveningChecklist.objects.filter(review=OuterRef("pk"))
     progress = ProgressReview.objects.filter(review=OuterRef("pk"))
     reviews = (
-        permissions.reviews_visible_to(user, today=today)
+        reviews_visible_to(user, today=today)
         .exclude(status__in=[S.CLOSED, S.CANCELLED])
         .select_related("child", "period")
         # Only the columns the steps, the permissions and My work read: a review,

@@ -6,12 +6,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import can_exchange_903
 from core.http import render_form_page
 from ssda903.exporter import ssda903_zip
 from ssda903.files import COMPANION, EPISODES, HEADER, REVIEWS
 from ssda903.forms import Export903Form, Import903Form, current_collection_year
 from ssda903.importer import ssda903_import
+from ssda903.permissions import can_exchange_903
 
 FILES = {
     "header": HEADER,

@@ -1,18 +1,25 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.permissions import (
-    can_exchange_903,
-    can_manage_users,
-    can_nominate_secure_chair,
-    can_see_any_children,
-    can_see_challenges,
-    can_view_background_jobs,
-    can_view_iro_dashboard,
-    can_view_review_diary,
-    can_view_service_dashboard,
-)
+from accounts.permissions import can_manage_users
+from children.permissions import can_see_any_children
+from disputes.permissions import can_see_challenges
+from reviews.permissions import can_nominate_secure_chair, can_view_review_diary
+from ssda903.permissions import can_exchange_903
 from workspace.inbox import unread_count
+from workspace.permissions import can_view_background_jobs
+
+# Links to the pages of apps above workspace (reporting's dashboards), each with the
+# rule that shows it, registered from their AppConfig.ready().
+_registered_items: list[tuple[str, str, Callable]] = []
+
+
+def register_nav_item(label: str, url_name: str, allowed: Callable) -> None:
+    """Add a link to the navigation, shown to the users `allowed(user)` accepts."""
+    if (label, url_name, allowed) not in _registered_items:
+        _registered_items.append((label, url_name, allowed))
 
 
 def service(request):
@@ -44,10 +51,9 @@ def _nav_items(request) -> list[dict]:
     if can_nominate_secure_chair(user):
         items.append(("Allocation", reverse("iro:queue")))
         items.append(("Secure reviews", reverse("reviews:secure_list")))
-    if can_view_service_dashboard(user):
-        items.append(("Dashboard", reverse("dashboard:service")))
-    if can_view_iro_dashboard(user):
-        items.append(("My dashboard", reverse("dashboard:iro")))
+    for label, url_name, allowed in _registered_items:
+        if allowed(user):
+            items.append((label, reverse(url_name)))
     if can_view_review_diary(user) and not can_nominate_secure_chair(user):
         items.append(("Review diary", reverse("reviews:diary")))
     items.append(("Timescales", reverse("reviews:timescales")))

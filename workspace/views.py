@@ -5,11 +5,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
-from accounts.permissions import (
-    can_manage_users,
-    can_see_any_children,
-    children_visible_to,
-)
+from accounts.permissions import can_manage_users
+from children.permissions import can_see_any_children, children_visible_to
 from core.forms import ChildSearchForm
 from core.http import render_form_page
 from disputes.selectors import open_challenges_for

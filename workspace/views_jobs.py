@@ -5,10 +5,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import can_view_background_jobs
 from core.http import render_form_page
 from workspace import jobs
 from workspace.forms_jobs import RetryForm
+from workspace.permissions import can_view_background_jobs
 
 
 @require_http_methods(["GET", "POST"])

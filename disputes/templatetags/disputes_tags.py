@@ -1,6 +1,6 @@
 from django import template
 
-from accounts.permissions import can_raise_challenge, can_record_acknowledgement
+from disputes.permissions import can_raise_challenge, can_record_acknowledgement
 from disputes.selectors import challenges_of_child
 
 register = template.Library()

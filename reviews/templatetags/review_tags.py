@@ -1,7 +1,8 @@
 from django import template
 from django.utils import timezone
 
-from accounts import permissions
+from children.permissions import can_read_case_record
+from iro.permissions import acts_as_iro_for
 from reviews.models import ChildContact, Decision, Review
 
 register = template.Library()
@@ -14,7 +15,7 @@ def child_reviews_panel(child, user):
     The caller has already loaded the child through accounts.permissions.
     """
     reviews = list(Review.objects.filter(child=child).order_by("-due_date")[:12])
-    can_read = permissions.can_read_case_record(user, child)
+    can_read = can_read_case_record(user, child)
     return {
         "child": child,
         "reviews": reviews,
@@ -27,5 +28,5 @@ def child_reviews_panel(child, user):
         ).order_by("due_date")[:20]
         if can_read
         else None,
-        "can_log_visit": permissions.acts_as_iro_for(user, child),
+        "can_log_visit": acts_as_iro_for(user, child),
     }

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
-from accounts.permissions import reviews_visible_to
 from core.exceptions import EditConflict
 from reviews.models import Review
+from reviews.permissions import reviews_visible_to
 
 
 def load_review(request, pk: int) -> Review:

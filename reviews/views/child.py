@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
-from accounts import permissions
+from children.permissions import children_visible_to
 from core.http import render_form_page
+from iro.permissions import acts_as_iro_for
 from reviews import forms, services
 from reviews.views._action import apply_errors
 
@@ -14,10 +15,8 @@ from reviews.views._action import apply_errors
 @require_http_methods(["GET", "POST"])
 def child_visit_view(request, child_pk):
     """Log an IRO visit or contact with the child between reviews, in one step."""
-    child = get_object_or_404(
-        permissions.children_visible_to(request.user), pk=child_pk
-    )
-    if not permissions.acts_as_iro_for(request.user, child):
+    child = get_object_or_404(children_visible_to(request.user), pk=child_pk)
+    if not acts_as_iro_for(request.user, child):
         raise PermissionDenied
     form = forms.ChildVisitForm(request.POST or None)
     if form.is_valid():

@@ -8,10 +8,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts import permissions
+from iro.permissions import can_make_iro_letters
 from reviews import forms, services, timescales
 from reviews.asks import asks_for
 from reviews.models import ProgressReview, Review, ReviewChoices
+from reviews.permissions import (
+    can_authorise_out_of_timescale,
+    can_chair_review,
+    can_comment_on_review,
+    can_edit_iro_text,
+    can_prepare_review,
+    can_read_child_consultation,
+    can_read_review_case_content,
+    can_send_for_review,
+)
 from reviews.readability import check_record
 from reviews.selectors import challenges_closed_since_last_review
 from reviews.services.preparation import invited_people
@@ -34,13 +44,13 @@ def review_detail_view(request, pk):
         "practical_latest": timescales.practical_latest(review.due_date),
         "events": review.events.select_related("by"),
         "comments": review.comments.select_related("by"),
-        "can_comment": permissions.can_comment_on_review(request.user, review),
-        "can_read_case": permissions.can_read_review_case_content(request.user, review),
-        "can_chair": permissions.can_chair_review(request.user, review),
-        "can_authorise_date": permissions.can_authorise_out_of_timescale(request.user)
+        "can_comment": can_comment_on_review(request.user, review),
+        "can_read_case": can_read_review_case_content(request.user, review),
+        "can_chair": can_chair_review(request.user, review),
+        "can_authorise_date": can_authorise_out_of_timescale(request.user)
         and review.is_open,
         "asks": asks_for(review)
-        if permissions.can_read_review_case_content(request.user, review)
+        if can_read_review_case_content(request.user, review)
         else None,
         "iro_letters": _iro_letters(request.user, review),
     }
@@ -50,7 +60,7 @@ def review_detail_view(request, pk):
 def _iro_letters(user, review):
     """The child's current IRO allocation, if the user makes the IRO's letters."""
     allocation = review.child.iro_allocations.filter(ended_on__isnull=True).first()
-    if allocation and permissions.can_make_iro_letters(user, allocation):
+    if allocation and can_make_iro_letters(user, allocation):
         return allocation
     return None
 
@@ -58,7 +68,7 @@ def _iro_letters(user, review):
 class ScheduleView(ReviewStepView):
     title = "Set the date, time and place"
     form_class = forms.ScheduleForm
-    allowed = staticmethod(permissions.can_chair_review)
+    allowed = staticmethod(can_chair_review)
     button = "Save the arrangements"
 
     def get_form(self, data=None, files=None):
@@ -103,9 +113,7 @@ class ScheduleView(ReviewStepView):
 class AuthoriseLaterDateView(ReviewStepView):
     title = "Authorise a date after the due date"
     form_class = forms.AuthoriseLaterDateForm
-    allowed = staticmethod(
-        lambda user, review: permissions.can_authorise_out_of_timescale(user)
-    )
+    allowed = staticmethod(lambda user, review: can_authorise_out_of_timescale(user))
     success_message = "The later date is authorised."
 
     def perform(self, data, form):
@@ -120,8 +128,7 @@ class CancelView(ReviewStepView):
     button = "Cancel the review"
     allowed = staticmethod(
         lambda user, review: (
-            permissions.can_chair_review(user, review)
-            or permissions.can_authorise_out_of_timescale(user)
+            can_chair_review(user, review) or can_authorise_out_of_timescale(user)
         )
     )
     success_message = "The review is cancelled."
@@ -136,7 +143,7 @@ class AdditionalReviewView(ReviewStepView):
     title = "Bring the review forward"
     intro = "An additional review replaces this one. It keeps this review's due date for reporting."
     form_class = forms.AdditionalReviewForm
-    allowed = staticmethod(permissions.can_chair_review)
+    allowed = staticmethod(can_chair_review)
     success_message = "The additional review is planned."
 
     def perform(self, data, form):
@@ -150,7 +157,7 @@ class ChoicesView(ReviewStepView):
     title = "Review Choices"
     intro = "Talk with the child about what they want from their review. Write their answers in their words."
     form_class = forms.ReviewChoicesForm
-    allowed = staticmethod(permissions.can_prepare_review)
+    allowed = staticmethod(can_prepare_review)
     success_message = "The child's Review Choices are saved."
     button = "Save Review Choices"
 
@@ -171,7 +178,7 @@ class ChecklistView(ReviewStepView):
     title = "Convening checklist"
     template_name = "reviews/checklist.html"
     form_class = forms.ChecklistForm
-    allowed = staticmethod(permissions.can_prepare_review)
+    allowed = staticmethod(can_prepare_review)
     success_message = "The convening checklist is sent to the IRO."
     button = "Send the checklist to the IRO"
 
@@ -193,7 +200,7 @@ class ChecklistView(ReviewStepView):
 class InviteeView(ReviewStepView):
     title = "Add a person"
     form_class = forms.InviteeForm
-    allowed = staticmethod(permissions.can_prepare_review)
+    allowed = staticmethod(can_prepare_review)
     button = "Save this person"
 
     def dispatch(self, request, pk, invitee_pk=None, **kwargs):
@@ -225,7 +232,7 @@ class SharingRestrictionView(ReviewStepView):
     title = "Something the child does not want shared"
     intro = "Name the person and what they must not be told. Their copy of the record will leave it out."
     form_class = forms.SharingRestrictionForm
-    allowed = staticmethod(permissions.can_prepare_review)
+    allowed = staticmethod(can_prepare_review)
 
     def get_form_kwargs(self):
         return {"review": self.review}
@@ -241,7 +248,7 @@ class SharingRestrictionView(ReviewStepView):
 class ConfirmView(ReviewStepView):
     title = "Confirm the invite list"
     template_name = "reviews/confirm.html"
-    allowed = staticmethod(permissions.can_chair_review)
+    allowed = staticmethod(can_chair_review)
     success_message = "The invite list is confirmed."
     button = "Confirm the invite list"
 
@@ -260,7 +267,7 @@ class ConfirmView(ReviewStepView):
 class InvitationsView(ReviewStepView):
     title = "Send invitations"
     template_name = "reviews/invitations.html"
-    allowed = staticmethod(permissions.can_send_for_review)
+    allowed = staticmethod(can_send_for_review)
     success_message = "Invitations are sent. Emails go out in the background; print the letters below."
     button = "Send invitations"
 
@@ -281,7 +288,7 @@ class InvitationsView(ReviewStepView):
 class ChildContactView(ReviewStepView):
     title = "Meeting or speaking to the child"
     form_class = forms.ChildContactForm
-    allowed = staticmethod(permissions.can_chair_review)
+    allowed = staticmethod(can_chair_review)
     success_message = "Your contact with the child is recorded."
 
     def perform(self, data, form):
@@ -294,7 +301,7 @@ class DocumentsView(ReviewStepView):
     title = "The report, care plan and key documents"
     template_name = "reviews/documents.html"
     form_class = forms.KeyDocumentForm
-    allowed = staticmethod(permissions.can_prepare_review)
+    allowed = staticmethod(can_prepare_review)
     success_message = "The document is recorded."
 
     def get_context(self):
@@ -316,7 +323,7 @@ class MeetingView(ReviewStepView):
 
     title = "Hold the meeting"
     template_name = "reviews/meeting.html"
-    allowed = staticmethod(permissions.can_chair_review)
+    allowed = staticmethod(can_chair_review)
 
     def get_form(self, data=None, files=None):
         if self.review.status in (
@@ -362,7 +369,7 @@ class AdjournView(ReviewStepView):
     title = "Adjourn the review"
     intro = "A review can be adjourned once, for no more than 20 working days. The service manager is told."
     form_class = forms.ReasonForm
-    allowed = staticmethod(permissions.can_chair_review)
+    allowed = staticmethod(can_chair_review)
     button = "Adjourn the review"
 
     def perform(self, data, form):
@@ -378,7 +385,7 @@ class AdjournView(ReviewStepView):
 class HoldView(ReviewStepView):
     title = "Participation and the next review"
     form_class = forms.HoldForm
-    allowed = staticmethod(permissions.can_chair_review)
+    allowed = staticmethod(can_chair_review)
     button = "Record the review as held"
 
     def get_form_kwargs(self):
@@ -419,7 +426,7 @@ class DecisionsView(ReviewStepView):
     title = "Decisions and recommendations"
     template_name = "reviews/decisions.html"
     form_class = forms.DecisionForm
-    allowed = staticmethod(permissions.can_chair_review)
+    allowed = staticmethod(can_chair_review)
     button = "Add this decision"
 
     def get_form_kwargs(self):
@@ -442,7 +449,7 @@ class DecisionsView(ReviewStepView):
 
 class SubmitDecisionsView(ReviewStepView):
     form_class = forms.SubmitDecisionsForm
-    allowed = staticmethod(permissions.can_chair_review)
+    allowed = staticmethod(can_chair_review)
     success_message = "The decisions are sent to the team manager."
 
     def get_form(self, data=None, files=None):
@@ -465,7 +472,7 @@ class RecordView(ReviewStepView):
     title = "Write the record to the child"
     template_name = "reviews/record.html"
     form_class = forms.RecordForm
-    allowed = staticmethod(permissions.can_edit_iro_text)
+    allowed = staticmethod(can_edit_iro_text)
     button = "Save the record"
 
     def get_form(self, data=None, files=None):
@@ -511,7 +518,7 @@ class RecordView(ReviewStepView):
 
 
 class FinaliseRecordView(ReviewStepView):
-    allowed = staticmethod(permissions.can_edit_iro_text)
+    allowed = staticmethod(can_edit_iro_text)
     success_message = "The record is finalised and ready to send."
 
     def perform(self, data, form):
@@ -530,7 +537,7 @@ class FinaliseRecordView(ReviewStepView):
 class CloseView(ReviewStepView):
     title = "Close the review"
     form_class = forms.CloseForm
-    allowed = staticmethod(permissions.can_chair_review)
+    allowed = staticmethod(can_chair_review)
     button = "Close the review"
     success_message = "The review is closed."
 
@@ -542,9 +549,9 @@ class CloseView(ReviewStepView):
 def record_version_view(request, pk, invitee_pk=None):
     """Show one person's version of the record (the child's when no one is named)."""
     review = load_review(request, pk)
-    if not permissions.can_read_review_case_content(
-        request.user, review
-    ) or not hasattr(review, "record"):
+    if not can_read_review_case_content(request.user, review) or not hasattr(
+        review, "record"
+    ):
         raise PermissionDenied
     invitee = get_object_or_404(review.invitees, pk=invitee_pk) if invitee_pk else None
     version = services.record_version_for(review, invitee)
@@ -567,12 +574,12 @@ def record_version_view(request, pk, invitee_pk=None):
 def consultations_view(request, pk):
     """The consultations received: the child's only for those the child allows (D-CONSULT)."""
     review = load_review(request, pk)
-    if not permissions.can_read_review_case_content(request.user, review):
+    if not can_read_review_case_content(request.user, review):
         raise PermissionDenied
     visible = [
         c
         for c in review.consultations.all()
-        if permissions.can_read_child_consultation(request.user, c)
+        if can_read_child_consultation(request.user, c)
     ]
     return render(
         request,
@@ -593,7 +600,7 @@ class ProgressReviewView(ReviewStepView):
         "worker, and raise any concern formally."
     )
     form_class = forms.ProgressReviewForm
-    allowed = staticmethod(permissions.can_chair_review)
+    allowed = staticmethod(can_chair_review)
     button = "Save the progress review"
     success_message = "The progress review is recorded."
 
@@ -626,8 +633,8 @@ def document_download_view(request, pk, document_pk):
     """Download an uploaded key document: in scope, by the roles that need it, audited."""
     review = load_review(request, pk)
     if not (
-        permissions.can_read_review_case_content(request.user, review)
-        or permissions.can_send_for_review(request.user, review)
+        can_read_review_case_content(request.user, review)
+        or can_send_for_review(request.user, review)
     ):
         raise PermissionDenied
     document = get_object_or_404(review.documents.exclude(file=""), pk=document_pk)
@@ -646,7 +653,7 @@ class CommentView(ReviewStepView):
     title = "Comment on the review"
     intro = "The IRO's record and decisions are theirs to write. Your comment is kept beside them, and the IRO is told."
     form_class = forms.CommentForm
-    allowed = staticmethod(permissions.can_comment_on_review)
+    allowed = staticmethod(can_comment_on_review)
     button = "Add the comment"
     success_message = "Your comment is added."
 
@@ -660,8 +667,7 @@ class EnterConsultationView(ReviewStepView):
     form_class = forms.EnterConsultationForm
     allowed = staticmethod(
         lambda user, review: (
-            permissions.can_chair_review(user, review)
-            or permissions.can_prepare_review(user, review)
+            can_chair_review(user, review) or can_prepare_review(user, review)
         )
     )
     button = "Save the views"

@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import can_view_review_diary
 from core.http import render_form_page
 from iro.forms import DiaryForm
 from reviews.models import Review
+from reviews.permissions import can_view_review_diary
 
 
 @require_GET

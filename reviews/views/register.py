@@ -10,17 +10,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
-from accounts.permissions import (
-    can_allocate_iro,
-    can_decide_significant_event,
-    can_edit_child,
-    can_read_case_record,
-    can_record_significant_event,
-    can_see_any_children,
-    can_view_child_audit,
-    children_visible_to,
-    visible_child_or_404,
-)
 from children.forms import (
     ChildCreateForm,
     ChildDetailsForm,
@@ -44,6 +33,15 @@ from children.models import (
     SignificantEvent,
     SocialWorkerAllocation,
 )
+from children.permissions import (
+    can_edit_child,
+    can_read_case_record,
+    can_record_significant_event,
+    can_see_any_children,
+    can_view_child_audit,
+    children_visible_to,
+    visible_child_or_404,
+)
 from children.services import (
     EDITABLE_CHILD_FIELDS,
     child_update,
@@ -61,6 +59,7 @@ from children.services import (
 from core.exceptions import EditConflict
 from core.http import render_form_page
 from iro.models import IroAllocation
+from iro.permissions import can_allocate_iro, can_decide_significant_event
 from reviews import register_selectors as selectors
 from reviews import timescales
 from reviews.services import events as event_services

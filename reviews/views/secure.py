@@ -6,16 +6,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import permissions
 from children.models import SecurePlacement
+from children.permissions import children_visible_to
 from core.http import render_form_page
 from reviews import forms, services, timescales
 from reviews.models import SecureReview
+from reviews.permissions import can_nominate_secure_chair, can_record_secure_review
 from reviews.views._action import apply_errors
 
 
 def _load(request, pk) -> SecureReview:
-    children = permissions.children_visible_to(request.user)
+    children = children_visible_to(request.user)
     return get_object_or_404(
         SecureReview.objects.select_related("secure_placement__child", "chair"),
         pk=pk,
@@ -26,12 +27,12 @@ def _load(request, pk) -> SecureReview:
 @require_GET
 def secure_list_view(request):
     """Open secure placements and their next secure accommodation review (service manager)."""
-    if not permissions.can_nominate_secure_chair(request.user):
+    if not can_nominate_secure_chair(request.user):
         raise PermissionDenied
     placements = (
         SecurePlacement.objects.filter(
             ended_on__isnull=True,
-            child__in=permissions.children_visible_to(request.user),
+            child__in=children_visible_to(request.user),
         )
         .select_related("child", "child__iro")
         .prefetch_related("reviews")
@@ -52,12 +53,12 @@ def secure_list_view(request):
 
 @require_POST
 def secure_plan_view(request, placement_pk):
-    if not permissions.can_nominate_secure_chair(request.user):
+    if not can_nominate_secure_chair(request.user):
         raise PermissionDenied
     placement = get_object_or_404(
         SecurePlacement,
         pk=placement_pk,
-        child__in=permissions.children_visible_to(request.user),
+        child__in=children_visible_to(request.user),
     )
     review = services.secure_review_plan(placement=placement, by=request.user)
     if review is None:
@@ -73,9 +74,9 @@ def secure_detail_view(request, pk):
         "review": review,
         "child": review.child,
         "practical": timescales.practical_latest(review.due_date),
-        "can_nominate": permissions.can_nominate_secure_chair(request.user)
+        "can_nominate": can_nominate_secure_chair(request.user)
         and review.status == "planned",
-        "can_record": permissions.can_record_secure_review(request.user, review)
+        "can_record": can_record_secure_review(request.user, review)
         and review.status == "planned",
         "panel": review.panel.all(),
     }
@@ -85,7 +86,7 @@ def secure_detail_view(request, pk):
 @require_http_methods(["GET", "POST"])
 def secure_nominate_view(request, pk):
     review = _load(request, pk)
-    if not permissions.can_nominate_secure_chair(request.user):
+    if not can_nominate_secure_chair(request.user):
         raise PermissionDenied
     form = forms.NominateChairForm(request.POST or None, child=review.child)
     if form.is_valid():
@@ -110,7 +111,7 @@ def secure_nominate_view(request, pk):
 @require_http_methods(["GET", "POST"])
 def secure_record_view(request, pk):
     review = _load(request, pk)
-    if not permissions.can_record_secure_review(request.user, review):
+    if not can_record_secure_review(request.user, review):
         raise PermissionDenied
     form = forms.SecureReviewRecordForm(request.POST or None)
     if form.is_valid():

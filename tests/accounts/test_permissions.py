@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from accounts.permissions import (
+from children.permissions import (
     can_read_case_record,
     can_view_child_audit,
     children_visible_to,

@@ -219,7 +219,7 @@ def test_every_page_is_accessible_when_filled_and_in_error(
 ):
     """Zero violations on every page of the demo service, and on every form's error page."""
     from accounts.models import User
-    from accounts.permissions import children_visible_to
+    from children.permissions import children_visible_to
 
     users = {role: User.objects.get(username=name) for role, name in DEMO_USERS.items()}
     users[ANON] = None

@@ -3,14 +3,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.permissions import (
+from disputes import services
+from disputes.models import Category
+from disputes.permissions import (
     can_act_as_iro_on_challenge,
     can_raise_challenge,
     can_see_challenges,
     challenges_visible_to,
 )
-from disputes import services
-from disputes.models import Category
 from tests.factories import DutyCoverFactory
 
 pytestmark = pytest.mark.django_db

@@ -280,7 +280,7 @@ def test_dispute_resolution_figures(drp_world):
 
 
 def test_reports_take_a_scoped_queryset(drp_world):
-    from accounts.permissions import challenges_visible_to
+    from disputes.permissions import challenges_visible_to
 
     w = drp_world
     _raise(w, timezone.localdate())

@@ -186,7 +186,7 @@ def test_duty_cover_page_sets_cover(world, client_as):
         },
     )
     assert response.status_code == 302
-    from accounts.permissions import children_visible_to
+    from children.permissions import children_visible_to
 
     assert world["north_child"] in children_visible_to(world["duty"])
 

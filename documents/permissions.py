@@ -1,0 +1,39 @@
+"""Stored documents (letters, records and their translations): who sees, makes and
+downloads them.
+"""
+
+from __future__ import annotations
+
+from accounts.models import Role, User
+from children.permissions import can_read_case_record, children_visible_to
+from reviews.permissions import can_edit_iro_text, can_send_for_review
+
+
+def documents_visible_to(user: User):
+    """Return the stored documents of the children this user may see at all."""
+    from documents.models import Document
+
+    return Document.objects.filter(child__in=children_visible_to(user))
+
+
+def can_download_document(user: User, document) -> bool:
+    """Records: case readers, and business support once finalised, to send them;
+    letters, forms and IRO letters: case readers and business support."""
+    if can_read_case_record(user, document.child):
+        return True
+    if not user.has_role(Role.BUSINESS_SUPPORT):
+        return False
+    if document.is_record:
+        record = getattr(document.review, "record", None)
+        return record is not None and record.finalised_on is not None
+    return True
+
+
+def can_make_documents(user: User, review) -> bool:
+    """The child's IRO (or the Duty IRO covering), the service manager and business support."""
+    return can_send_for_review(user, review) or can_edit_iro_text(user, review)
+
+
+def can_attach_translation(user: User, review) -> bool:
+    """Whoever sends the record (business support, the IRO) attaches its translations."""
+    return can_make_documents(user, review)

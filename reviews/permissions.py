@@ -1,0 +1,116 @@
+"""The review cycle's rules, built on the child's scope (children.permissions) and
+the IRO's (iro.permissions). The chair of a secure accommodation review may see that
+child (`secure_chair_scope`, registered in ReviewsConfig.ready()).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q
+
+from accounts.models import Role, User
+from children.permissions import (
+    can_read_case_record,
+    children_visible_to,
+    is_childs_social_work_team,
+)
+from iro.permissions import acts_as_iro_for
+from reviews.models.secure import SecureReview
+
+
+def reviews_visible_to(user: User, *, today: date | None = None):
+    """Return the reviews of the children this user may see."""
+    from reviews.models import Review
+
+    return Review.objects.filter(child__in=children_visible_to(user, today=today))
+
+
+def can_chair_review(user: User, review) -> bool:
+    """The child's IRO (or the Duty IRO covering) schedules, chairs and records."""
+    return acts_as_iro_for(user, review.child)
+
+
+def can_prepare_review(user: User, review) -> bool:
+    """The child's social worker's team captures Review Choices and the checklist."""
+    return is_childs_social_work_team(user, review.child)
+
+
+def can_send_for_review(user: User, review) -> bool:
+    """Business support (or the child's IRO) send invitations and distribute records."""
+    return user.has_role(Role.BUSINESS_SUPPORT) or can_chair_review(user, review)
+
+
+def can_authorise_decisions(user: User, review) -> bool:
+    """The team manager of the child's team authorises the decisions."""
+    return user.has_role(Role.TEAM_MANAGER) and user.team_id == review.child.team_id
+
+
+def can_authorise_out_of_timescale(user: User) -> bool:
+    """Only the IRO service manager authorises a review outside its timescale."""
+    return user.has_role(Role.IRO_MANAGER)
+
+
+def can_edit_iro_text(user: User, review) -> bool:
+    """The IRO's own text: that IRO, the Duty IRO covering, or the service manager (CA89 s.25B)."""
+    return can_chair_review(user, review) or user.has_role(Role.IRO_MANAGER)
+
+
+def can_read_review_case_content(user: User, review) -> bool:
+    """Case content of a review (consultations, records): not business support alone."""
+    return can_read_case_record(user, review.child)
+
+
+def can_read_child_consultation(user: User, consultation) -> bool:
+    """The child's consultation: their IRO, the Duty IRO covering, the service manager,
+    and the social worker's team only if the child agreed to share it (D-CONSULT)."""
+    review = consultation.review
+    if can_edit_iro_text(user, review):
+        return True
+    if not consultation.is_childs:
+        return can_read_review_case_content(user, review)
+    return consultation.share_with_social_worker and is_childs_social_work_team(
+        user, review.child
+    )
+
+
+def can_view_review_diary(user: User) -> bool:
+    """Business support, the Duty IRO and the service manager see every scheduled review."""
+    return user.is_authenticated and user.has_role(
+        Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO_MANAGER
+    )
+
+
+def can_comment_on_review(user: User, review) -> bool:
+    """Social care staff of the child's team comment on the IRO's text; never overwrite it."""
+    return (
+        is_childs_social_work_team(user, review.child)
+        or user.has_role(Role.SENIOR_MANAGER)
+        and (children_visible_to(user).filter(pk=review.child_id).exists())
+    )
+
+
+def can_nominate_secure_chair(user: User) -> bool:
+    """The IRO service manager nominates the chair of a secure accommodation review."""
+    return user.has_role(Role.IRO_MANAGER)
+
+
+def can_record_secure_review(user: User, secure_review) -> bool:
+    """Only the nominated chair records the panel's findings."""
+    return secure_review.chair_id == user.pk
+
+
+def secure_chair_scope(user: User, today: date) -> Q | None:
+    """The children whose planned secure accommodation review the user chairs.
+
+    The chair is never the child's own IRO. The list is short: it is read now, so
+    that the database plans a plain filter on ids.
+    """
+    if not user.has_role(Role.IRO, Role.DUTY_IRO):
+        return None
+    chaired = list(
+        SecureReview.objects.filter(chair=user, status="planned").values_list(
+            "secure_placement__child_id", flat=True
+        )
+    )
+    return Q(pk__in=chaired) if chaired else None

@@ -185,3 +185,10 @@ bench: scale-db
 load: scale-db
 	$(SCALE_ENV) $(PY) manage.py seed_scale --children $(SCALE_CHILDREN) --seed $(SCALE_SEED) --if-empty
 	$(SCALE_ENV) bench/run_load.sh
+
+# A database made by an earlier commit (UPGRADE_FROM) migrates with every row, audit
+# entry, content type and schedule kept (scripts/check_upgrade.py; needs PostgreSQL).
+UPGRADE_FROM ?= 948a558
+.PHONY: check-upgrade
+check-upgrade: python-packages
+	$(PY) scripts/check_upgrade.py $(UPGRADE_FROM)

@@ -78,6 +78,12 @@ def run(cwd, *args, env):
 
 
 def main(rev: str) -> None:
+    known = subprocess.run(
+        ["git", "cat-file", "-e", f"{rev}^{{commit}}"], cwd=ROOT, capture_output=True
+    )
+    if known.returncode != 0:  # a shallow clone: say so, do not pretend it passed
+        print(f"Upgrade check skipped: commit {rev} is not in this clone.")
+        return
     host = os.environ.get("PGHOST", "127.0.0.1")
     port = os.environ.get("PGPORT", "5432")
     user = os.environ.get("PGUSER", "postgres")

@@ -114,3 +114,9 @@ def secure_chair_scope(user: User, today: date) -> Q | None:
         )
     )
     return Q(pk__in=chaired) if chaired else None
+
+
+def can_cancel_review(user: User, review) -> bool:
+    """The child's IRO (or the Duty IRO covering) or the IRO service manager cancels a
+    review; whether the review can still be cancelled is Review.can_become's."""
+    return can_chair_review(user, review) or can_authorise_out_of_timescale(user)

@@ -119,6 +119,9 @@ class Review(TimeStampedModel):
     )
     PRE_HELD_STATUSES = OPEN_STATUSES
     # Every allowed move between statuses (G-HELD, G-CLOSE). Guards live in the services.
+    # A review not yet begun can be replaced by an additional review.
+    REPLACEABLE_STATUSES = frozenset({Status.PLANNED, Status.SCHEDULED})
+
     ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
         Status.PLANNED: frozenset({Status.SCHEDULED, Status.CANCELLED}),
         Status.SCHEDULED: frozenset(

@@ -146,7 +146,7 @@ def review_request_additional(
     The new review keeps the due date it replaced, so timeliness reports can use it.
     """
     review = lock(review)
-    if review.status not in (Review.Status.PLANNED, Review.Status.SCHEDULED):
+    if review.status not in Review.REPLACEABLE_STATUSES:
         raise ValidationError("Only a planned or scheduled review can be replaced.")
     if due_by > review.due_date:
         raise ValidationError(

@@ -14,6 +14,7 @@ from reviews.asks import asks_for
 from reviews.models import ProgressReview, Review, ReviewChoices
 from reviews.permissions import (
     can_authorise_out_of_timescale,
+    can_cancel_review,
     can_chair_review,
     can_comment_on_review,
     can_edit_iro_text,
@@ -47,6 +48,11 @@ def review_detail_view(request, pk):
         "can_comment": can_comment_on_review(request.user, review),
         "can_read_case": can_read_review_case_content(request.user, review),
         "can_chair": can_chair_review(request.user, review),
+        "can_bring_forward": can_chair_review(request.user, review)
+        and review.status in Review.REPLACEABLE_STATUSES,
+        # One rule for the link and the page: the cycle allows it and the user may.
+        "can_cancel": review.can_become(Review.Status.CANCELLED)
+        and can_cancel_review(request.user, review),
         "can_authorise_date": can_authorise_out_of_timescale(request.user)
         and review.is_open,
         "asks": asks_for(review)
@@ -126,11 +132,7 @@ class CancelView(ReviewStepView):
     title = "Cancel the review"
     form_class = forms.CancelForm
     button = "Cancel the review"
-    allowed = staticmethod(
-        lambda user, review: (
-            can_chair_review(user, review) or can_authorise_out_of_timescale(user)
-        )
-    )
+    allowed = staticmethod(can_cancel_review)
     success_message = "The review is cancelled."
 
     def perform(self, data, form):

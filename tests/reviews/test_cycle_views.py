@@ -434,3 +434,24 @@ def test_invitations_before_the_date_is_set_and_finalising_without_a_record_are_
     assert not review.invitations.exists()
     response = iro.post(url("record_finalise", review), follow=True)
     assert "Write the record before finalising it." in response.content.decode()
+
+
+def test_the_cancel_link_follows_the_rule_the_cancel_page_applies(
+    world, review, client_as
+):
+    """One rule for the link and the page: the cycle allows it, and the user may."""
+    cancel = url("cancel", review)
+    for who, shown in [("iro_a", True), ("manager", True), ("sw_north", False)]:
+        page = client_as(world[who]).get(url("detail", review)).content.decode()
+        assert (cancel in page) is shown, who
+        status = client_as(world[who]).get(cancel).status_code
+        assert (status == 200) is shown, (who, status)
+    # A review in progress can still be cancelled (a child leaving care ends it).
+    review.status = S.IN_PROGRESS
+    review.save()
+    page = client_as(world["iro_a"]).get(url("detail", review)).content.decode()
+    assert cancel in page
+    review.status, review.cancel_reason = S.CANCELLED, Review.CancelReason.OTHER
+    review.save()
+    page = client_as(world["manager"]).get(url("detail", review)).content.decode()
+    assert cancel not in page

@@ -24,7 +24,7 @@ from accounts.models import User
 from children.models import Child
 
 # The apps whose models hold case data about children.
-CASE_DATA_APPS = ("children", "iro", "reviews", "disputes", "reporting", "core")
+CASE_DATA_APPS = ("children", "iro", "reviews", "disputes", "documents", "core")
 MAX_DEPTH = 4
 FORMAT_VERSION = 1
 ACTIONS = dict(LogEntry.Action.choices)

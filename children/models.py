@@ -822,7 +822,3 @@ class SignificantEvent(TimeStampedModel):
     @property
     def is_statutory(self) -> bool:
         return self.kind in self.STATUTORY
-
-    @property
-    def awaiting_decision(self) -> bool:
-        return not self.decision

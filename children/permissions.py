@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.permissions import CASE_ROLES
-from children.models import Child, PeriodOfCare
+from children.models import Child
 
 ScopeExtension = Callable[[User, date], Q | None]
 _scope_extensions: list[ScopeExtension] = []
@@ -88,11 +88,6 @@ def child_in_scope(user: User, child: Child) -> bool:
     if getattr(child, "_in_scope_of", None) == (user.pk, timezone.localdate()):
         return True
     return children_visible_to(user).filter(pk=child.pk).exists()
-
-
-def periods_visible_to(user: User) -> QuerySet[PeriodOfCare]:
-    """Return the periods of care of the children this user may see."""
-    return PeriodOfCare.objects.filter(child__in=children_visible_to(user))
 
 
 def can_see_any_children(user: User) -> bool:

@@ -81,9 +81,6 @@ class ChallengeQuerySet(models.QuerySet):
     def closed(self):
         return self.filter(status=Challenge.Status.CLOSED)
 
-    def raised_between(self, start: date, end: date):
-        return self.filter(raised_on__gte=start, raised_on__lte=end)
-
 
 class Challenge(TimeStampedModel):
     """A concern the IRO raises on a child's care, from informal resolution to outcome."""

@@ -119,7 +119,6 @@ class StageTimer:
     formal_started_on: date | None
     formal_elapsed: int | None
     formal_due_on: date | None
-    formal_explanation: str
     past_formal_total: bool
 
 
@@ -137,11 +136,11 @@ def stage_timer(
         )
     practical = timers.practical_date(due)
     overdue = stage.is_overdue(today=today)
-    formal_due = formal_text = None
+    formal_due = None
     elapsed = None
     if challenge.formal_started_on:
         deadline = timers.formal_deadline(challenge.formal_started_on)
-        formal_due, formal_text = deadline.date, timers.explain_date(deadline)
+        formal_due = deadline.date
         end = challenge.closed_on or today
         elapsed = timers.working_days_between(challenge.formal_started_on, end)
     return StageTimer(
@@ -153,6 +152,5 @@ def stage_timer(
         formal_started_on=challenge.formal_started_on,
         formal_elapsed=elapsed,
         formal_due_on=formal_due,
-        formal_explanation=formal_text or "",
         past_formal_total=bool(formal_due and due > formal_due),
     )

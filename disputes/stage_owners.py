@@ -67,10 +67,6 @@ def stage_candidates(stage: int, team: Team | None) -> QuerySet[User]:
     return seniors.distinct() if kind == DIRECTOR else seniors.none()
 
 
-def default_owner(stage: int, team: Team | None) -> User | None:
-    return stage_candidates(stage, team).first()
-
-
 def all_candidates(team: Team | None) -> QuerySet[User]:
     """Everyone who may answer some stage for this team (for the IRO's choice)."""
     pks: set[int] = set()

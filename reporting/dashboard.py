@@ -294,7 +294,7 @@ def contacts_table(period: Period, f: Filters) -> Table:
 # --- The whole dashboard ------------------------------------------------------------------
 
 
-def service_dashboard(period: Period, f: Filters, *, iro_figures: bool = True) -> dict:
+def service_dashboard(period: Period, f: Filters) -> dict:
     """Every table and chart of the service (or team) dashboard."""
     every_key = [key for _caption, keys in SECTIONS.values() for key in keys]
     counted = batch.figures([*every_key, *pn.CODE_PARTS], period, f)

@@ -22,7 +22,6 @@ class ScheduleHealth:
     exists: bool
     next_run: datetime | None
     last_started: datetime | None
-    last_stopped: datetime | None
     last_success: bool | None
     last_result: str
 
@@ -45,7 +44,6 @@ def schedules_health() -> list[ScheduleHealth]:
                 exists=schedule is not None,
                 next_run=schedule.next_run if schedule else None,
                 last_started=last.started if last else None,
-                last_stopped=last.stopped if last else None,
                 last_success=last.success if last else None,
                 last_result=_short(last.result) if last else "",
             )

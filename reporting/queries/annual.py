@@ -59,7 +59,6 @@ class AnnualReport:
     disputes: dict
     disputes_before: dict
     acknowledgements: list
-    acknowledgements_before: list
     audits: dict[str, int]
     audits_before: dict[str, int]
 
@@ -105,7 +104,6 @@ def annual_report(period: Period, f: Filters) -> AnnualReport:
         disputes=service.disputes(period, f),
         disputes_before=service.disputes(before, f),
         acknowledgements=service.acknowledgements_by_team(period, f),
-        acknowledgements_before=service.acknowledgements_by_team(before, f),
         audits=service.case_audits(period, f),
         audits_before=service.case_audits(before, f),
     )

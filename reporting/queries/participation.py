@@ -49,11 +49,6 @@ CODES = {
 }
 
 
-def participation_rows(period: Period, f: Filters) -> QuerySet[Review]:
-    """Reviews held in the period with PN1–PN7: the denominator throughout (D-PN)."""
-    return held_rows(period, f).filter(participation__in=COUNTED_CODES)
-
-
 PN_PARTS = {
     key: Part(
         counted=Q(participation__in=codes),

@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews.models import Invitee, RecordAudience
+
 
 def document_path(instance, filename: str) -> str:
     """A generated name: nothing a user typed reaches the file system (ASVS 5.3.2)."""
@@ -144,3 +146,43 @@ class Document(models.Model):
             parts.append("translation")
         parts.append(f"v{self.version}")
         return "-".join(parts) + ".pdf"
+
+
+class Distribution(models.Model):
+    """One copy of the record sent to one person: which version, how, when, by whom."""
+
+    Version = RecordAudience
+
+    review = models.ForeignKey(
+        "reviews.Review", on_delete=models.PROTECT, related_name="distributions"
+    )
+    invitee = models.ForeignKey(
+        "reviews.Invitee", on_delete=models.PROTECT, related_name="distributions"
+    )
+    version = models.CharField(max_length=20, choices=Version)
+    record_version = models.PositiveIntegerField()
+    method = models.CharField(max_length=10, choices=Invitee.Method)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="distributions",
+        help_text="The stored PDF (and so its version) this person was sent.",
+    )
+
+    class Meta:
+        db_table = "reviews_distribution"  # the table from before the move (core.moves)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitee", "record_version"],
+                name="reviews_record_sent_once_per_person_and_version",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_version_display()} to {self.invitee.name}"

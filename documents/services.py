@@ -17,11 +17,11 @@ from documents.documents import (
     record_specs,
     review_specs,
 )
-from documents.models import Document
+from documents.models import Distribution, Document
 from documents.pdf import html_to_pdf, render_html
 from documents.translations import translation_key
 from iro.models import IroAllocation
-from reviews.models import Distribution, Invitee, Review
+from reviews.models import Invitee, Review
 from reviews.services import record_version_for
 from reviews.services._base import lock, move, record_event
 

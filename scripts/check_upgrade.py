@@ -65,7 +65,10 @@ print("\n".join(problems))
 """
 
 # Models that moved between apps: (before, after).
-MOVED = [("reporting.document", "documents.document")]
+MOVED = [
+    ("reporting.document", "documents.document"),
+    ("reviews.distribution", "documents.distribution"),
+]
 
 
 def run(cwd, *args, env):

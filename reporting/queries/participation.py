@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower, Trim
 
+from documents.models import Distribution
 from reporting.queries.base import (
     Figure,
     Filters,
@@ -33,7 +34,6 @@ from reporting.queries.base import (
 from reporting.queries.timeliness import HELD_HERE, held_figure, held_rows
 from reviews.models import (
     ChildContact,
-    Distribution,
     Invitation,
     RecordSection,
     Review,
@@ -175,12 +175,12 @@ def _blank(field: str) -> Q:
     return Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
 
 
-def _asks(rows: QuerySet[Review]) -> QuerySet[Review]:
-    """Annotate each review with how many asks it had a known answer to, and how many
-    were met (an ask not yet answerable is left out, as in asks_for's None)."""
+def _ask_conditions() -> list[tuple[Q, Q, Q | Exists]]:
+    """Each ask as (asked, answerable, met), in asks_for's order, over the columns
+    _asks annotates."""
     contacts = ChildContact.objects.filter(review=OuterRef("pk"))
     c = "choices__"
-    asks = [
+    return [
         # (asked, answerable, met)
         (
             Q(**{f"{c}wants_to_meet_iro_before": True}),
@@ -247,6 +247,13 @@ def _asks(rows: QuerySet[Review]) -> QuerySet[Review]:
             Exists(contacts.filter(on__gt=OuterRef("record_date"))),
         ),
     ]
+
+
+def _asks(rows: QuerySet[Review]) -> QuerySet[Review]:
+    """Annotate each review with how many asks it had a known answer to, and how many
+    were met (an ask not yet answerable is left out, as in asks_for's None)."""
+    c = "choices__"
+    asks = _ask_conditions()
     rows = rows.annotate(
         wanted_out=Trim(f"{c}who_not_to_invite"),
         venue_asked=Lower(Trim(f"{c}venue")),

@@ -20,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from children.models import Child, PeriodOfCare
+from documents.models import Distribution
 from iro.models import IroAllocation
 from reporting.queries.base import (
     Figure,
@@ -33,7 +34,7 @@ from reporting.queries.base import (
     narrow,
 )
 from reviews import timescales
-from reviews.models import Distribution, ProgressReview, Review, ReviewEvent
+from reviews.models import ProgressReview, Review, ReviewEvent
 
 S = Review.Status
 C = Review.CancelReason

@@ -514,44 +514,12 @@ class RecordSection(TimeStampedModel):
         return self.get_key_display()
 
 
-class Distribution(models.Model):
-    """One copy of the record sent to one person: which version, how, when, by whom."""
+class RecordAudience(models.TextChoices):
+    """Whose version of the record a person receives (reviews.services.record_version_for)."""
 
-    class Version(models.TextChoices):
-        CHILD = "child", "The child's record"
-        PARENT = "parent", "Parent's version (restricted items left out)"
-        PROFESSIONAL = "professional", "Professional record"
-
-    review = models.ForeignKey(
-        "reviews.Review", on_delete=models.PROTECT, related_name="distributions"
-    )
-    invitee = models.ForeignKey(
-        Invitee, on_delete=models.PROTECT, related_name="distributions"
-    )
-    version = models.CharField(max_length=20, choices=Version)
-    record_version = models.PositiveIntegerField()
-    method = models.CharField(max_length=10, choices=Invitee.Method)
-    sent_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
-    sent_at = models.DateTimeField(default=timezone.now)
-    document = models.ForeignKey(
-        "documents.Document",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="distributions",
-        help_text="The stored PDF (and so its version) this person was sent.",
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["invitee", "record_version"],
-                name="reviews_record_sent_once_per_person_and_version",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.get_version_display()} to {self.invitee.name}"
+    CHILD = "child", "The child's record"
+    PARENT = "parent", "Parent's version (restricted items left out)"
+    PROFESSIONAL = "professional", "Professional record"
 
 
 class FeedbackResponse(TimeStampedModel):

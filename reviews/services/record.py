@@ -15,9 +15,9 @@ from reviews.models import (
     AccessLink,
     Consultation,
     Decision,
-    Distribution,
     FeedbackResponse,
     Invitee,
+    RecordAudience,
     RecordSection,
     Review,
     ReviewComment,
@@ -187,13 +187,13 @@ def record_version_for(review: Review, invitee: Invitee | None) -> RecordVersion
     decisions = list(review.decisions.prefetch_related("withhold_from"))
     if invitee is None or not invitee.is_parent:
         kind = (
-            Distribution.Version.CHILD
+            RecordAudience.CHILD
             if invitee is None or invitee.role == "child"
-            else Distribution.Version.PROFESSIONAL
+            else RecordAudience.PROFESSIONAL
         )
         return RecordVersion(kind, sections, decisions)
     return RecordVersion(
-        Distribution.Version.PARENT,
+        RecordAudience.PARENT,
         [s for s in sections if invitee not in s.withhold_from.all()],
         [d for d in decisions if invitee not in d.withhold_from.all()],
     )

@@ -32,11 +32,11 @@ from disputes.models import (
     PracticeAcknowledgement,
     PracticeObservation,
 )
+from documents.models import Distribution
 from iro.models import IroAllocation
 from reporting.queries import Period
 from reviews.models import (
     ChildContact,
-    Distribution,
     FeedbackResponse,
     Invitation,
     Invitee,

@@ -7,9 +7,10 @@ import pytest
 
 from accounts.models import Role
 from children.models import PeriodOfCare, SocialWorkerAllocation
+from documents.models import Distribution
 from iro.models import IroAllocation
 from reporting.queries import Period, timeliness
-from reviews.models import Distribution, Invitee, ProgressReview, Review, ReviewEvent
+from reviews.models import Invitee, ProgressReview, Review, ReviewEvent
 from tests.factories import IroAllocationFactory, TeamFactory, make_user
 from tests.reporting.helpers import FY2024, cancelled, child, f, london, review
 

@@ -12,10 +12,10 @@ from pypdf import PdfReader
 
 from core.models import OutboundEmail
 from core.notifications import send_queued_emails
+from documents.models import Distribution
 from reviews.models import (
     AccessLink,
     Consultation,
-    Distribution,
     Invitation,
     MeetingAttendance,
     Review,

@@ -129,6 +129,11 @@ def documents_request_for_review(*, review: Review) -> None:
     enqueue("documents.tasks.review_documents_build", review.pk)
 
 
+def review_documents_request(review: Review) -> None:
+    """When a review's invitations or record change, its PDFs are made again."""
+    documents_request_for_review(review=review)
+
+
 def documents_request_for_allocation(*, allocation: IroAllocation) -> None:
     enqueue("documents.tasks.allocation_documents_build", allocation.pk)
 

@@ -1,5 +1,7 @@
 """Shared pieces of the review services: locking, guarded transitions, event rows."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
@@ -63,3 +65,24 @@ def save_fields(
     review.save(update_fields=["version", "updated_at", *fields])
     record_event(review, action=action, by=by, note=note, from_status=review.status)
     return review
+
+
+# What must follow when a review's papers change (invitations sent, the record saved
+# or finalised): the documents app registers its request for the PDFs to be brought
+# up to date in DocumentsConfig.ready() (documents sits above reviews; docs/
+# architecture.md, "Registries"). Each is called with the review, inside the
+# transaction; they queue work to run after it commits.
+PapersChanged = Callable[[Review], None]
+_papers_changed: list[PapersChanged] = []
+
+
+def register_papers_changed(action: PapersChanged) -> None:
+    """Add what follows a change to a review's papers (idempotent)."""
+    if action not in _papers_changed:
+        _papers_changed.append(action)
+
+
+def papers_changed(review: Review) -> None:
+    """Tell the apps above that this review's invitations or record changed."""
+    for action in _papers_changed:
+        action(review)

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.notifications import queue_email
-from core.tasks import enqueue
 from reviews.calendar import invitation_ics
 from reviews.models import (
     AccessLink,
@@ -23,7 +22,13 @@ from reviews.models import (
     ReviewChoices,
     SharingRestriction,
 )
-from reviews.services._base import lock, move, record_event, save_fields
+from reviews.services._base import (
+    lock,
+    move,
+    papers_changed,
+    record_event,
+    save_fields,
+)
 
 CHOICES_FIELDS = [
     f.name
@@ -177,7 +182,7 @@ def review_issue_invitations(
         by=by,
         note=f"{len(invitations)} invitations",
     )
-    enqueue("documents.tasks.review_documents_build", review.pk)
+    papers_changed(review)
     return invitations
 
 

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.notifications import notify, queue_email
-from core.tasks import enqueue
 from reviews.models import (
     AccessLink,
     Consultation,
@@ -23,7 +22,7 @@ from reviews.models import (
     ReviewComment,
     ReviewRecord,
 )
-from reviews.services._base import lock, move, record_event
+from reviews.services._base import lock, move, papers_changed, record_event
 from reviews.services.preparation import access_link_create
 
 
@@ -112,7 +111,7 @@ def record_save(
         )
         section.withhold_from.set(_own_invitees(review, withheld.get(key, [])))
     record_event(review, action="record_saved", by=by, from_status=review.status)
-    enqueue("documents.tasks.review_documents_build", review.pk)
+    papers_changed(review)
     return record
 
 
@@ -166,7 +165,7 @@ def record_finalise(
         by=by,
         note=readability_warning,
     )
-    enqueue("documents.tasks.review_documents_build", review.pk)
+    papers_changed(review)
     return record
 
 

@@ -303,3 +303,14 @@ def test_a_document_whose_file_is_gone_is_a_404_not_an_error(
     letter = doc(review, Kind.RECORD_CHILD)
     letter.file.delete(save=False)
     assert download(client_as(world["iro_a"]), letter).status_code == 404
+
+
+def test_finalising_the_record_queues_its_documents(
+    world, review, django_capture_on_commit_callbacks
+):
+    """Reviews tells the documents app through its registry (DocumentsConfig.ready)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        review, _ = build_cycle(world, review)
+    funcs = [task.func() for task in OrmQ.objects.all()]
+    assert funcs and set(funcs) == {"documents.tasks.review_documents_build"}
+    assert review.pk in {task.args()[0] for task in OrmQ.objects.all()}

@@ -41,9 +41,39 @@ def can_send_for_review(user: User, review) -> bool:
     return user.has_role(Role.BUSINESS_SUPPORT) or can_chair_review(user, review)
 
 
+# What a person did to a review that makes them its chair or its recorder (the events
+# of the meeting, the decisions and the record).
+CHAIRING_ACTIONS = frozenset(
+    {
+        "started",
+        "meeting_added",
+        "adjourned",
+        "reconvened",
+        "held",
+        "decisions_submitted",
+        "record_saved",
+        "record_finalised",
+    }
+)
+
+
+def chaired_or_recorded(user: User, review) -> bool:
+    """Say whether the user held, chaired or recorded any part of this review (I-1)."""
+    if review.events.filter(by_id=user.pk, action__in=CHAIRING_ACTIONS).exists():
+        return True
+    record = getattr(review, "record", None)
+    return record is not None and user.pk in (record.author_id, record.finalised_by_id)
+
+
 def can_authorise_decisions(user: User, review) -> bool:
-    """The team manager of the child's team authorises the decisions."""
-    return user.has_role(Role.TEAM_MANAGER) and user.team_id == review.child.team_id
+    """The team manager of the child's team authorises the decisions, unless they
+    chaired or recorded the review themselves (I-1); no team on either side is a no."""
+    return (
+        user.has_role(Role.TEAM_MANAGER)
+        and user.team_id is not None
+        and user.team_id == review.child.team_id
+        and not chaired_or_recorded(user, review)
+    )
 
 
 def can_authorise_out_of_timescale(user: User) -> bool:

@@ -455,3 +455,35 @@ def test_the_cancel_link_follows_the_rule_the_cancel_page_applies(
     review.save()
     page = client_as(world["manager"]).get(url("detail", review)).content.decode()
     assert cancel not in page
+
+
+def test_nobody_authorises_decisions_on_a_review_they_chaired(world, review):
+    """I-1: a team manager who is also the IRO and held the review cannot authorise it."""
+    from accounts.models import Role
+    from reviews.models import ReviewEvent
+    from reviews.permissions import can_authorise_decisions
+    from tests.factories import make_user
+
+    both = make_user(
+        Role.TEAM_MANAGER, Role.IRO, username="tm_and_iro", team=review.child.team
+    )
+    assert can_authorise_decisions(both, review)
+    ReviewEvent.objects.create(
+        review=review, to_status=review.status, action="held", by=both
+    )
+    assert not can_authorise_decisions(both, review)
+    assert can_authorise_decisions(world["tm_north"], review)
+
+
+def test_no_team_on_either_side_gives_no_authority_to_authorise(world, review):
+    """I-1: a team manager with no team never matches a child with no team."""
+    from accounts.models import Role
+    from reviews.permissions import can_authorise_decisions
+    from tests.factories import make_user
+
+    no_team = make_user(Role.TEAM_MANAGER, username="tm_no_team", team=None)
+    child = review.child
+    child.team = None
+    child.save()
+    review.refresh_from_db()
+    assert not can_authorise_decisions(no_team, review)

@@ -5,13 +5,13 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import GovUKPasswordChangeForm, SignInForm, TokenForm
-from core.http import render_form_page
+from core.http import render_form_page, safe_next
 
 
 class SignInView(auth_views.LoginView):
@@ -58,7 +58,7 @@ def two_factor_view(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
         otp_login(request, device)
-        return redirect(request.GET.get("next") or "workspace:home")
+        return redirect(safe_next(request, reverse("workspace:home")))
     context = {"form": form, "setting_up": setting_up}
     if setting_up:
         context["qr_svg"] = _qr_svg(device.config_url)

@@ -147,3 +147,55 @@ def test_a_very_long_username_is_a_400_not_a_500():
     response = sign_in(Client(), "x" * 300, "whatever")
     assert response.status_code == 400
     assert "Username must be 150 characters or fewer" in response.content.decode()
+
+
+OFF_SITE = [
+    "https://elsewhere.example/",
+    "//elsewhere.example/",
+    "/\\elsewhere.example",
+]
+
+
+@pytest.mark.parametrize("next_url", OFF_SITE)
+def test_two_factor_never_sends_anyone_off_site(settings, client_as, next_url):
+    """A `next` that leaves the service is ignored after a real second factor."""
+    settings.REQUIRE_2FA = True
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    user = make_user(Role.IRO, username="iro")
+    client = client_as(user)
+    client.get(reverse("accounts:two_factor"))
+    device = TOTPDevice.objects.get(user=user)
+    token = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    url = f"{reverse('accounts:two_factor')}?next={next_url}"
+    response = client.post(url, {"token": token})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("workspace:home")
+
+
+def test_two_factor_follows_a_next_inside_the_service(settings, client_as):
+    settings.REQUIRE_2FA = True
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    user = make_user(Role.IRO, username="iro")
+    client = client_as(user)
+    client.get(reverse("accounts:two_factor"))
+    device = TOTPDevice.objects.get(user=user)
+    token = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    inside = reverse("children:list")
+    response = client.post(
+        f"{reverse('accounts:two_factor')}?next={inside}", {"token": token}
+    )
+    assert response["Location"] == inside
+
+
+@pytest.mark.parametrize("next_url", OFF_SITE)
+def test_sign_in_and_sign_out_never_send_anyone_off_site(client_as, next_url):
+    make_user(Role.IRO, username="iro")
+    client = Client()
+    response = client.post(
+        f"{reverse('accounts:login')}?next={next_url}",
+        {"username": "iro", "password": TEST_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert "elsewhere.example" not in response["Location"]
+    response = client.post(reverse("accounts:logout"), {"next": next_url})
+    assert "elsewhere.example" not in response.get("Location", "")

@@ -452,24 +452,7 @@ def _period_close(*, period: PeriodOfCare, last: EpisodeRecord, counts, by, toda
 
 def _review_save(*, child: Child, record: ReviewRecord, counts, by) -> None:
     day = record.review_on
-    period = (
-        child.periods_of_care.filter(started_on__lte=day)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
-        .first()
-    )
-    if period is None:
-        raise ValidationError(
-            {
-                "record_date": "The review date is not within any of the child's periods of care"
-            }
-        )
-    if period.short_breaks:
-        raise ValidationError(
-            {
-                "record_date": "The child is looked after under short breaks only (LS V3 or V4): "
-                "such children have no statutory reviews (903 rule 399)"
-            }
-        )
+    period = _review_period(child, day)
     existing = (
         Review.objects.filter(child=child, record_date=day)
         .exclude(status=Review.Status.CANCELLED)
@@ -477,19 +460,7 @@ def _review_save(*, child: Child, record: ReviewRecord, counts, by) -> None:
     )
     if existing is not None:
         # A review run here is the record (D-SOR); an imported one follows the file.
-        if existing.imported and existing.participation != record.participation:
-            existing.participation = record.participation
-            existing.version += 1
-            existing.full_clean()
-            existing.save(update_fields=["participation", "version", "updated_at"])
-            ReviewEvent.objects.create(
-                review=existing,
-                from_status=existing.status,
-                to_status=existing.status,
-                action="import_updated",
-                by=by,
-            )
-            counts["reviews updated"] += 1
+        _review_follow_file(existing, record, counts=counts, by=by)
         return
     held = sorted(
         period.reviews.held()
@@ -522,6 +493,48 @@ def _review_save(*, child: Child, record: ReviewRecord, counts, by) -> None:
         review=review, to_status=review.status, action="imported", by=by
     )
     counts["reviews imported"] += 1
+
+
+def _review_period(child: Child, day: date) -> PeriodOfCare:
+    """The child's period of care on the review date; one of short breaks only has no
+    reviews."""
+    period = (
+        child.periods_of_care.filter(started_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .first()
+    )
+    if period is None:
+        raise ValidationError(
+            {
+                "record_date": "The review date is not within any of the child's periods of care"
+            }
+        )
+    if period.short_breaks:
+        raise ValidationError(
+            {
+                "record_date": "The child is looked after under short breaks only (LS V3 or V4): "
+                "such children have no statutory reviews (903 rule 399)"
+            }
+        )
+    return period
+
+
+def _review_follow_file(existing: Review, record: ReviewRecord, *, counts, by) -> None:
+    """Give an imported review the file's participation code; leave one run here."""
+    if not existing.imported or existing.participation == record.participation:
+        return
+    existing.participation = record.participation
+    existing.version += 1
+    existing.full_clean()
+    existing.save(update_fields=["participation", "version", "updated_at"])
+    ReviewEvent.objects.create(
+        review=existing,
+        from_status=existing.status,
+        to_status=existing.status,
+        action="import_updated",
+        by=by,
+    )
+    counts["reviews updated"] += 1
 
 
 def _kind(due: timescales.Due, held: int) -> str:

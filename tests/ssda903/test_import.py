@@ -329,3 +329,50 @@ def test_the_command_imports_and_shows_progress(tmp_path):
     assert "Progress: 5 of 5 children" in out.getvalue()
     assert "Import saved." in out.getvalue()
     assert Child.objects.count() == 5
+
+
+def test_a_changed_code_updates_the_imported_review_and_leaves_one_run_here():
+    """An imported review follows the file; a review run here is the record (D-SOR)."""
+    assert run(one_child()).ok
+    imported = Review.objects.get(imported=True)
+    changed = files([header()], [episode()], [review(code="PN3")])
+    result = run(changed)
+    assert result.ok, result.problems
+    assert result.counts["reviews updated"] == 1
+    imported.refresh_from_db()
+    assert imported.participation == "PN3"
+    assert imported.version == 2
+    assert imported.events.filter(action="import_updated").exists()
+
+    Review.objects.filter(pk=imported.pk).update(imported=False)
+    result = run(files([header()], [episode()], [review(code="PN5")]))
+    assert result.ok, result.problems
+    assert result.counts["reviews updated"] == 0
+    imported.refresh_from_db()
+    assert imported.participation == "PN3"
+
+
+def test_a_review_outside_every_period_of_care_is_refused():
+    result = run(files([header()], [episode()], [review(day="01/04/2025")]))
+    assert not result.ok
+    assert any("not within any" in p.message for p in result.problems)
+    assert not Review.objects.exists()
+
+
+def test_a_review_in_a_short_breaks_period_is_refused():
+    assert run(files([header()], [episode()], [])).ok
+    PeriodOfCare.objects.update(short_breaks=True)
+    result = run(files([header()], [episode()], [review()]))
+    assert not result.ok
+    assert any("short breaks" in p.message for p in result.problems)
+    assert not Review.objects.filter(imported=True).exists()
+
+
+def test_a_child_id_that_a_spreadsheet_would_run_is_refused():
+    """The return must round-trip unchanged, so such a CHILD is refused, not altered."""
+    for bad in ["=1+2", "+1", "-1", "@A1"]:
+        data = files([header(child=bad)], [episode(child=bad)], [review(child=bad)])
+        result = run(data)
+        assert not result.ok
+        assert any("cannot start with" in str(p) for p in result.problems), bad
+    assert Child.objects.count() == 0

@@ -8,6 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 EARLIEST_YEAR = 1900
@@ -86,7 +87,25 @@ class LongSelect(forms.Select):
         return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>")  # noqa: S308
 
 
-class GovUKForm(forms.Form):
+class _EscapedLabels:
+    """Escape every field's label and help text as it is rendered.
+
+    crispy-forms-gds writes labels and help text with |safe, and some labels hold
+    what a person typed (an invitee's name, a decision): escaped here, once, they
+    render as text. Fields added in a subclass's __init__ are covered too.
+    """
+
+    def __getitem__(self, name):
+        bound = super().__getitem__(name)
+        if not getattr(bound, "_escaped", False):
+            bound.label = conditional_escape(bound.label)
+            if bound.help_text:
+                bound.help_text = conditional_escape(bound.help_text)
+            bound._escaped = True
+        return bound
+
+
+class GovUKForm(_EscapedLabels, forms.Form):
     """A form rendered with the GOV.UK layout and no crispy <form> tag of its own."""
 
     def __init__(self, *args, **kwargs):
@@ -95,7 +114,7 @@ class GovUKForm(forms.Form):
         self.helper.form_tag = False
 
 
-class GovUKModelForm(forms.ModelForm):
+class GovUKModelForm(_EscapedLabels, forms.ModelForm):
     """A ModelForm rendered with the GOV.UK layout and no crispy <form> tag of its own."""
 
     def __init__(self, *args, **kwargs):

@@ -487,3 +487,24 @@ def test_no_team_on_either_side_gives_no_authority_to_authorise(world, review):
     child.save()
     review.refresh_from_db()
     assert not can_authorise_decisions(no_team, review)
+
+
+def test_a_name_typed_by_one_user_is_text_in_another_users_form(
+    world, review, client_as
+):
+    """An invitee's name and a decision are labels on the IRO's forms: escaped."""
+    from crispy_forms.utils import render_crispy_form
+
+    from reviews.forms import HoldForm, ProgressReviewForm
+    from reviews.models import Decision, Invitee
+
+    hostile = '<meta http-equiv="refresh" content="0;url=https://elsewhere.example/">'
+    Invitee.objects.create(
+        review=review, name=hostile, role="other", method="email", email="a@example.org"
+    )
+    html = render_crispy_form(HoldForm(review=review))
+    assert "<meta" not in html and "&lt;meta" in html
+    decision = Decision(review=review, what=hostile)
+    decision.pk = 1
+    html = render_crispy_form(ProgressReviewForm(decisions=[decision]))
+    assert "<meta" not in html and "&lt;meta" in html

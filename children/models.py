@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from children import codes_903
 from core.models import TimeStampedModel
+from core.spreadsheets import refuse_formula_start
 
 # Care leavers can stay in touch with the service until 25.
 OLDEST_AGE = 26
@@ -63,6 +64,7 @@ class Child(TimeStampedModel):
         max_length=10,
         unique=True,
         help_text="The SSDA903 CHILD identifier used by the council's case system.",
+        validators=[refuse_formula_start],
     )
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)

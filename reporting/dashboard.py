@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from core.spreadsheets import neutralise
 from disputes.models import STAGE_NAMES, CaseAudit
 from reporting.charts import month_chart
 from reporting.queries import MEASURES, TRENDS, Filters, Period, batch, service
@@ -497,11 +498,5 @@ _BUILDERS = {
 def as_csv_rows(table: Table) -> list[list[str]]:
     """The table's cells as text, with spreadsheet formulas neutralised."""
     return [list(table.headers)] + [
-        [_safe(cell.text) for cell in row] for row in table.rows
+        [neutralise(cell.text) for cell in row] for row in table.rows
     ]
-
-
-def _safe(text: str) -> str:
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text

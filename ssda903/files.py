@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from children import codes_903
+from core.spreadsheets import starts_like_a_formula
 
 HEADER = "header.csv"
 EPISODES = "episodes.csv"
@@ -172,6 +173,10 @@ class RowReader:
         value = self.text("CHILD", required=True).upper()
         if len(value) > CHILD_ID_MAX:
             self.problem("CHILD", f"CHILD must be {CHILD_ID_MAX} characters or fewer")
+        if starts_like_a_formula(value):
+            self.problem(
+                "CHILD", "CHILD cannot start with =, +, -, @, a tab or a line break"
+            )
         return value
 
     def date(self, column: str, *, required: bool = False) -> date | None:

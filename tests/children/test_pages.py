@@ -160,3 +160,28 @@ def test_episode_pages_are_404_out_of_scope(world, client_as):
     assert (
         client.get(reverse("children:episode_add", args=[child.pk])).status_code == 404
     )
+
+
+def test_a_child_id_that_a_spreadsheet_would_run_is_refused_beside_the_field(
+    world, client_as
+):
+    """The SSDA903 return must round-trip, so =, +, -, @ cannot start a child ID."""
+    on = timezone.localdate() - timedelta(days=3)
+    data = {
+        "child_id": "=1+2",
+        "first_name": "New",
+        "last_name": "Child",
+        "sex": "F",
+        **_d("date_of_birth", date(2016, 4, 4)),
+        **_d("looked_after_on", on),
+        "legal_status": "V2",
+        "category_of_need": "N4",
+        "placement": "U6",
+        "placement_provider": "PR1",
+        "team": world["north_child"].team.pk,
+        "social_worker": world["sw_north"].pk,
+    }
+    response = client_as(world["sw_north"]).post(reverse("children:create"), data)
+    assert response.status_code == 400
+    assert "cannot start with =, +, -, @" in response.content.decode()
+    assert not Child.objects.filter(child_id="=1+2").exists()

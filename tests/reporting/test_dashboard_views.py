@@ -181,3 +181,33 @@ def test_annual_report_page_and_pdf(world, client_as):
     assert (
         client.get(reverse("dashboard:annual_report") + "?year=1999").status_code == 400
     )
+
+
+def test_no_csv_cell_starts_like_a_formula(world, client_as):
+    """A name typed as =HYPERLINK(...) reaches the spreadsheet as text, not a formula."""
+    import csv
+    import io
+
+    from children.models import Child
+
+    _children(world, 2)
+    Child.objects.update(first_name='=HYPERLINK("https://elsewhere.example")')
+    world["iro_a"].first_name = "@SUM(1+1)"
+    world["iro_a"].save()
+    client = client_as(world["manager"])
+    seen = []
+    for measure in ["t1", "t2", "t3"]:
+        response = client.get(
+            reverse("dashboard:drilldown") + f"?measure={measure}&format=csv"
+        )
+        seen += [
+            c for row in csv.reader(io.StringIO(response.content.decode())) for c in row
+        ]
+    response = client.get(reverse("dashboard:download") + "?table=caseloads")
+    seen += [
+        c for row in csv.reader(io.StringIO(response.content.decode())) for c in row
+    ]
+    assert '\'=HYPERLINK("https://elsewhere.example")' in seen or any(
+        "'@SUM" in c for c in seen
+    )
+    assert [c for c in seen if c[:1] in ("=", "+", "@", "\t", "\r")] == []

@@ -35,7 +35,9 @@ def challenges_visible_to(user: User, *, today: date | None = None):
     The IRO and Duty IRO see their own and covered children's; the IRO service manager
     sees all; a social worker sees only their own children's (to read and comment); a
     team manager their team's; a senior manager their teams'; anyone who answers a
-    stage sees that challenge. Business support and administrators see none.
+    stage sees that challenge. Business support and administrators see none. Access
+    follows the child's current IRO, worker and team: an IRO moved off the child, or a
+    team the child has left, keeps none (need to know), unless they own a stage.
     """
     from disputes.models import Challenge, ChallengeStage
 
@@ -47,15 +49,12 @@ def challenges_visible_to(user: User, *, today: date | None = None):
     scope = Q(pk__in=ChallengeStage.objects.filter(owner=user).values("challenge")) | Q(
         child__in=Child.objects.filter(as_iro_children(user, today))
     )
-    if user.has_role(Role.IRO, Role.DUTY_IRO):
-        scope |= Q(raised_by=user)
     if user.has_role(Role.SOCIAL_WORKER):
         scope |= Q(child__social_worker=user)
     if user.has_role(Role.TEAM_MANAGER) and user.team_id:
-        scope |= Q(child__team_id=user.team_id) | Q(team_at_time_id=user.team_id)
+        scope |= Q(child__team_id=user.team_id)
     if user.has_role(Role.SENIOR_MANAGER):
-        teams = user.overseen_teams.values("pk")
-        scope |= Q(child__team__in=teams) | Q(team_at_time__in=teams)
+        scope |= Q(child__team__in=user.overseen_teams.values("pk"))
     return Challenge.objects.filter(scope)
 
 
@@ -67,10 +66,10 @@ def can_raise_challenge(user: User, child: Child) -> bool:
 
 
 def can_act_as_iro_on_challenge(user: User, challenge) -> bool:
-    """Escalate, extend, resolve or refer to Cafcass: the IRO's decisions (IROH ch. 6)."""
-    return (
-        challenge.raised_by_id == user.pk and user.has_role(Role.IRO, Role.DUTY_IRO)
-    ) or can_raise_challenge(user, challenge.child)
+    """Escalate, extend, resolve or refer to Cafcass: the IRO's decisions (IROH ch. 6),
+    taken by the child's IRO now (or the Duty IRO covering, or the service manager),
+    not by an IRO who has since been moved off the child."""
+    return can_raise_challenge(user, challenge.child)
 
 
 def can_respond_to_challenge(user: User, challenge) -> bool:
@@ -91,7 +90,8 @@ def can_comment_on_challenge(user: User, challenge) -> bool:
 
 
 def acknowledgements_visible_to(user: User, *, today: date | None = None):
-    """Quality of practice: the IRO service, the worker (own) and their team manager."""
+    """Quality of practice: the IRO service, the child's IRO now, the worker (their own)
+    and their team manager. An IRO moved off the child keeps none of its notes."""
     from disputes.models import PracticeAcknowledgement
 
     if not user.is_authenticated or not user.is_active:
@@ -100,8 +100,6 @@ def acknowledgements_visible_to(user: User, *, today: date | None = None):
         return PracticeAcknowledgement.objects.all()
     today = today or timezone.localdate()
     scope = Q(child__in=Child.objects.filter(as_iro_children(user, today)))
-    if user.has_role(Role.IRO, Role.DUTY_IRO):
-        scope |= Q(recorded_by=user)
     if user.has_role(Role.SOCIAL_WORKER):
         scope |= Q(worker=user)
     if user.has_role(Role.TEAM_MANAGER):

@@ -3,8 +3,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.models import User
 from disputes import services
-from disputes.models import Category
+from disputes.models import Category, PracticeAcknowledgement
 from disputes.permissions import (
     can_act_as_iro_on_challenge,
     can_raise_challenge,
@@ -99,3 +100,57 @@ def test_who_acts_as_the_iro(drp_world, challenge, who, may):
 )
 def test_challenges_in_the_navigation(drp_world, who, may):
     assert can_see_challenges(drp_world[who]) is may
+
+
+def test_an_iro_moved_off_the_child_keeps_no_access_to_the_challenge(
+    drp_world, challenge
+):
+    """Need to know: the IRO who raised it loses it with the child (the new IRO acts)."""
+    w = drp_world
+    assert challenge in challenges_visible_to(w["iro_a"])
+    child = w["north_child"]
+    child.iro = w["iro_b"]
+    child.save()
+    challenge.refresh_from_db()
+    assert challenge not in challenges_visible_to(w["iro_a"])
+    assert not can_act_as_iro_on_challenge(w["iro_a"], challenge)
+    assert challenge in challenges_visible_to(w["iro_b"])
+    assert can_act_as_iro_on_challenge(w["iro_b"], challenge)
+
+
+def test_a_team_the_child_has_left_keeps_no_access_to_the_challenge(
+    drp_world, challenge, south_team
+):
+    w = drp_world
+    child = w["north_child"]
+    child.team = south_team
+    child.social_worker = None
+    child.save()
+    challenge.refresh_from_db()
+    owners = set(challenge.stages.values_list("owner_id", flat=True))
+    assert w["hos_north"].pk not in owners
+    assert challenge not in challenges_visible_to(w["hos_north"])
+    assert challenge not in challenges_visible_to(w["sw_north"])
+    # Whoever owns a stage still answers it, whichever team the child is in now.
+    for owner in owners - {None}:
+        assert challenge in challenges_visible_to(User.objects.get(pk=owner))
+
+
+def test_an_iro_moved_off_the_child_keeps_no_access_to_its_practice_notes(drp_world):
+    from disputes.permissions import acknowledgements_visible_to
+
+    w = drp_world
+    note = services.acknowledgement_record(
+        child=w["north_child"],
+        by=w["iro_a"],
+        kind=PracticeAcknowledgement.Kind.GOOD_PRACTICE,
+        description="Thorough life-story work.",
+        impact_for_child="The child understands their history.",
+        recorded_on=timezone.localdate(),
+    )
+    assert note in acknowledgements_visible_to(w["iro_a"])
+    child = w["north_child"]
+    child.iro = w["iro_b"]
+    child.save()
+    assert note not in acknowledgements_visible_to(w["iro_a"])
+    assert note in acknowledgements_visible_to(w["iro_b"])

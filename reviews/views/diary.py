@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.models import Role
+from children.permissions import children_visible_to
 from core.http import render_form_page
 from iro.forms import DiaryForm
 from reviews.models import Review
@@ -33,6 +35,9 @@ def review_diary_view(request):
         .select_related("child", "child__iro")
         .order_by("scheduled_for")
     )
+    if not request.user.has_role(Role.IRO_MANAGER, Role.BUSINESS_SUPPORT):
+        # The Duty IRO sees the reviews of the children in their scope only.
+        reviews = reviews.filter(child__in=children_visible_to(request.user))
     days = {week + timedelta(days=n): [] for n in range(7)}
     for review in reviews:
         days[timezone.localtime(review.scheduled_for).date()].append(review)

@@ -215,3 +215,23 @@ def test_letter_is_recorded_by_the_iro(world, client_as):
     assert response.status_code == 302
     allocation.refresh_from_db()
     assert allocation.introduction_letter_sent_on == date(2025, 1, 9)
+
+
+def test_the_duty_iro_diary_shows_only_the_duty_iros_scope(world, client_as):
+    """Need to know: business support and the manager see every review; the Duty IRO
+    only the children they may see (their own and those they cover)."""
+    from children.permissions import children_visible_to
+    from reviews.models import Review
+
+    child = new_child()
+    child.iro = world["iro_a"]
+    child.save()
+    review = Review.objects.get(child=child)
+    when = timezone.now().replace(hour=10, minute=0)
+    Review.objects.filter(pk=review.pk).update(status="scheduled", scheduled_for=when)
+    assert child not in children_visible_to(world["duty"])
+    body = client_as(world["duty"]).get(reverse("reviews:diary")).content.decode()
+    assert child.full_name not in body
+    for who in ["bs", "manager"]:
+        body = client_as(world[who]).get(reverse("reviews:diary")).content.decode()
+        assert child.full_name in body, who

@@ -239,7 +239,13 @@ class AccessLink(models.Model):
         return secrets.token_urlsafe(32)
 
     def is_usable(self, now: datetime) -> bool:
-        return self.used_at is None and now < self.expires_at
+        """Not yet used and not expired; a consultation also ends when its review
+        is held or cancelled (the views are for the meeting)."""
+        if self.used_at is not None or now >= self.expires_at:
+            return False
+        if self.purpose == self.Purpose.CONSULTATION:
+            return self.review.is_open
+        return True
 
 
 class Consultation(TimeStampedModel):

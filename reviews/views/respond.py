@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from reviews import forms, services
@@ -11,6 +12,7 @@ from reviews.models import AccessLink
 
 
 @login_not_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def respond_view(request, token):
     """Answer the consultation or feedback questions once, from a phone or a computer."""

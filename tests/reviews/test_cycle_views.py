@@ -508,3 +508,31 @@ def test_a_name_typed_by_one_user_is_text_in_another_users_form(
     decision.pk = 1
     html = render_crispy_form(ProgressReviewForm(decisions=[decision]))
     assert "<meta" not in html and "&lt;meta" in html
+
+
+def test_a_consultation_link_ends_with_the_review_and_is_never_cached(world, review):
+    """Open, the page is not stored by browsers; once the review is cancelled (or
+    held), the link answers 410 and cannot be used to submit."""
+    from django.test import Client
+
+    from reviews.models import Invitee
+    from reviews.services import access_link_create
+
+    person = Invitee.objects.create(
+        review=review, name="Aunt", role="other", method="email", email="a@example.org"
+    )
+    link = access_link_create(
+        review=review, invitee=person, purpose=AccessLink.Purpose.CONSULTATION
+    )
+    path = link.split("127.0.0.1:8000")[-1]
+    page = Client().get(path)
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
+    review.status, review.cancel_reason = S.CANCELLED, Review.CancelReason.OTHER
+    review.save()
+    gone = Client().get(path)
+    assert gone.status_code == 410
+    assert "no-store" in gone["Cache-Control"]
+    posted = Client().post(path, {"going_well": "x"})
+    assert posted.status_code == 410
+    assert not review.consultations.exists()

@@ -36,6 +36,7 @@ def review_detail_view(request, pk):
     review = load_review(request, pk)
     today = timezone.localdate()
     steps = review_steps(review, request.user, today)
+    can_read_case = can_read_review_case_content(request.user, review)
     context = {
         "review": review,
         "child": review.child,
@@ -44,9 +45,10 @@ def review_detail_view(request, pk):
         "due_explanation": review.due_rule,
         "practical_latest": timescales.practical_latest(review.due_date),
         "events": review.events.select_related("by"),
-        "comments": review.comments.select_related("by"),
+        # Comments and the notes of the history are case content (need to know).
+        "comments": review.comments.select_related("by") if can_read_case else [],
         "can_comment": can_comment_on_review(request.user, review),
-        "can_read_case": can_read_review_case_content(request.user, review),
+        "can_read_case": can_read_case,
         "can_chair": can_chair_review(request.user, review),
         "can_bring_forward": can_chair_review(request.user, review)
         and review.status in Review.REPLACEABLE_STATUSES,
@@ -55,9 +57,7 @@ def review_detail_view(request, pk):
         and can_cancel_review(request.user, review),
         "can_authorise_date": can_authorise_out_of_timescale(request.user)
         and review.is_open,
-        "asks": asks_for(review)
-        if can_read_review_case_content(request.user, review)
-        else None,
+        "asks": asks_for(review) if can_read_case else None,
         "iro_letters": _iro_letters(request.user, review),
     }
     return render(request, "reviews/review_detail.html", context)

@@ -536,3 +536,24 @@ def test_a_consultation_link_ends_with_the_review_and_is_never_cached(world, rev
     posted = Client().post(path, {"going_well": "x"})
     assert posted.status_code == 410
     assert not review.consultations.exists()
+
+
+def test_business_support_sees_logistics_not_comments_or_the_history_notes(
+    world, review, client_as
+):
+    """Need to know: a social-care comment and a team manager's words are case content."""
+    from reviews.models import ReviewComment, ReviewEvent
+
+    ReviewComment.objects.create(review=review, by=world["sw_north"], text="Mum drinks")
+    ReviewEvent.objects.create(
+        review=review,
+        to_status=review.status,
+        action="decisions_returned",
+        by=world["tm_north"],
+        note="Contact plan is unsafe",
+    )
+    body = client_as(world["bs"]).get(url("detail", review)).content.decode()
+    assert "Mum drinks" not in body and "Contact plan is unsafe" not in body
+    assert "Decisions returned" in body or "decisions returned" in body.lower()
+    iro = client_as(world["iro_a"]).get(url("detail", review)).content.decode()
+    assert "Mum drinks" in iro and "Contact plan is unsafe" in iro

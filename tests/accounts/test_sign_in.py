@@ -53,6 +53,17 @@ def test_sixth_attempt_is_locked_out_even_with_the_right_password():
     assert "_auth_user_id" not in Client().session
 
 
+def test_failures_from_one_address_do_not_lock_the_account_elsewhere():
+    """Nobody can lock a colleague out from another machine by guessing their name."""
+    make_user(Role.IRO, username="iro")
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(6):
+        sign_in(attacker, "iro", "wrong password")
+    assert sign_in(attacker, "iro", TEST_PASSWORD).status_code == 429
+    colleague = Client(REMOTE_ADDR="198.51.100.4")
+    assert sign_in(colleague, "iro", TEST_PASSWORD).status_code == 302
+
+
 def test_passwords_are_hashed_with_argon2id(settings):
     """The project's first hasher is Argon2 (the test fixture swaps in a fast one)."""
     from reviews_project import settings as project_settings

@@ -13,7 +13,7 @@ from children.models import Child
 from documents.models import Document
 from documents.translations import translation_due_on
 from iro.models import IroAllocation
-from reviews.models import Invitee, Review
+from reviews.models import Invitee, RecordAudience, Review
 from reviews.readability import BAND_TARGETS
 from reviews.services import band_for_age, record_version_for
 from reviews.services.preparation import invited_people
@@ -139,7 +139,8 @@ def record_specs(review: Review) -> list[DocumentSpec]:
         return []
     specs = [_record_spec(review, None, Kind.RECORD_CHILD)]
     for person in review.invitees.all():
-        if person.is_parent:
+        # A parent's copy, or anyone's from whom the child asked to keep something.
+        if record_version_for(review, person).kind == RecordAudience.PARENT:
             specs.append(_record_spec(review, person, Kind.RECORD_PARENT))
     specs.append(_record_spec(review, None, Kind.RECORD_PROFESSIONAL))
     return specs

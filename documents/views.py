@@ -229,7 +229,7 @@ class DistributeView(ReviewStepView):
 
     def get_context(self):
         return {
-            "parents_with_own_version": review_services.parents_needing_their_own_version(
+            "own_versions": review_services.people_needing_their_own_version(
                 self.review
             ),
             "log": self.review.distributions.select_related("invitee", "sent_by"),

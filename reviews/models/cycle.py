@@ -524,7 +524,7 @@ class RecordAudience(models.TextChoices):
     """Whose version of the record a person receives (reviews.services.record_version_for)."""
 
     CHILD = "child", "The child's record"
-    PARENT = "parent", "Parent's version (restricted items left out)"
+    PARENT = "parent", "A person's own version (restricted items left out)"
     PROFESSIONAL = "professional", "Professional record"
 
 

@@ -115,15 +115,15 @@ def record_save(
     return record
 
 
-def parents_needing_their_own_version(review: Review) -> list[Invitee]:
-    """Parents for whom something in the record is withheld (they get a redacted version)."""
-    parents = [person for person in review.invitees.all() if person.is_parent]
+def people_needing_their_own_version(review: Review) -> list[Invitee]:
+    """Everyone from whom something in the record is withheld, parent or not (a
+    carer, a relative, a professional): each gets a version with it left out."""
     return [
-        parent
-        for parent in parents
-        if parent.withheld_sections.filter(record__review=review).exists()
-        or parent.withheld_decisions.filter(review=review).exists()
-        or parent.restrictions.exists()
+        person
+        for person in review.invitees.all()
+        if person.withheld_sections.filter(record__review=review).exists()
+        or person.withheld_decisions.filter(review=review).exists()
+        or person.restrictions.exists()
     ]
 
 
@@ -180,22 +180,28 @@ class RecordVersion:
 
 def record_version_for(review: Review, invitee: Invitee | None) -> RecordVersion:
     """The child's version (invitee None or the child) or a person's: never rewrites text,
-    only leaves out the sections and decisions withheld from that person."""
+    only leaves out the sections and decisions withheld from that person.
+
+    A parent always has a copy of their own; anyone else from whom something is
+    withheld (a carer, a relative, a professional) has one too, so what the child
+    asked to keep from them never reaches them in the shared professional copy.
+    """
     record = review.record
     sections = list(record.sections.exclude(text="").prefetch_related("withhold_from"))
     decisions = list(review.decisions.prefetch_related("withhold_from"))
-    if invitee is None or not invitee.is_parent:
-        kind = (
-            RecordAudience.CHILD
-            if invitee is None or invitee.role == "child"
-            else RecordAudience.PROFESSIONAL
-        )
-        return RecordVersion(kind, sections, decisions)
-    return RecordVersion(
-        RecordAudience.PARENT,
-        [s for s in sections if invitee not in s.withhold_from.all()],
-        [d for d in decisions if invitee not in d.withhold_from.all()],
+    if invitee is None:
+        return RecordVersion(RecordAudience.CHILD, sections, decisions)
+    kept_sections = [s for s in sections if invitee not in s.withhold_from.all()]
+    kept_decisions = [d for d in decisions if invitee not in d.withhold_from.all()]
+    withheld = len(kept_sections) < len(sections) or len(kept_decisions) < len(
+        decisions
     )
+    if invitee.is_parent or withheld:
+        return RecordVersion(RecordAudience.PARENT, kept_sections, kept_decisions)
+    kind = (
+        RecordAudience.CHILD if invitee.role == "child" else RecordAudience.PROFESSIONAL
+    )
+    return RecordVersion(kind, sections, decisions)
 
 
 FEEDBACK_ROLES = ("child", "parent", "pr_holder", "carer")

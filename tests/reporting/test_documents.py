@@ -284,3 +284,27 @@ def test_invitations_and_consultation_forms_say_what_each_person_needs(written):
     adults_form = text_of(made(review, Kind.CONSULTATION_ADULT, people["carer"]))
     assert "What is going well for Northa?" in adults_form
     assert "Will you come to the meeting?" in adults_form
+
+
+def test_what_the_child_keeps_from_a_carer_never_reaches_the_carer(written):
+    """Not only parents: anyone the child keeps something from gets their own copy,
+    made and logged without it (the shared professional copy is never sent to them)."""
+    from django.utils import timezone
+
+    from reviews.models import RecordSection
+
+    review, people = written
+    carer = people["carer"]
+    RecordSection.objects.get(record__review=review, key="plan").withhold_from.add(
+        carer
+    )
+    assert services.record_version_for(review, carer).kind == "parent"
+    assert carer in services.people_needing_their_own_version(review)
+    documents_build_for_review(review=review)
+    carers = made(review, Kind.RECORD_PARENT, carer)
+    assert carers is not None and RESTRICTED not in text_of(carers)
+    sent = document_services.review_distribute(
+        review=review, by=review.child.iro, now=timezone.now(), recipients=[carer]
+    )
+    assert sent[0].document == carers
+    assert RESTRICTED not in text_of(sent[0].document)

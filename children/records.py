@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 from collections import deque
 from datetime import UTC, datetime
+from functools import cache
 
 from auditlog.models import LogEntry
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 
 from accounts.models import User
 from children.models import Child
@@ -30,6 +31,7 @@ FORMAT_VERSION = 1
 ACTIONS = dict(LogEntry.Action.choices)
 
 
+@cache
 def _paths_to_child() -> dict[type[Model], list[str]]:
     """For each case-data model, the ORM lookups that lead from it to a Child."""
     models = [
@@ -59,12 +61,30 @@ def _paths_to_child() -> dict[type[Model], list[str]]:
     return paths
 
 
-def child_record(child: Child, *, exported_by: User | None = None) -> dict:
-    """Every row about the child, and the audit trail of each, as plain data."""
-    records: dict[str, list[dict]] = {
-        "children.child": serializers.serialize("python", [child])
-    }
-    keys: dict[type[Model], set[str]] = {Child: {str(child.pk)}}
+def child_pk_of(instance: Model) -> int | None:
+    """The pk of the child a case-data row is about, following its foreign keys.
+
+    Registered with core.audit_subject, so that every audit entry names its child.
+    """
+    if isinstance(instance, Child):
+        return instance.pk
+    for lookup in _paths_to_child().get(type(instance), []):
+        *steps, last = lookup.split("__")
+        obj: Model | None = instance
+        for step in steps:
+            obj = getattr(obj, step, None)
+            if obj is None:
+                break
+        if obj is not None:
+            pk = getattr(obj, f"{last}_id", None)
+            if pk is not None:
+                return pk
+    return None
+
+
+def rows_about(child: Child) -> dict[type[Model], QuerySet]:
+    """Every case-data row about the child, by model (models with no row left out)."""
+    found: dict[type[Model], QuerySet] = {Child: Child.objects.filter(pk=child.pk)}
     for model, lookups in sorted(
         _paths_to_child().items(), key=lambda item: item[0]._meta.label_lower
     ):
@@ -72,18 +92,48 @@ def child_record(child: Child, *, exported_by: User | None = None) -> dict:
         for lookup in lookups:
             query |= Q(**{lookup: child})
         rows = model._default_manager.filter(query).distinct().order_by("pk")
-        if rows:
-            records[model._meta.label_lower] = serializers.serialize("python", rows)
-            keys[model] = {str(pk) for pk in rows.values_list("pk", flat=True)}
-    for rows in records.values():
-        for row in rows:
-            row.pop("model", None)
+        if rows.exists():
+            found[model] = rows
+    return found
+
+
+def audit_filter(rows: dict[type[Model], QuerySet]) -> Q:
+    """The audit-log entries (reads and changes) about any of these rows."""
     audit = Q(pk__in=[])
-    for model, pks in keys.items():
+    for model, queryset in rows.items():
         content_type = ContentType.objects.get_for_model(model)
+        pks = [str(pk) for pk in queryset.values_list("pk", flat=True)]
         audit |= Q(content_type=content_type, object_pk__in=pks)
+    return audit
+
+
+def audit_entries_about(child: Child) -> QuerySet:
+    """Who viewed or changed anything about the child: every audit entry, oldest first.
+
+    The one home of "what is about this child", for the "who viewed or changed" page and
+    the subject-access export alike.
+    """
+    return (
+        LogEntry.objects.filter(
+            Q(additional_data__child=child.pk) | audit_filter(rows_about(child))
+        )
+        .select_related("content_type", "actor")
+        .order_by("timestamp", "pk")
+    )
+
+
+def child_record(child: Child, *, exported_by: User | None = None) -> dict:
+    """Every row about the child, and the audit trail of each, as plain data."""
+    rows = rows_about(child)
+    records: dict[str, list[dict]] = {
+        model._meta.label_lower: serializers.serialize("python", queryset)
+        for model, queryset in rows.items()
+    }
+    for serialized in records.values():
+        for row in serialized:
+            row.pop("model", None)
     entries = (
-        LogEntry.objects.filter(audit)
+        LogEntry.objects.filter(audit_filter(rows))
         .select_related("content_type", "actor")
         .order_by("timestamp", "pk")
     )

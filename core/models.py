@@ -1,8 +1,13 @@
 from django.db import models
 
+from core.audit_subject import AuditSubject
 
-class TimeStampedModel(models.Model):
-    """Adds when a row was created and last changed; who did it is in the audit log."""
+
+class TimeStampedModel(AuditSubject, models.Model):
+    """Adds when a row was created and last changed; who did it is in the audit log.
+
+    Each audit entry about the row names the child it is about (core.audit_subject).
+    """
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

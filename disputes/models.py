@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.audit_subject import AuditSubject
 from core.models import TimeStampedModel
 
 INFORMAL_STAGE = 0
@@ -243,7 +244,7 @@ class Challenge(TimeStampedModel):
         return [SubReason(value).label for value in self.sub_reasons]
 
 
-class ChallengeStage(models.Model):
+class ChallengeStage(AuditSubject, models.Model):
     """One stage of a challenge: who answers, by when, and their answer (or why skipped)."""
 
     challenge = models.ForeignKey(
@@ -327,7 +328,7 @@ class ChallengeStage(models.Model):
         )
 
 
-class ChallengeEvent(models.Model):
+class ChallengeEvent(AuditSubject, models.Model):
     """Append-only history of a challenge: every action, who, when, and their note."""
 
     challenge = models.ForeignKey(

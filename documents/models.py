@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.audit_subject import AuditSubject
 from reviews.models import Invitee, RecordAudience
 
 
@@ -15,7 +16,7 @@ def document_path(instance, filename: str) -> str:
     return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
 
 
-class Document(models.Model):
+class Document(AuditSubject, models.Model):
     """One version of one document, about a child (and a review or an IRO allocation).
 
     A document is never changed: when its source changes a new version is stored with
@@ -148,7 +149,7 @@ class Document(models.Model):
         return "-".join(parts) + ".pdf"
 
 
-class Distribution(models.Model):
+class Distribution(AuditSubject, models.Model):
     """One copy of the record sent to one person: which version, how, when, by whom."""
 
     Version = RecordAudience

@@ -330,6 +330,32 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "children.Pathway",
     "children.ParentSharingRestriction",
     "children.SignificantEvent",
-    # Stored documents: made, attached and downloaded (access entries).
+    # Stored documents: made, attached and downloaded (access entries); what was sent.
     "documents.Document",
+    "documents.Distribution",
+    # The review cycle: preparation, the meeting, decisions, the record and after.
+    # ReviewEvent is itself the review's history and is not tracked twice.
+    "reviews.ReviewChoices",
+    "reviews.ConveningChecklist",
+    "reviews.Invitee",
+    "reviews.SharingRestriction",
+    "reviews.Invitation",
+    {"model": "reviews.AccessLink", "exclude_fields": ["token_hash"]},
+    "reviews.Consultation",
+    "reviews.ChildContact",
+    "reviews.KeyDocument",
+    "reviews.ReviewMeeting",
+    "reviews.MeetingAttendance",
+    "reviews.Decision",
+    "reviews.ReviewRecord",
+    "reviews.RecordSection",
+    "reviews.FeedbackResponse",
+    "reviews.ProgressReview",
+    "reviews.DecisionUpdate",
+    "reviews.ReviewComment",
+    "reviews.SecureReview",
+    "reviews.SecurePanelMember",
 )
+# Case-data models whose rows are themselves history, and so are not tracked again
+# (tests/core/test_audit_coverage.py checks every other case-data model is tracked).
+AUDIT_HISTORY_MODELS = ("reviews.ReviewEvent", "disputes.ChallengeEvent")

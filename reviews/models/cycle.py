@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.audit_subject import AuditSubject
 from core.models import TimeStampedModel
 from core.uploads import generated_name
 
@@ -205,7 +206,7 @@ class Invitation(TimeStampedModel):
         return f"Invitation to {self.invitee.name} for {self.scheduled_for:%d %b %Y}"
 
 
-class AccessLink(models.Model):
+class AccessLink(AuditSubject, models.Model):
     """A single-use link for someone without an account (consultation or feedback).
 
     Only a hash of the token is stored; the token itself is in the link alone.
@@ -403,7 +404,7 @@ class ReviewMeeting(TimeStampedModel):
         return f"Meeting on {self.held_on:%d %b %Y}"
 
 
-class MeetingAttendance(models.Model):
+class MeetingAttendance(AuditSubject, models.Model):
     """Who took part in a meeting, and how."""
 
     class How(models.TextChoices):
@@ -565,7 +566,7 @@ class ProgressReview(TimeStampedModel):
         return f"Progress review of {self.review}"
 
 
-class DecisionUpdate(models.Model):
+class DecisionUpdate(AuditSubject, models.Model):
     """Progress on one decision, recorded at a progress review (or at any time)."""
 
     decision = models.ForeignKey(
@@ -590,7 +591,7 @@ class DecisionUpdate(models.Model):
         return f"{self.decision}: {self.get_status_display()}"
 
 
-class ReviewComment(models.Model):
+class ReviewComment(AuditSubject, models.Model):
     """A comment on the IRO's text by someone who may not change it (CA89 s.25B)."""
 
     review = models.ForeignKey(

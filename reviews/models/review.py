@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from core.audit_subject import AuditSubject
 from core.models import TimeStampedModel
 
 
@@ -338,7 +339,7 @@ class Review(TimeStampedModel):
         return self.is_open and self.due_date < (today or timezone.localdate())
 
 
-class ReviewEvent(models.Model):
+class ReviewEvent(AuditSubject, models.Model):
     """One row per status change or rearrangement: the review's timeline and audit trail."""
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="events")

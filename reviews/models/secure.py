@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from core.audit_subject import AuditSubject
 from core.models import TimeStampedModel
 
 
@@ -67,7 +68,7 @@ class SecureReview(TimeStampedModel):
         return self.secure_placement.child
 
 
-class SecurePanelMember(models.Model):
+class SecurePanelMember(AuditSubject, models.Model):
     """A member of the panel; at least one is neither a member nor an officer of the council."""
 
     review = models.ForeignKey(

@@ -93,10 +93,17 @@ def invitee_save(
     _check_contact(invitee)
     invitee.full_clean()
     invitee.save()
-    ConveningChecklist.objects.filter(review=review).update(
-        confirmed_by=None, confirmed_on=None
-    )
+    _unconfirm_checklist(review)
     return invitee
+
+
+def _unconfirm_checklist(review: Review) -> None:
+    """The list changed: the IRO must confirm it again (saved, so the audit log has it)."""
+    checklist = ConveningChecklist.objects.filter(review=review).first()
+    if checklist is not None and (checklist.confirmed_by_id or checklist.confirmed_on):
+        checklist.confirmed_by = None
+        checklist.confirmed_on = None
+        checklist.save(update_fields=["confirmed_by", "confirmed_on", "updated_at"])
 
 
 def _check_contact(invitee: Invitee) -> None:

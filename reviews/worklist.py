@@ -6,9 +6,11 @@ the review is rearranged. Follow-up deadlines (T16–T20) count from the record 
 """
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import (
@@ -114,26 +116,59 @@ def review_steps(
     ones My work lists): the others' deadlines and permissions are not worked out.
     """
     base = _Once(lambda: preparation_base(review))
+    can = _Permissions(user, review)
+    related = _related(review)
+    rows = [
+        *_preparation_rows(review, related, base, can),
+        *_meeting_rows(review, base, can),
+        *_decision_rows(review, can),
+        *_record_rows(review, can),
+    ]
+    if related.progress is not None and review.record_date is not None:
+        rows.append(_progress_step(review, related.progress, can.chair))
+    return _steps(review, rows, actionable_only)
 
-    def visit():
-        if review.kind == Review.Kind.INITIAL:
-            return timescales.initial_review_choices_visit_due(
-                base(), review.period.started_on
-            )
-        return timescales.review_choices_visit_due(base())
 
-    chair = _Once(lambda: can_chair_review(user, review))
-    prepare = _Once(lambda: can_prepare_review(user, review))
-    send = _Once(lambda: can_send_for_review(user, review))
-    authorise = _Once(lambda: can_authorise_decisions(user, review))
-    status = review.status
-    open_ = status in BEFORE_MEETING
+# A step before it becomes a Step: key, name, owner, done, its deadline and whether
+# this user may do it (both worked out only when needed), and whether the review is
+# at the point where the step can be done.
+_Row = tuple[
+    str,
+    str,
+    str,
+    bool,
+    Callable[[], timescales.Deadline | None],
+    Callable[[], bool],
+    bool,
+]
+
+
+class _Permissions:
+    """What this user may do on the review, each asked when a step first needs it."""
+
+    __slots__ = ("authorise", "chair", "edit_record", "prepare", "send")
+
+    def __init__(self, user, review: Review):
+        self.chair = _Once(lambda: can_chair_review(user, review))
+        self.prepare = _Once(lambda: can_prepare_review(user, review))
+        self.send = _Once(lambda: can_send_for_review(user, review))
+        self.authorise = _Once(lambda: can_authorise_decisions(user, review))
+        self.edit_record = lambda: can_edit_iro_text(user, review)
+
+
+class _Related(NamedTuple):
+    """What the steps read of the Review Choices, checklist and progress review."""
+
+    has_choices: bool
+    has_checklist: bool
+    confirmed: bool
+    progress: Any  # the progress review (or its two dates), None if there is none
+
+
+def _related(review: Review) -> _Related:
     # my_tasks annotates what the steps need of the review's Review Choices, checklist
     # and progress review for every review at once; one review reads its own.
     if hasattr(review, "has_checklist"):
-        has_choices = review.has_choices
-        has_checklist = review.has_checklist
-        confirmed = review.checklist_confirmed_on is not None
         progress = (
             SimpleNamespace(
                 target_date=review.progress_target_date,
@@ -142,39 +177,35 @@ def review_steps(
             if review.has_progress_review
             else None
         )
-    else:
-        checklist = getattr(review, "checklist", None)
-        has_choices = hasattr(review, "choices")
-        has_checklist = checklist is not None
-        confirmed = bool(checklist and checklist.confirmed_on)
-        progress = getattr(review, "progress_review", None)
-    held = status in AFTER_HELD
-    # my_tasks annotates these two for every review at once; one review asks here.
-    child_seen = getattr(review, "child_seen", None)
-    if child_seen is None:
-        child_seen = review.child_contacts.exists()
-    documents_shared = getattr(review, "documents_shared", None)
-    if documents_shared is None:
-        documents_shared = review.documents.filter(
-            kind__in=["sw_report", "care_plan"], shared_on__isnull=False
-        ).count()
-    record_date = review.record_date
-    rd_submitted_on = review.rd_submitted_on
+        return _Related(
+            review.has_choices,
+            review.has_checklist,
+            review.checklist_confirmed_on is not None,
+            progress,
+        )
+    checklist = getattr(review, "checklist", None)
+    return _Related(
+        hasattr(review, "choices"),
+        checklist is not None,
+        bool(checklist and checklist.confirmed_on),
+        getattr(review, "progress_review", None),
+    )
 
-    def after_record(deadline):
-        return (lambda: deadline(record_date)) if record_date else _no_deadline
 
-    # Each step: key, name, owner, done, its deadline and whether this user may do
-    # it (both worked out only when needed), and whether the review is at the point
-    # where the step can be done.
-    steps = [
+def _preparation_rows(
+    review: Review, related: _Related, base: "_Once", can: _Permissions
+) -> list[_Row]:
+    """The steps before the meeting: Review Choices, the date, the invitations."""
+    status = review.status
+    open_ = status in BEFORE_MEETING
+    return [
         (
             "choices",
             "Review Choices with the child",
             "Social worker",
-            has_choices,
-            visit,
-            prepare,
+            related.has_choices,
+            lambda: _choices_visit_due(review, base),
+            can.prepare,
             open_,
         ),
         (
@@ -183,26 +214,26 @@ def review_steps(
             "IRO",
             review.scheduled_for is not None,
             _no_deadline,
-            chair,
+            can.chair,
             status in (S.PLANNED, S.SCHEDULED, S.INVITATIONS_ISSUED),
         ),
         (
             "checklist",
             "Convening checklist: who to invite",
             "Social worker",
-            has_checklist,
+            related.has_checklist,
             lambda: timescales.convening_checklist_due(base()),
-            prepare,
+            can.prepare,
             open_,
         ),
         (
             "confirm",
             "Confirm the invite list",
             "IRO",
-            confirmed,
+            related.confirmed,
             lambda: timescales.arrangements_discussion_due(base()),
-            chair,
-            open_ and has_checklist,
+            can.chair,
+            open_ and related.has_checklist,
         ),
         (
             "invitations",
@@ -210,25 +241,42 @@ def review_steps(
             "Business support",
             status not in (S.PLANNED, S.SCHEDULED, S.CANCELLED),
             lambda: timescales.invitations_due(base()),
-            send,
-            status == S.SCHEDULED and confirmed,
+            can.send,
+            status == S.SCHEDULED and related.confirmed,
         ),
+    ]
+
+
+def _choices_visit_due(review: Review, base: "_Once") -> timescales.Deadline:
+    """When the Review Choices visit is due; the initial review has its own rule."""
+    if review.kind == Review.Kind.INITIAL:
+        return timescales.initial_review_choices_visit_due(
+            base(), review.period.started_on
+        )
+    return timescales.review_choices_visit_due(base())
+
+
+def _meeting_rows(review: Review, base: "_Once", can: _Permissions) -> list[_Row]:
+    """The steps up to the meeting held: seeing the child, the papers, the meeting."""
+    status = review.status
+    held = status in AFTER_HELD
+    return [
         (
             "child_contact",
             "Meet or speak to the child",
             "IRO",
-            child_seen,
+            _child_seen(review),
             _no_deadline,
-            chair,
+            can.chair,
             status not in (S.CANCELLED, S.CLOSED),
         ),
         (
             "documents",
             "Share the report and care plan",
             "Social worker",
-            documents_shared >= 2,
+            _documents_shared(review) >= 2,
             lambda: timescales.social_worker_report_due(base()),
-            prepare,
+            can.prepare,
             status not in (S.CANCELLED, S.CLOSED),
         ),
         (
@@ -237,7 +285,7 @@ def review_steps(
             "IRO",
             held,
             _no_deadline,
-            chair,
+            can.chair,
             status in (S.SCHEDULED, S.INVITATIONS_ISSUED, S.IN_PROGRESS, S.ADJOURNED),
         ),
         (
@@ -246,16 +294,44 @@ def review_steps(
             "IRO",
             held,
             _no_deadline,
-            chair,
+            can.chair,
             status == S.IN_PROGRESS,
         ),
+    ]
+
+
+def _child_seen(review: Review) -> bool:
+    # my_tasks annotates this for every review at once; one review asks here.
+    child_seen = getattr(review, "child_seen", None)
+    if child_seen is None:
+        child_seen = review.child_contacts.exists()
+    return child_seen
+
+
+def _documents_shared(review: Review) -> int:
+    """How many of the report and care plan are shared (annotated by my_tasks)."""
+    documents_shared = getattr(review, "documents_shared", None)
+    if documents_shared is None:
+        documents_shared = review.documents.filter(
+            kind__in=["sw_report", "care_plan"], shared_on__isnull=False
+        ).count()
+    return documents_shared
+
+
+def _decision_rows(review: Review, can: _Permissions) -> list[_Row]:
+    """After the meeting: the decisions, then the team manager's authorisation."""
+    status = review.status
+    rd_submitted_on = review.rd_submitted_on
+    return [
         (
             "decisions",
             "Decisions and recommendations",
             "IRO",
             status in AFTER_HELD and status != S.HELD,
-            after_record(timescales.recommendations_and_decisions_due),
-            chair,
+            _after_record(
+                timescales.recommendations_and_decisions_due, review.record_date
+            ),
+            can.chair,
             status == S.HELD,
         ),
         (
@@ -273,16 +349,24 @@ def review_steps(
             (lambda: timescales.tm_authorisation_due(rd_submitted_on))
             if rd_submitted_on
             else _no_deadline,
-            authorise,
+            can.authorise,
             status == S.RD_SUBMITTED,
         ),
+    ]
+
+
+def _record_rows(review: Review, can: _Permissions) -> list[_Row]:
+    """The steps from the record to the child to closing the review."""
+    status = review.status
+    record_date = review.record_date
+    return [
         (
             "record",
             "Write the record to the child",
             "IRO",
             status in (S.RECORD_WRITTEN, S.DISTRIBUTED, S.CLOSED),
-            after_record(timescales.record_written_due),
-            lambda: can_edit_iro_text(user, review),
+            _after_record(timescales.record_written_due, record_date),
+            can.edit_record,
             status in (S.HELD, S.RD_SUBMITTED, S.RD_AUTHORISED, S.RD_DISPUTED),
         ),
         (
@@ -290,8 +374,8 @@ def review_steps(
             "Send the record",
             "Business support",
             status in (S.DISTRIBUTED, S.CLOSED),
-            after_record(timescales.record_distributed_due),
-            send,
+            _after_record(timescales.record_distributed_due, record_date),
+            can.send,
             status == S.RECORD_WRITTEN,
         ),
         (
@@ -299,15 +383,22 @@ def review_steps(
             "Close the review",
             "IRO",
             status == S.CLOSED,
-            after_record(timescales.care_plan_update_due),
-            chair,
+            _after_record(timescales.care_plan_update_due, record_date),
+            can.chair,
             status == S.DISTRIBUTED,
         ),
     ]
-    if progress is not None and record_date is not None:
-        steps.append(_progress_step(review, progress, chair))
+
+
+def _after_record(deadline, record_date: date | None):
+    """A deadline counted from the record date; none while there is no record date."""
+    return (lambda: deadline(record_date)) if record_date else _no_deadline
+
+
+def _steps(review: Review, rows: list[_Row], actionable_only: bool) -> list[Step]:
+    """The rows as Steps: each one's deadline, and its page if this user can act."""
     result = []
-    for key, name, owner, done, due, can, available in steps:
+    for key, name, owner, done, due, can, available in rows:
         if actionable_only and (done or not available or not can()):
             continue
         result.append(
@@ -440,7 +531,7 @@ def _shared_documents_count():
     )
 
 
-def _progress_step(review: Review, progress, chair) -> tuple:
+def _progress_step(review: Review, progress, chair) -> _Row:
     """The mid-point progress review (T24, D-MID) of a held review."""
 
     def due():

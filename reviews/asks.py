@@ -23,100 +23,131 @@ def asks_for(review: Review) -> list[Ask]:
         return []
     contacts = list(review.child_contacts.all())
     held = review.record_date is not None
-    asks = []
-    if choices.wants_to_meet_iro_before:
-        before = [
-            c
-            for c in contacts
-            if review.record_date is None or c.on <= review.record_date
-        ]
-        asks.append(
-            Ask(
-                "met_before",
-                "To meet their IRO before the review",
-                bool(before) if held else (True if before else None),
-            )
-        )
-    if choices.wants_to_speak_alone:
-        alone = any(c.alone == "yes" for c in contacts)
-        asks.append(
-            Ask(
-                "alone",
-                "To speak to their IRO on their own",
-                alone if held else (True if alone else None),
-            )
-        )
-    if choices.who_not_to_invite.strip():
-        unwanted = review.invitees.filter(child_does_not_want=True)
-        invited = review.invitations.filter(invitee__in=unwanted).exists()
-        asks.append(
-            Ask(
-                "unwanted_not_invited",
-                "People they did not want were not invited",
-                not invited,
-            )
-        )
-    if choices.venue.strip():
-        asks.append(
-            Ask(
-                "venue",
-                f"To meet at: {choices.venue}",
-                _same(choices.venue, review.venue) if review.venue else None,
-            )
-        )
-    if choices.format in ("face_to_face", "online"):
-        wanted = {
-            "face_to_face": {"face_to_face", "hybrid"},
-            "online": {"online", "hybrid"},
-        }[choices.format]
-        asks.append(
-            Ask(
-                "format",
-                f"To meet {choices.get_format_display().lower()}",
-                review.format in wanted if review.format else None,
-            )
-        )
-    if choices.wants_to_chair in ("chair", "co_chair"):
-        chaired = (
-            review.chaired_by in ("child", "co_chaired") if review.chaired_by else None
-        )
-        asks.append(Ask("chair", "To chair or co-chair their review", chaired))
-    if choices.topics_to_discuss.strip() or choices.achievements.strip():
-        record = getattr(review, "record", None)
-        written = (
-            record is not None
-            and record.sections.filter(key="going_well").exclude(text="").exists()
-        )
-        asks.append(
-            Ask(
-                "achievements",
-                "Their achievements and topics talked about",
-                written if held else None,
-            )
-        )
-    if choices.wants_copy_of_record:
-        sent = review.distributions.filter(invitee__role="child").exists()
-        asks.append(
-            Ask(
-                "copy",
-                "A copy of the record",
-                sent if review.status in ("distributed", "closed") else None,
-            )
-        )
-    if choices.wants_explanation_after:
-        explained = (
-            review.child_contacts.filter(on__gt=review.record_date).exists()
-            if held
-            else False
-        )
-        asks.append(
-            Ask(
-                "explained",
-                "Someone to explain the decisions afterwards",
-                explained if held else None,
-            )
-        )
-    return asks
+    asks = [
+        _met_before(review, choices, contacts, held),
+        _alone(choices, contacts, held),
+        _unwanted_not_invited(review, choices),
+        _venue(review, choices),
+        _format(review, choices),
+        _chair(review, choices),
+        _achievements(review, choices, held),
+        _copy(review, choices),
+        _explained(review, choices, held),
+    ]
+    return [ask for ask in asks if ask is not None]
+
+
+# Each ask below is None when the child did not make it.
+
+
+def _met_before(review: Review, choices, contacts: list, held: bool) -> Ask | None:
+    if not choices.wants_to_meet_iro_before:
+        return None
+    before = [
+        c for c in contacts if review.record_date is None or c.on <= review.record_date
+    ]
+    return Ask(
+        "met_before",
+        "To meet their IRO before the review",
+        bool(before) if held else (True if before else None),
+    )
+
+
+def _alone(choices, contacts: list, held: bool) -> Ask | None:
+    if not choices.wants_to_speak_alone:
+        return None
+    alone = any(c.alone == "yes" for c in contacts)
+    return Ask(
+        "alone",
+        "To speak to their IRO on their own",
+        alone if held else (True if alone else None),
+    )
+
+
+def _unwanted_not_invited(review: Review, choices) -> Ask | None:
+    if not choices.who_not_to_invite.strip():
+        return None
+    unwanted = review.invitees.filter(child_does_not_want=True)
+    invited = review.invitations.filter(invitee__in=unwanted).exists()
+    return Ask(
+        "unwanted_not_invited",
+        "People they did not want were not invited",
+        not invited,
+    )
+
+
+def _venue(review: Review, choices) -> Ask | None:
+    if not choices.venue.strip():
+        return None
+    return Ask(
+        "venue",
+        f"To meet at: {choices.venue}",
+        _same(choices.venue, review.venue) if review.venue else None,
+    )
+
+
+def _format(review: Review, choices) -> Ask | None:
+    if choices.format not in ("face_to_face", "online"):
+        return None
+    wanted = {
+        "face_to_face": {"face_to_face", "hybrid"},
+        "online": {"online", "hybrid"},
+    }[choices.format]
+    return Ask(
+        "format",
+        f"To meet {choices.get_format_display().lower()}",
+        review.format in wanted if review.format else None,
+    )
+
+
+def _chair(review: Review, choices) -> Ask | None:
+    if choices.wants_to_chair not in ("chair", "co_chair"):
+        return None
+    chaired = (
+        review.chaired_by in ("child", "co_chaired") if review.chaired_by else None
+    )
+    return Ask("chair", "To chair or co-chair their review", chaired)
+
+
+def _achievements(review: Review, choices, held: bool) -> Ask | None:
+    if not (choices.topics_to_discuss.strip() or choices.achievements.strip()):
+        return None
+    record = getattr(review, "record", None)
+    written = (
+        record is not None
+        and record.sections.filter(key="going_well").exclude(text="").exists()
+    )
+    return Ask(
+        "achievements",
+        "Their achievements and topics talked about",
+        written if held else None,
+    )
+
+
+def _copy(review: Review, choices) -> Ask | None:
+    if not choices.wants_copy_of_record:
+        return None
+    sent = review.distributions.filter(invitee__role="child").exists()
+    return Ask(
+        "copy",
+        "A copy of the record",
+        sent if review.status in ("distributed", "closed") else None,
+    )
+
+
+def _explained(review: Review, choices, held: bool) -> Ask | None:
+    if not choices.wants_explanation_after:
+        return None
+    explained = (
+        review.child_contacts.filter(on__gt=review.record_date).exists()
+        if held
+        else False
+    )
+    return Ask(
+        "explained",
+        "Someone to explain the decisions afterwards",
+        explained if held else None,
+    )
 
 
 def _same(wanted: str, actual: str) -> bool:

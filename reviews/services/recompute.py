@@ -83,6 +83,73 @@ def _held_dates_by_period():
 def recompute_due_dates(today: date) -> Recomputed:
     """Recompute every open review's due date (from the engine) and RAG status."""
     amber_until = timescales.add_working_days(today, settings.RAG_AMBER_WORKING_DAYS)
+    due_changes, rag_changes, counts = _changes(today, amber_until)
+    with connection.cursor() as cursor:
+        _update_in_chunks(
+            cursor,
+            "UPDATE reviews_review SET due_date = %s, due_track = %s, due_rule = %s"
+            " WHERE id = %s",
+            due_changes,
+        )
+        _update_in_chunks(
+            cursor, "UPDATE reviews_review SET rag = %s WHERE id = %s", rag_changes
+        )
+    # A review no longer open has no colour.
+    cleared = (
+        Review.objects.exclude(status__in=Review.OPEN_STATUSES)
+        .exclude(rag="")
+        .update(rag="")
+    )
+    return Recomputed(
+        len(due_changes),
+        len(rag_changes) + cleared,
+        counts[Review.Rag.RED],
+        counts[Review.Rag.AMBER],
+        counts[Review.Rag.GREEN],
+    )
+
+
+def _changes(
+    today: date, amber_until: date
+) -> tuple[list[tuple], list[tuple], dict[Review.Rag, int]]:
+    """The open reviews' due-date and RAG changes, and how many are of each colour."""
+    due_changes, rag_changes = [], []
+    counts = {Review.Rag.RED: 0, Review.Rag.AMBER: 0, Review.Rag.GREEN: 0}
+    for (
+        pk,
+        _period_id,
+        kind,
+        due_date,
+        due_track,
+        due_rule,
+        rag,
+        started_on,
+        ended_on,
+        authority,
+        placed,
+        placement_ended,
+    ), dates in _open_reviews_with_held_dates():
+        if kind in RECOMPUTED_KINDS and ended_on is None:
+            due = timescales.next_review_due(
+                started_on,
+                dates,
+                authority_to_place_on=authority,
+                placed_for_adoption_on=placed,
+                placement_ended_on=placement_ended,
+            )
+            rule = timescales.explain(due)
+            if (due_date, due_track, due_rule) != (due.date, due.track, rule):
+                due_date = due.date
+                due_changes.append((due.date, due.track, rule, pk))
+        colour = _rag(due_date, today, amber_until)
+        counts[colour] += 1
+        if colour != rag:
+            rag_changes.append((colour, pk))
+    return due_changes, rag_changes, counts
+
+
+def _open_reviews_with_held_dates():
+    """Yield each open review's row and its period's held record dates, by period."""
     open_reviews = list(
         Review.objects.open()
         .order_by("period_id", "pk")
@@ -103,68 +170,17 @@ def recompute_due_dates(today: date) -> Recomputed:
     )
     held = _held_dates_by_period()
     next_held = next(held, None)
-    due_changes, rag_changes = [], []
-    counts = {Review.Rag.RED: 0, Review.Rag.AMBER: 0, Review.Rag.GREEN: 0}
-    for (
-        pk,
-        period_id,
-        kind,
-        due_date,
-        due_track,
-        due_rule,
-        rag,
-        started_on,
-        ended_on,
-        authority,
-        placed,
-        placement_ended,
-    ) in open_reviews:
+    for row in open_reviews:
+        period_id = row[1]
         while next_held is not None and next_held[0] < period_id:
             next_held = next(held, None)
-        if kind in RECOMPUTED_KINDS and ended_on is None:
-            dates = (
-                next_held[1]
-                if next_held is not None and next_held[0] == period_id
-                else []
-            )
-            due = timescales.next_review_due(
-                started_on,
-                dates,
-                authority_to_place_on=authority,
-                placed_for_adoption_on=placed,
-                placement_ended_on=placement_ended,
-            )
-            rule = timescales.explain(due)
-            if (due_date, due_track, due_rule) != (due.date, due.track, rule):
-                due_date = due.date
-                due_changes.append((due.date, due.track, rule, pk))
-        colour = _rag(due_date, today, amber_until)
-        counts[colour] += 1
-        if colour != rag:
-            rag_changes.append((colour, pk))
-    del open_reviews
-    with connection.cursor() as cursor:
-        for start in range(0, len(due_changes), CHUNK):
-            cursor.executemany(
-                "UPDATE reviews_review SET due_date = %s, due_track = %s, due_rule = %s"
-                " WHERE id = %s",
-                due_changes[start : start + CHUNK],
-            )
-        for start in range(0, len(rag_changes), CHUNK):
-            cursor.executemany(
-                "UPDATE reviews_review SET rag = %s WHERE id = %s",
-                rag_changes[start : start + CHUNK],
-            )
-    # A review no longer open has no colour.
-    cleared = (
-        Review.objects.exclude(status__in=Review.OPEN_STATUSES)
-        .exclude(rag="")
-        .update(rag="")
-    )
-    return Recomputed(
-        len(due_changes),
-        len(rag_changes) + cleared,
-        counts[Review.Rag.RED],
-        counts[Review.Rag.AMBER],
-        counts[Review.Rag.GREEN],
-    )
+        dates = (
+            next_held[1] if next_held is not None and next_held[0] == period_id else []
+        )
+        yield row, dates
+
+
+def _update_in_chunks(cursor, sql: str, rows: list[tuple]) -> None:
+    """Run one parameterised UPDATE for the rows, CHUNK rows at a time."""
+    for start in range(0, len(rows), CHUNK):
+        cursor.executemany(sql, rows[start : start + CHUNK])

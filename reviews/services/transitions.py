@@ -324,49 +324,14 @@ def review_hold(
     completed = review.meetings.order_by("-held_on").first().held_on  # type: ignore[union-attr]  # checked above
     if completed > today:
         raise ValidationError("A review cannot be held in the future.")
-    pn0 = timescales.participation_pn0_required(review.child.date_of_birth, record_date)
-    if pn0 and participation != Review.Participation.PN0:
-        raise ValidationError(
-            {
-                "participation": "The child was under 4 on the review date: the code must be PN0"
-            }
-        )
-    if not pn0 and participation == Review.Participation.PN0:
-        raise ValidationError(
-            {
-                "participation": "The child was 4 or over on the review date: choose PN1 to PN7"
-            }
-        )
+    _check_participation(review, record_date, participation)
     if review.kind == Review.Kind.SECOND and permanence_plan_ratified is None:
         raise ValidationError(
             {
                 "permanence_plan_ratified": "Say whether the permanence plan was ratified at this second review"
             }
         )
-    held_dates = sorted(
-        [
-            *review.period.reviews.held().values_list("record_date", flat=True),
-            record_date,
-        ]
-    )
-    period = review.period
-    next_due = timescales.next_review_due(
-        period.started_on,
-        held_dates,
-        authority_to_place_on=period.authority_to_place_on,
-        placed_for_adoption_on=period.placed_for_adoption_on,
-        placement_ended_on=period.adoption_placement_ended_on,
-    )
-    if next_review_date > next_due.date:
-        raise ValidationError(
-            {
-                "next_review_date": f"The next review must be by {timescales.long_date(next_due.date)}"
-            }
-        )
-    if next_review_date <= record_date:
-        raise ValidationError(
-            {"next_review_date": "The next review date must be after this review"}
-        )
+    _check_next_review_date(review, record_date, next_review_date)
     review.record_date = record_date
     review.completed_date = completed
     review.participation = participation
@@ -392,6 +357,53 @@ def review_hold(
     following = review_plan_next(period=review.period, by=by)
     _plan_progress_review(review, following)
     return review, following
+
+
+def _check_participation(review: Review, record_date: date, participation: str) -> None:
+    """Refuse a participation code wrong for the child's age: PN0 under 4 only."""
+    pn0 = timescales.participation_pn0_required(review.child.date_of_birth, record_date)
+    if pn0 and participation != Review.Participation.PN0:
+        raise ValidationError(
+            {
+                "participation": "The child was under 4 on the review date: the code must be PN0"
+            }
+        )
+    if not pn0 and participation == Review.Participation.PN0:
+        raise ValidationError(
+            {
+                "participation": "The child was 4 or over on the review date: choose PN1 to PN7"
+            }
+        )
+
+
+def _check_next_review_date(
+    review: Review, record_date: date, next_review_date: date
+) -> None:
+    """Refuse a next review date later than the engine allows, or not after this one."""
+    held_dates = sorted(
+        [
+            *review.period.reviews.held().values_list("record_date", flat=True),
+            record_date,
+        ]
+    )
+    period = review.period
+    next_due = timescales.next_review_due(
+        period.started_on,
+        held_dates,
+        authority_to_place_on=period.authority_to_place_on,
+        placed_for_adoption_on=period.placed_for_adoption_on,
+        placement_ended_on=period.adoption_placement_ended_on,
+    )
+    if next_review_date > next_due.date:
+        raise ValidationError(
+            {
+                "next_review_date": f"The next review must be by {timescales.long_date(next_due.date)}"
+            }
+        )
+    if next_review_date <= record_date:
+        raise ValidationError(
+            {"next_review_date": "The next review date must be after this review"}
+        )
 
 
 def _plan_progress_review(review: Review, following: Review | None) -> None:

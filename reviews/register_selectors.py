@@ -110,7 +110,6 @@ def timeline(
     The child's page passes the records it has already read (the periods with their
     episodes prefetched); what is not passed is read here.
     """
-    items: list[TimelineItem] = []
     if periods is None:
         periods = list(child.periods_of_care.all())
         episodes = list(Episode.objects.filter(period__child=child))
@@ -119,57 +118,70 @@ def timeline(
             (e for p in periods for e in p.episodes.all()),
             key=lambda e: (e.started_on, e.pk),
         )
-    for period in periods:
-        items.append(
-            TimelineItem(period.started_on, "Period of care", "Became looked after")
-        )
-        if period.ended_on:
-            items.append(
-                TimelineItem(
-                    period.ended_on,
-                    "Period of care",
-                    f"Ceased to be looked after ({period.reason_ended})",
-                )
-            )
-        for label, day in (
-            ("Authority to place for adoption", period.authority_to_place_on),
-            ("Placed for adoption", period.placed_for_adoption_on),
-            ("Adoption placement ended", period.adoption_placement_ended_on),
-            ("Adoption order", period.adoption_order_on),
-        ):
-            if day:
-                items.append(TimelineItem(day, "Adoption", label))
-    for episode in episodes:
-        items.append(
-            TimelineItem(
-                episode.started_on,
-                "Episode",
-                f"{episode.get_reason_new_display()}: {episode.get_legal_status_display()}; "
-                f"{episode.get_placement_display()}",
-            )
-        )
-    for review in child.reviews.all() if reviews is None else reviews:
-        day = review.record_date or review.due_date
-        state = review.get_status_display()
-        items.append(
-            TimelineItem(
-                day, "Review", f"{review.get_kind_display()} ({state.lower()})"
-            )
-        )
     if allocations is None:
         allocations = child.iro_allocations.select_related("iro")
-    for allocation in allocations:
-        items.append(
+    items = [
+        *(item for period in periods for item in _period_items(period)),
+        *(_episode_item(episode) for episode in episodes),
+        *(
+            _review_item(review)
+            for review in (child.reviews.all() if reviews is None else reviews)
+        ),
+        *(
             TimelineItem(allocation.started_on, "IRO", f"{allocation.iro} allocated")
-        )
+            for allocation in allocations
+        ),
+    ]
     if with_case_events:
-        for event in child.significant_events.all() if events is None else events:
-            items.append(
-                TimelineItem(
-                    event.occurred_on,
-                    "Significant event",
-                    event.get_kind_display(),
-                    event.get_absolute_url(),
-                )
-            )
+        items.extend(
+            _event_item(event)
+            for event in (child.significant_events.all() if events is None else events)
+        )
     return sorted(items, key=lambda item: item.on, reverse=True)
+
+
+def _period_items(period: PeriodOfCare) -> list[TimelineItem]:
+    """The period's start and end, and its adoption milestones."""
+    items = [TimelineItem(period.started_on, "Period of care", "Became looked after")]
+    if period.ended_on:
+        items.append(
+            TimelineItem(
+                period.ended_on,
+                "Period of care",
+                f"Ceased to be looked after ({period.reason_ended})",
+            )
+        )
+    for label, day in (
+        ("Authority to place for adoption", period.authority_to_place_on),
+        ("Placed for adoption", period.placed_for_adoption_on),
+        ("Adoption placement ended", period.adoption_placement_ended_on),
+        ("Adoption order", period.adoption_order_on),
+    ):
+        if day:
+            items.append(TimelineItem(day, "Adoption", label))
+    return items
+
+
+def _episode_item(episode: Episode) -> TimelineItem:
+    return TimelineItem(
+        episode.started_on,
+        "Episode",
+        f"{episode.get_reason_new_display()}: {episode.get_legal_status_display()}; "
+        f"{episode.get_placement_display()}",
+    )
+
+
+def _review_item(review: Review) -> TimelineItem:
+    """The review on its record date, or on its due date while it has none."""
+    day = review.record_date or review.due_date
+    state = review.get_status_display()
+    return TimelineItem(day, "Review", f"{review.get_kind_display()} ({state.lower()})")
+
+
+def _event_item(event) -> TimelineItem:
+    return TimelineItem(
+        event.occurred_on,
+        "Significant event",
+        event.get_kind_display(),
+        event.get_absolute_url(),
+    )

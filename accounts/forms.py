@@ -3,6 +3,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.validators import MaxLengthValidator
 
+from accounts.two_factor import normalise_code
+
 
 def _gds_helper() -> FormHelper:
     helper = FormHelper()
@@ -82,3 +84,38 @@ class TokenForm(forms.Form):
                 "The security code is wrong or has expired. Enter the newest code"
             )
         return token
+
+
+class SetupCodeForm(forms.Form):
+    """The one-time setup code an administrator gave the user (accounts.two_factor)."""
+
+    setup_code = forms.CharField(
+        label="Setup code",
+        help_text="The 12-character code an administrator gave you, for example "
+        "ABCD-EFGH-JKMN.",
+        max_length=40,
+        error_messages={
+            "required": "Enter the setup code",
+            "max_length": "Enter the setup code in the form ABCD-EFGH-JKMN",
+        },
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+                "class": "govuk-input--width-10",
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _gds_helper()
+
+    def clean_setup_code(self):
+        typed = self.cleaned_data["setup_code"]
+        if normalise_code(typed) is None:
+            raise forms.ValidationError(
+                "Enter the setup code in the form ABCD-EFGH-JKMN"
+            )
+        return typed

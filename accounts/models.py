@@ -101,3 +101,82 @@ class User(AbstractUser):
     @property
     def role_labels(self) -> list[str]:
         return [role.label for role in Role if role.value in self.roles]
+
+
+class TwoFactorSetupCode(models.Model):
+    """A one-time code an administrator gives a user so they may set up two-factor sign-in.
+
+    Only a hash of the code is kept; the code itself is shown once, to the administrator.
+    The rules are in accounts.two_factor (docs/rules.md, D-2FA).
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="two_factor_setup_codes"
+    )
+    code_hash = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when issued on the server (manage.py two_factor_setup_code).",
+    )
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self):
+        return f"Setup code for {self.user} issued {self.issued_at:%d %b %Y %H:%M}"
+
+
+class TwoFactorEvent(models.Model):
+    """What happened to a user's two-factor sign-in: shown in /manage/ and written to
+    the security log as well."""
+
+    class Kind(models.TextChoices):
+        CODE_ISSUED = "code_issued", "Setup code issued"
+        RESET = "reset", "Two-factor reset (new setup code issued)"
+        CODE_USED = "code_used", "Setup code used"
+        CODE_FAILED = "code_failed", "Wrong setup code entered"
+        CODE_LOCKED = "code_locked", "Setup code stopped after too many wrong attempts"
+        ENROLLED = "enrolled", "Authenticator app set up"
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="two_factor_events"
+    )
+    kind = models.CharField(max_length=20, choices=Kind)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The administrator, for an issue or a reset.",
+    )
+    ip = models.CharField("address", max_length=45, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "-at"], name="accounts_2fa_event_user_at")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.user}"
+
+
+class TwoFactorAccount(User):
+    """A user as /manage/ shows them for two-factor sign-in (issue a setup code, reset)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "two-factor sign-in"
+        verbose_name_plural = "two-factor sign-in"

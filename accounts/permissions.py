@@ -22,3 +22,9 @@ CASE_ROLES = frozenset(
 def can_manage_users(user: User) -> bool:
     """Say whether the user administers accounts and settings."""
     return user.is_authenticated and user.has_role(Role.ADMINISTRATOR)
+
+
+def can_reset_two_factor(admin: User, user: User) -> bool:
+    """Say whether `admin` may issue a setup code for `user` or reset their two-factor
+    sign-in: an administrator, for someone else (docs/rules.md, D-2FA)."""
+    return can_manage_users(admin) and admin.pk != user.pk

@@ -159,6 +159,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Two-factor sign-in with TOTP for every user (the demo turns it off).
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = SERVICE_NAME
+# Setting up an authenticator needs a setup code from an administrator, except within
+# this many hours of the account being created (docs/rules.md, D-2FA).
+TWO_FACTOR_ENROLMENT_WINDOW_HOURS = env.int(
+    "TWO_FACTOR_ENROLMENT_WINDOW_HOURS", default=72
+)
+TWO_FACTOR_SETUP_CODE_DAYS = env.int("TWO_FACTOR_SETUP_CODE_DAYS", default=7)
 
 # Sessions: 30 idle minutes and 12 hours in all (core.middleware.SessionLifetimeMiddleware
 # renews an active session's expiry at most once a minute, not a write on every page).

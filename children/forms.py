@@ -392,3 +392,34 @@ class ChildFilterForm(forms.Form):
 
 class SharingRestrictionEndForm(GovUKForm):
     ended_on = GovUKDateField(label="Date the child said this can be shared again")
+
+
+class AuditFilterForm(GovUKForm):
+    """Who viewed or changed a child's record: narrow the trail by person, dates, kind."""
+
+    person = forms.ModelChoiceField(
+        label="Person",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Everyone",
+        error_messages={"invalid_choice": "Choose a person from the list"},
+    )
+    since = GovUKDateField(label="From", required=False)
+    until = GovUKDateField(label="To", required=False)
+    kind = forms.ChoiceField(
+        label="Viewed or changed",
+        required=False,
+        choices=[("", "Both"), ("viewed", "Viewed"), ("changed", "Changed")],
+        error_messages={"invalid_choice": "Choose viewed, changed or both"},
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", "The end date must be on or after the start date")
+        return data

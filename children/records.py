@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 
 from auditlog.models import LogEntry
@@ -20,9 +20,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from children.models import Child
+from core.spreadsheets import neutralise
 
 # The apps whose models hold case data about children.
 CASE_DATA_APPS = ("children", "iro", "reviews", "disputes", "documents", "core")
@@ -192,3 +194,91 @@ def child_record_json(child: Child, *, exported_by: User | None = None) -> str:
         indent=2,
         ensure_ascii=False,
     )
+
+
+# --- Who viewed or changed: the trail as a page and as a spreadsheet ------------------
+
+VIEWED, CHANGED = "viewed", "changed"
+
+
+def audit_trail(
+    child: Child,
+    *,
+    person: User | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    kind: str = "",
+) -> QuerySet:
+    """The child's audit entries, newest first, narrowed by who, when and what kind.
+
+    Days are the service's local days; `until` includes the whole of that day.
+    """
+    entries = audit_entries_about(child).order_by("-timestamp", "-pk")
+    if person is not None:
+        entries = entries.filter(actor=person)
+    if since is not None:
+        entries = entries.filter(timestamp__date__gte=since)
+    if until is not None:
+        entries = entries.filter(timestamp__date__lte=until)
+    if kind == VIEWED:
+        entries = entries.filter(action=LogEntry.Action.ACCESS)
+    elif kind == CHANGED:
+        entries = entries.exclude(action=LogEntry.Action.ACCESS)
+    return entries
+
+
+def audit_people(child: Child) -> QuerySet[User]:
+    """Everyone who has viewed or changed anything about the child."""
+    actors = audit_entries_about(child).exclude(actor=None).values("actor")
+    return User.objects.filter(pk__in=actors).order_by("last_name", "first_name", "pk")
+
+
+def entry_who(entry: LogEntry) -> str:
+    """Who the entry says did it: a user, someone with a link, or the service itself."""
+    if entry.actor is not None:
+        return entry.actor.get_full_name() or entry.actor.username
+    if entry.action == LogEntry.Action.ACCESS:
+        return "Someone with a link"
+    return "The system"
+
+
+def entry_what(entry: LogEntry) -> str:
+    if entry.action == LogEntry.Action.ACCESS:
+        return "Viewed"
+    return str(ACTIONS.get(entry.action, entry.action)).capitalize()
+
+
+def entry_details(entry: LogEntry) -> str:
+    """What an entry says beyond who and when: the fields changed, or what was shown."""
+    if entry.action != LogEntry.Action.ACCESS:
+        return "; ".join(
+            f"{field}: {change[0]} → {change[1]}"
+            for field, change in entry.changes_dict.items()
+        )
+    data = entry.additional_data or {}
+    return "; ".join(str(data[key]) for key in ("what", "via", "page") if data.get(key))
+
+
+AUDIT_CSV_HEADERS = ("When", "Who", "Username", "What", "Record", "Details", "From")
+
+
+def audit_trail_rows(entries: QuerySet) -> list[list]:
+    """The entries as spreadsheet rows, every text cell neutralised (core.spreadsheets)."""
+    rows: list[list] = [list(AUDIT_CSV_HEADERS)]
+    for entry in entries:
+        actor = entry.actor
+        rows.append(
+            [
+                neutralise(value)
+                for value in (
+                    timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S"),
+                    entry_who(entry),
+                    actor.username if actor else "",
+                    entry_what(entry),
+                    f"{entry.content_type.name}: {entry.object_repr}",
+                    entry_details(entry),
+                    entry.remote_addr or "",
+                )
+            ]
+        )
+    return rows

@@ -1,6 +1,5 @@
 """A child's whole record with its audit trail, for the IRO service manager (a subject access request)."""
 
-from auditlog.signals import accessed
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_GET
 from children.models import Child
 from children.permissions import can_export_child_record, children_visible_to
 from children.records import child_record, child_record_json
+from core.audit import showing
 
 
 def _child_for_export(request, pk) -> Child:
@@ -23,6 +23,7 @@ def _child_for_export(request, pk) -> Child:
 def record_export_view(request, pk):
     """What the export holds, and the button that downloads it."""
     child = _child_for_export(request, pk)
+    showing(request, child, what="what the subject access export holds")
     counts = child_record(child, exported_by=request.user)["counts"]
     return render(
         request, "children/record_export.html", {"child": child, "counts": counts}
@@ -33,7 +34,7 @@ def record_export_view(request, pk):
 def record_download_view(request, pk):
     """The child's whole record and audit trail as a JSON file; the download is logged."""
     child = _child_for_export(request, pk)
-    accessed.send(sender=Child, instance=child)
+    showing(request, child, what="subject access export")
     response = HttpResponse(
         child_record_json(child, exported_by=request.user),
         content_type="application/json; charset=utf-8",

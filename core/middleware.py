@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 
+from core.audit import record_shown
+
 SESSION_STARTED_KEY = "signed_in_at"
 SESSION_RENEWED_KEY = "renewed_at"
 # An active session's expiry is moved on at most this often (a database write).
@@ -58,4 +60,19 @@ class NoStoreMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response["Cache-Control"] = "no-store, private"
             response["Pragma"] = "no-cache"
+        return response
+
+
+class AccessAuditMiddleware:
+    """Write the access entries for what a page or download showed (core.audit).
+
+    Inside auditlog's middleware, so that each entry has the user and the address.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        record_shown(request, response.status_code)
         return response

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from auditlog.signals import accessed
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
@@ -13,9 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Role, User
 from children.models import Child
 from children.permissions import children_visible_to
+from core.audit import showing
 from core.http import render_form_page
 from disputes import forms, selectors, services
-from disputes.models import CafcassReferral, Challenge, PracticeAcknowledgement
+from disputes.models import CafcassReferral, Challenge
 from disputes.permissions import (
     acknowledgements_visible_to,
     can_act_as_iro_on_challenge,
@@ -35,12 +35,14 @@ Action = Challenge.Action
 
 
 def _challenge(request, pk) -> Challenge:
-    return get_object_or_404(
+    challenge = get_object_or_404(
         challenges_visible_to(request.user).select_related(
             "child", "raised_by", "team_at_time", "review"
         ),
         pk=pk,
     )
+    showing(request, challenge)
+    return challenge
 
 
 def _data(request):
@@ -64,6 +66,7 @@ def challenge_raise_view(request, child_pk):
     child = get_object_or_404(children_visible_to(request.user), pk=child_pk)
     if not can_raise_challenge(request.user, child):
         raise PermissionDenied
+    showing(request, child)
     # A prompt elsewhere (D-PERM: no permanence plan) may suggest the category.
     initial = {"category": request.GET.get("category", "")}
     form = forms.ChallengeRaiseForm(_data(request), child=child, initial=initial)
@@ -89,7 +92,6 @@ def challenge_raise_view(request, child_pk):
 @require_GET
 def challenge_detail_view(request, pk):
     challenge = _challenge(request, pk)
-    accessed.send(sender=Challenge, instance=challenge)
     stage = challenge.current_stage
     user = request.user
     can_act = challenge.is_open and can_act_as_iro_on_challenge(user, challenge)
@@ -246,6 +248,7 @@ def cafcass_outcome_view(request, pk):
         ).select_related("challenge__child"),
         pk=pk,
     )
+    showing(request, referral)
     challenge = referral.challenge
     if not can_act_as_iro_on_challenge(request.user, challenge):
         raise PermissionDenied
@@ -297,6 +300,7 @@ def acknowledgement_record_view(request, child_pk):
     )
     if not can_record_acknowledgement(request.user, child):
         raise PermissionDenied
+    showing(request, child)
     form = forms.AcknowledgementForm(_data(request))
     if form.is_valid():
         acknowledgement = _run(
@@ -331,7 +335,7 @@ def acknowledgement_detail_view(request, pk):
         ),
         pk=pk,
     )
-    accessed.send(sender=PracticeAcknowledgement, instance=acknowledgement)
+    showing(request, acknowledgement)
     return render(
         request,
         "disputes/acknowledgement_detail.html",

@@ -8,12 +8,13 @@ never fetched (stack.md; ASVS 13.2.5).
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from auditlog.signals import accessed
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
+
+from core.audit import showing
 
 STATIC_DIR = (Path(settings.BASE_DIR) / "static").resolve()
 
@@ -67,7 +68,7 @@ def pdf_response(
         template_name,
         {"author": settings.COUNCIL_NAME, **context, "title": title},
     )
-    accessed.send(sender=audit_object.__class__, instance=audit_object)
+    showing(request, audit_object, what=title)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store, private"

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from children.permissions import children_visible_to
+from core.audit import showing
 from core.http import render_form_page
 from iro.forms import AllocateForm, DutyCoverForm, LetterForm
 from iro.models import DutyCover, IroAllocation
@@ -65,6 +66,7 @@ def allocate_view(request, child_pk):
         children_visible_to(request.user).select_related("iro", "social_worker"),
         pk=child_pk,
     )
+    showing(request, child)
     caseloads = {load.iro.pk: load for load in iro_caseloads()}
     changing = child.iro_id is not None
     initial = {"on": timezone.localdate()}
@@ -127,6 +129,7 @@ def letter_record_view(request, pk):
     )
     if not (can_allocate_iro(request.user) or allocation.iro_id == request.user.pk):
         raise PermissionDenied
+    showing(request, allocation)
     form = LetterForm(request.POST or None, initial={"on": timezone.localdate()})
     if form.is_valid():
         try:

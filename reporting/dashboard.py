@@ -38,6 +38,7 @@ class Cell:
     text: str
     href: str | None = None
     numeric: bool = False
+    child_pk: int | None = None  # the cell names this child
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,12 @@ class Table:
     caption: str
     headers: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
+
+    @property
+    def child_pks(self) -> list[int]:
+        """The children the table names, in order (for the access entries)."""
+        pks = (cell.child_pk for row in self.rows for cell in row)
+        return list(dict.fromkeys(pk for pk in pks if pk is not None))
 
 
 # --- Links ---------------------------------------------------------------------------
@@ -337,7 +344,8 @@ def every_table(period: Period, f: Filters) -> dict[str, Table]:
 
 def _child(values, prefix="child__") -> Cell:
     name = f"{values[prefix + 'first_name']} {values[prefix + 'last_name']}"
-    return Cell(name, reverse("children:detail", args=[values[prefix + "id"]]))
+    pk = values[prefix + "id"]
+    return Cell(name, reverse("children:detail", args=[pk]), child_pk=pk)
 
 
 def _date(value) -> Cell:

@@ -12,7 +12,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from children.models import Child
 from children.permissions import children_visible_to
+from core.audit import record_access_each
 from core.http import render_form_page
 from disputes.models import Challenge
 from documents.pdf import render_pdf
@@ -104,7 +106,8 @@ def drilldown_view(request):
     key = form.cleaned_data["measure"]
     table = _drilldown(key, period, f, form.cleaned_data["show"] == "counted")
     if form.cleaned_data["format"] == "csv":
-        return _csv(table, period)
+        return _csv(request, table, period)
+    _record_children_shown(request, table, "dashboard drill-down")
     params = dashboard.filter_params(period, f)
     context.update(
         {
@@ -154,10 +157,20 @@ def download_view(request):
         return render_form_page(
             request, "reporting/dashboard/service.html", {"form": form}
         )
-    return _csv(table, period)
+    return _csv(request, table, period)
 
 
-def _csv(table, period: Period) -> HttpResponse:
+def _record_children_shown(request, table, what: str) -> None:
+    """An access entry for each child a drill-down names (core.audit)."""
+    record_access_each(
+        Child.objects.filter(pk__in=table.child_pks).order_by("pk"),
+        request=request,
+        what=f"{what}: {table.caption}",
+    )
+
+
+def _csv(request, table, period: Period) -> HttpResponse:
+    _record_children_shown(request, table, "dashboard download")
     buffer = io.StringIO()
     csv.writer(buffer).writerows(dashboard.as_csv_rows(table))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")

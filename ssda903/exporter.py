@@ -20,7 +20,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from children import codes_903
-from children.models import Episode
+from children.models import Child, Episode
 from reviews.models import Review
 from ssda903.files import (
     EPISODES,
@@ -138,6 +138,13 @@ def _file_values(*, year: int) -> dict[str, list[Values] | Iterator[Values]]:
             _review_values(row, on_date=on_date) for row in reviews.iterator(CHUNK_SIZE)
         ),
     }
+
+
+def ssda903_children(*, year: int) -> QuerySet[Child]:
+    """The children the year's return is about (those with an episode in the year)."""
+    start, end = collection_year_bounds(year)
+    episodes = _episodes_in_year(start, end).values("period__child_id")
+    return Child.objects.filter(pk__in=episodes).order_by("pk")
 
 
 def _episodes_in_year(start: date, end: date) -> QuerySet[Episode]:

@@ -6,8 +6,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.audit import record_access_each
 from core.http import render_form_page
-from ssda903.exporter import ssda903_zip
+from ssda903.exporter import ssda903_children, ssda903_zip
 from ssda903.files import COMPANION, EPISODES, HEADER, REVIEWS
 from ssda903.forms import Export903Form, Import903Form, current_collection_year
 from ssda903.importer import ssda903_import
@@ -66,6 +67,10 @@ def export_903_view(request):
     if form.is_bound and form.is_valid():
         year = form.cleaned_data["year"]
         response = HttpResponse(ssda903_zip(year=year), content_type="application/zip")
+        # Every child in the return: their case data left the service in this file.
+        record_access_each(
+            ssda903_children(year=year), request=request, what=f"SSDA903 return {year}"
+        )
         response["Content-Disposition"] = f'attachment; filename="ssda903-{year}.zip"'
         return response
     if not form.is_bound:

@@ -9,19 +9,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
+from core.audit import showing
 from core.exceptions import EditConflict
 from reviews.models import Review
 from reviews.permissions import reviews_visible_to
 
 
 def load_review(request, pk: int) -> Review:
-    """The review, if the user may see its child at all (404 otherwise)."""
-    return get_object_or_404(
+    """The review, if the user may see its child at all (404 otherwise).
+
+    The page shows it: an access entry is written if the page is shown (core.audit).
+    """
+    review = get_object_or_404(
         reviews_visible_to(request.user).select_related(
             "child", "period", "child__iro"
         ),
         pk=pk,
     )
+    showing(request, review)
+    return review
 
 
 def apply_errors(form, error: ValidationError) -> None:

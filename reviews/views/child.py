@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
 from children.permissions import children_visible_to
+from core.audit import showing
 from core.http import render_form_page
 from iro.permissions import acts_as_iro_for
 from reviews import forms, services
@@ -16,6 +17,7 @@ from reviews.views._action import apply_errors
 def child_visit_view(request, child_pk):
     """Log an IRO visit or contact with the child between reviews, in one step."""
     child = get_object_or_404(children_visible_to(request.user), pk=child_pk)
+    showing(request, child)
     if not acts_as_iro_for(request.user, child):
         raise PermissionDenied
     form = forms.ChildVisitForm(request.POST or None)

@@ -1,6 +1,5 @@
 """The pages of the review cycle. Each step: load in scope → check role → form → service."""
 
-from auditlog.signals import accessed
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
@@ -8,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.audit import showing
 from iro.permissions import can_make_iro_letters
 from reviews import forms, services, timescales
 from reviews.asks import asks_for
@@ -640,7 +640,7 @@ def document_download_view(request, pk, document_pk):
     ):
         raise PermissionDenied
     document = get_object_or_404(review.documents.exclude(file=""), pk=document_pk)
-    accessed.send(sender=Review, instance=review)
+    showing(request, document, what=document.get_kind_display())
     suffix = document.file.name.rsplit(".", 1)[-1]
     response = FileResponse(
         document.file.open("rb"),

@@ -1,16 +1,17 @@
-from auditlog.models import LogEntry
-from auditlog.signals import accessed
+import csv
+import io
+
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
 from children.forms import (
+    AuditFilterForm,
     ChildCreateForm,
     ChildDetailsForm,
     ChildFilterForm,
@@ -31,7 +32,6 @@ from children.models import (
     Pathway,
     PeriodOfCare,
     SignificantEvent,
-    SocialWorkerAllocation,
 )
 from children.permissions import (
     can_edit_child,
@@ -41,6 +41,14 @@ from children.permissions import (
     can_view_child_audit,
     children_visible_to,
     visible_child_or_404,
+)
+from children.records import (
+    audit_people,
+    audit_trail,
+    audit_trail_rows,
+    entry_details,
+    entry_what,
+    entry_who,
 )
 from children.services import (
     EDITABLE_CHILD_FIELDS,
@@ -56,9 +64,9 @@ from children.services import (
     sharing_restriction_record,
     social_worker_allocate,
 )
+from core.audit import showing
 from core.exceptions import EditConflict
 from core.http import render_form_page
-from iro.models import IroAllocation
 from iro.permissions import can_allocate_iro, can_decide_significant_event
 from reviews import register_selectors as selectors
 from reviews import timescales
@@ -119,7 +127,7 @@ def child_detail_view(request, pk):
     child = visible_child_or_404(
         request.user, pk, select_related=("team", "iro", "social_worker")
     )
-    accessed.send(sender=Child, instance=child)
+    showing(request, child)
     today = timezone.localdate()
     case = can_read_case_record(request.user, child)
     # Each of the child's records is read once, for the summary, the tables and the
@@ -167,8 +175,15 @@ def child_detail_view(request, pk):
     return render(request, "children/child_detail.html", context)
 
 
-def _editable_child(request, pk):
+def _shown_child(request, pk) -> Child:
+    """The child in the user's scope (404 otherwise), shown by this page (core.audit)."""
     child = get_object_or_404(children_visible_to(request.user), pk=pk)
+    showing(request, child)
+    return child
+
+
+def _editable_child(request, pk):
+    child = _shown_child(request, pk)
     if not can_edit_child(request.user, child):
         raise PermissionDenied
     return child
@@ -306,6 +321,7 @@ def episode_edit_view(request, pk):
         pk=pk,
     )
     child = _editable_child(request, episode.period.child_id)
+    showing(request, episode)
     form = EpisodeForm(request.POST or None, instance=episode)
     return _form_page(
         request,
@@ -322,6 +338,7 @@ def period_edit_view(request, pk):
         PeriodOfCare.objects.filter(child__in=children_visible_to(request.user)), pk=pk
     )
     child = _editable_child(request, period.child_id)
+    showing(request, period)
     form = PeriodForm(request.POST or None, instance=period)
     return _form_page(
         request,
@@ -397,6 +414,7 @@ def secure_placement_add_view(request, pk):
 def secure_placement_edit_view(request, pk, placement_pk):
     child = _editable_child(request, pk)
     placement = get_object_or_404(child.secure_placements, pk=placement_pk)
+    showing(request, placement)
     form = SecurePlacementForm(request.POST or None, instance=placement)
     return _form_page(
         request,
@@ -426,7 +444,7 @@ def pathway_edit_view(request, pk):
 @require_http_methods(["GET", "POST"])
 def post18_view(request, pk):
     """The service manager authorises the IRO's involvement after 18, until a date (T29)."""
-    child = get_object_or_404(children_visible_to(request.user), pk=pk)
+    child = _shown_child(request, pk)
     if not can_allocate_iro(request.user):
         raise PermissionDenied
     form = Post18Form(request.POST or None)
@@ -443,7 +461,7 @@ def post18_view(request, pk):
 
 def _sharing_editable_child(request, pk) -> Child:
     """The child, if the user may both read the case record and change the child."""
-    child = get_object_or_404(children_visible_to(request.user), pk=pk)
+    child = _shown_child(request, pk)
     if not (
         can_read_case_record(request.user, child)
         and can_edit_child(request.user, child)
@@ -468,7 +486,7 @@ def sharing_restriction_add_view(request, pk):
 @require_http_methods(["GET", "POST"])
 def event_add_view(request, pk):
     """The social worker tells the IRO about a significant event (CPPCR reg. 33(3))."""
-    child = get_object_or_404(children_visible_to(request.user), pk=pk)
+    child = _shown_child(request, pk)
     if not can_record_significant_event(request.user, child):
         raise PermissionDenied
     form = EventForm(request.POST or None)
@@ -505,6 +523,7 @@ def event_detail_view(request, pk):
     )
     if not can_read_case_record(request.user, event.child):
         raise PermissionDenied
+    showing(request, event)
     may_decide = not event.decision and can_decide_significant_event(
         request.user, event.child
     )
@@ -540,37 +559,49 @@ def event_detail_view(request, pk):
 
 @require_GET
 def child_audit_view(request, pk):
-    """Who viewed or changed this child's record, newest first."""
-    child = get_object_or_404(children_visible_to(request.user), pk=pk)
+    """Who viewed or changed this child's record, newest first; filtered and exported
+    as a spreadsheet for a subject-access request or a complaint investigation."""
+    child = _shown_child(request, pk)
     if not can_view_child_audit(request.user):
         raise PermissionDenied
-    entries = LogEntry.objects.filter(_audit_filter(child)).select_related(
-        "actor", "content_type"
+    form = AuditFilterForm(request.GET or None, people=audit_people(child))
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    entries = audit_trail(
+        child,
+        person=filters.get("person"),
+        since=filters.get("since"),
+        until=filters.get("until"),
+        kind=filters.get("kind", ""),
     )
-    page = Paginator(entries.order_by("-timestamp", "-pk"), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "children/child_audit.html", {"child": child, "page": page})
-
-
-def _audit_filter(child: Child) -> Q:
-    related = {
-        Child: [child.pk],
-        PeriodOfCare: child.periods_of_care.values_list("pk", flat=True),
-        Episode: Episode.objects.filter(period__child=child).values_list(
-            "pk", flat=True
-        ),
-        SocialWorkerAllocation: child.social_worker_allocations.values_list(
-            "pk", flat=True
-        ),
-        IroAllocation: child.iro_allocations.values_list("pk", flat=True),
-        SignificantEvent: child.significant_events.values_list("pk", flat=True),
+    if request.GET.get("format") == "csv" and not form.errors:
+        return _audit_csv(request, child, entries)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    context = {
+        "child": child,
+        "form": form,
+        "page": page,
+        "rows": [
+            (entry, entry_who(entry), entry_what(entry), entry_details(entry))
+            for entry in page
+        ],
+        "query": query.urlencode(),
     }
-    query = Q(pk__in=[])
-    for model, pks in related.items():
-        content_type = ContentType.objects.get_for_model(model)
-        query |= Q(content_type=content_type, object_pk__in=[str(pk) for pk in pks])
-    return query
+    return render_form_page(request, "children/child_audit.html", context)
+
+
+def _audit_csv(request, child: Child, entries) -> HttpResponse:
+    showing(request, child, what="who viewed or changed, as a spreadsheet")
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(audit_trail_rows(entries))
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="child-{child.pk}-audit-trail-{day}.csv"'
+    )
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -580,6 +611,7 @@ def sharing_restriction_end_view(request, pk, restriction_pk):
         child.parent_sharing_restrictions.filter(ended_on__isnull=True),
         pk=restriction_pk,
     )
+    showing(request, restriction)
     form = SharingRestrictionEndForm(request.POST or None)
     return _form_page(
         request,

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from children.models import SecurePlacement
 from children.permissions import children_visible_to
+from core.audit import showing
 from core.http import render_form_page
 from reviews import forms, services, timescales
 from reviews.models import SecureReview
@@ -17,11 +18,13 @@ from reviews.views._action import apply_errors
 
 def _load(request, pk) -> SecureReview:
     children = children_visible_to(request.user)
-    return get_object_or_404(
+    review = get_object_or_404(
         SecureReview.objects.select_related("secure_placement__child", "chair"),
         pk=pk,
         secure_placement__child__in=children,
     )
+    showing(request, review)
+    return review
 
 
 @require_GET

@@ -106,6 +106,11 @@ class Page:
     scoped: bool = True
     # A bug found by the walk and not fixed yet: a POST that raises is reported, not failed.
     known_bug: str = ""
+    # The audit walk (tests/proof/test_audit_walk.py): a page about an object must write
+    # an access entry naming its child, unless this says why it shows no case content;
+    # a page about no object that shows case content all the same sets access_entry.
+    no_access_entry: str = ""
+    access_entry: bool = False
 
 
 PASSWORD = "correct horse battery staple"  # tests/factories.py TEST_PASSWORD

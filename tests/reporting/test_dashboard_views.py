@@ -4,11 +4,13 @@ a bounded number of queries whatever the number of children."""
 from datetime import date
 
 import pytest
+from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from children.records import audit_entries_about
 from iro.models import IroAllocation
 from reporting.queries import Period
 from tests.reporting.helpers import child, review
@@ -20,12 +22,15 @@ THIS_YEAR = Period.financial_year_of(timezone.localdate())
 def _children(world, n: int):
     """n children in North with IRO A, each with a held review and a planned one."""
     held = THIS_YEAR.start
+    kids = []
     for _ in range(n):
         kid = child(team=world["north_child"].team, iro=world["iro_a"])
         IroAllocation.objects.create(
             child=kid, iro=world["iro_a"], started_on=date(2023, 1, 2)
         )
         review(kid, held, held=held, participation="PN1", chaired_by="child")
+        kids.append(kid)
+    return kids
 
 
 def _count(client, url) -> int:
@@ -66,6 +71,22 @@ def test_drilldown_lists_the_rows_behind_the_number(world, client_as):
     drill = client.get(url)
     assert drill.status_code == 200
     assert drill.content.decode().count("govuk-table__row") == 1 + 3
+
+
+def test_a_drilldown_and_its_csv_write_an_access_entry_for_each_child_named(
+    world, client_as
+):
+    kids = _children(world, 3)
+    client = client_as(world["manager"])
+    url = reverse("dashboard:drilldown") + "?measure=participation&show=counted"
+    assert client.get(url).status_code == 200
+    assert client.get(url + "&format=csv").status_code == 200
+    for kid in kids:
+        whats = [
+            e.additional_data["what"].split(":")[0]
+            for e in audit_entries_about(kid).filter(action=LogEntry.Action.ACCESS)
+        ]
+        assert whats == ["dashboard drill-down", "dashboard download"]
 
 
 def test_team_manager_sees_only_their_team(world, client_as):

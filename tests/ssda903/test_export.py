@@ -7,12 +7,14 @@ from datetime import date
 from io import StringIO
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
 from children import codes_903
 from children.models import Child
+from children.records import audit_entries_about
 from ssda903.exporter import ssda903_files, ssda903_rows
 from ssda903.files import EPISODES, HEADER, REVIEWS
 from ssda903.importer import ssda903_import
@@ -148,6 +150,26 @@ def test_the_manager_downloads_a_zip_of_the_three_files(client_as, world):
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     assert sorted(archive.namelist()) == ["episodes.csv", "header.csv", "reviews.csv"]
     assert b"A1,01/06/2015,28/05/2025,PN1" in archive.read("reviews.csv")
+
+
+def test_the_download_writes_an_access_entry_for_each_child_in_the_return(
+    client_as, world
+):
+    """The return carries every child's case data out of the service: each child's
+    "who viewed or changed" trail says who downloaded it, and when."""
+    assert ssda903_import(files=one_child(), by=None, today=TODAY).ok
+    exported = Child.objects.get(child_id="A1")
+    response = client_as(world["manager"]).get(
+        reverse("ssda903:export"), {"year": "2026"}
+    )
+    assert response.status_code == 200
+    entries = audit_entries_about(exported).filter(action=LogEntry.Action.ACCESS)
+    assert [(e.actor, e.additional_data["what"]) for e in entries] == [
+        (world["manager"], "SSDA903 return 2026")
+    ]
+    assert not audit_entries_about(world["north_child"]).filter(
+        action=LogEntry.Action.ACCESS
+    ), "a child with no episode in the year is not in the return"
 
 
 def test_the_export_page_refuses_a_year_not_yet_started(client_as, world):

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ssda903.exporter import ssda903_write
+from core.audit import record_access_each
+from ssda903.exporter import ssda903_children, ssda903_write
 
 
 class Command(BaseCommand):
@@ -20,5 +21,10 @@ class Command(BaseCommand):
             raise CommandError("Give the year the collection ends, like 2026")
         output = Path(output)
         counts = ssda903_write(year=int(year), directory=output)
+        # Every child in the return: their case data left the service in these files.
+        record_access_each(
+            ssda903_children(year=int(year)),
+            what=f"SSDA903 return {year}, written by export_903",
+        )
         for name, count in counts.items():
             self.stdout.write(f"{output / name}: {count} rows")

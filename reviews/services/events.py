@@ -106,31 +106,10 @@ def significant_event_decide(
     event = SignificantEvent.objects.select_for_update().get(pk=event.pk)
     if event.decision:
         raise ValidationError("A decision has already been recorded for this event.")
-    errors = {}
-    if decision not in SignificantEvent.Decision.values:
-        errors["decision"] = "Select the decision"
-    elif event.is_statutory and decision != SignificantEvent.Decision.ADDITIONAL_REVIEW:
-        errors["decision"] = (
-            "This event is a statutory trigger: an additional review must be held"
-        )
-    if not reason.strip():
-        errors["reason"] = "Enter the reason for the decision"
-    additional = decision == SignificantEvent.Decision.ADDITIONAL_REVIEW
-    if additional:
-        latest = event.additional_review_by
-        if review_by is None:
-            errors["review_by"] = "Enter the date the additional review must be held by"
-        elif review_by < today:
-            errors["review_by"] = (
-                "The date the review must be held by must be today or later"
-            )
-        elif latest is not None and review_by > latest:
-            errors["review_by"] = (
-                "The additional review must be held on or before "
-                f"{timescales.long_date(latest)}, before the stated date"
-            )
+    errors = _decision_errors(event, decision, reason, review_by, today)
     if errors:
         raise ValidationError(errors)
+    additional = decision == SignificantEvent.Decision.ADDITIONAL_REVIEW
     event.decision = decision
     event.decision_reason = reason
     event.child_consulted = child_consulted
@@ -151,6 +130,39 @@ def significant_event_decide(
             key=f"event-decided:{event.pk}",
         )
     return event
+
+
+def _decision_errors(
+    event: SignificantEvent,
+    decision: str,
+    reason: str,
+    review_by: date | None,
+    today: date,
+) -> dict[str, str]:
+    """What is wrong with the IRO's decision, by field (empty when nothing is)."""
+    errors = {}
+    if decision not in SignificantEvent.Decision.values:
+        errors["decision"] = "Select the decision"
+    elif event.is_statutory and decision != SignificantEvent.Decision.ADDITIONAL_REVIEW:
+        errors["decision"] = (
+            "This event is a statutory trigger: an additional review must be held"
+        )
+    if not reason.strip():
+        errors["reason"] = "Enter the reason for the decision"
+    if decision == SignificantEvent.Decision.ADDITIONAL_REVIEW:
+        latest = event.additional_review_by
+        if review_by is None:
+            errors["review_by"] = "Enter the date the additional review must be held by"
+        elif review_by < today:
+            errors["review_by"] = (
+                "The date the review must be held by must be today or later"
+            )
+        elif latest is not None and review_by > latest:
+            errors["review_by"] = (
+                "The additional review must be held on or before "
+                f"{timescales.long_date(latest)}, before the stated date"
+            )
+    return errors
 
 
 def _bring_forward(event, review_by, reason, by, today) -> Review | None:

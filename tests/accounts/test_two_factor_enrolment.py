@@ -360,6 +360,20 @@ def test_an_administrator_issues_a_code_in_manage_shown_once(client_as, admin):
     listing = client.get(reverse("admin:accounts_twofactoraccount_changelist"))
     assert listing.status_code == 200
     assert "iro" in body(listing)
+    assert "Two-factor sign-in" in body(client.get(reverse("admin:index")))
+
+
+def test_the_user_page_in_manage_shows_the_status_and_links_to_it(client_as):
+    superuser = make_user(
+        Role.ADMINISTRATOR, username="root", is_staff=True, is_superuser=True
+    )
+    user = old_user()
+    page = verified(superuser).get(
+        reverse("admin:accounts_user_change", args=[user.pk])
+    )
+    assert page.status_code == 200
+    assert "Not set up: needs a setup code" in body(page)
+    assert manage_page(user) in body(page)
 
 
 def test_an_administrator_resets_a_users_two_factor(client_as, admin):
@@ -507,3 +521,13 @@ def test_every_issue_use_failure_and_reset_is_in_the_security_log(
     listing = verified(admin).get(reverse("admin:accounts_twofactorevent_changelist"))
     assert listing.status_code == 200
     assert "Wrong setup code entered" in body(listing)
+
+
+def test_the_demo_users_can_set_up_two_factor_without_a_code(client_as):
+    """`make demo` with REQUIRE_2FA on: seed_demo's users are inside their window."""
+    from demo.management.commands.seed_demo import Command as SeedDemo
+
+    iro1 = SeedDemo()._users()["iro1"]  # the users alone: the children take a while
+    client = client_as(iro1)
+    assert finish_set_up(client, iro1).status_code == 302
+    assert client.get(HOME).status_code == 200

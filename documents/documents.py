@@ -171,16 +171,7 @@ def _record_spec(review: Review, person: Invitee | None, kind: str) -> DocumentS
         "band": band,
         "reading_age_target": BAND_TARGETS[band],
         "headings": BAND_HEADINGS[band],
-        "sections": [
-            {
-                "key": key,
-                "heading": BAND_HEADINGS[band][key],
-                "label": sections[key].get_key_display(),
-                "text": sections[key].text,
-            }
-            for key in LETTER_ORDER
-            if key in sections
-        ],
+        "sections": _letter_sections(sections, band),
         "has_plan": "plan" in sections,
         "decisions": version.decisions,
         "iro": _person(record.author),
@@ -203,6 +194,20 @@ def _record_spec(review: Review, person: Invitee | None, kind: str) -> DocumentS
         invitee=person,
         record_version=record.version,
     )
+
+
+def _letter_sections(sections: dict, band: str) -> list[dict]:
+    """The record's sections in the letter's order, each under its band's heading."""
+    return [
+        {
+            "key": key,
+            "heading": BAND_HEADINGS[band][key],
+            "label": sections[key].get_key_display(),
+            "text": sections[key].text,
+        }
+        for key in LETTER_ORDER
+        if key in sections
+    ]
 
 
 def _translation_language(record, person: Invitee | None) -> str:

@@ -1,5 +1,7 @@
 """Tell users things: in-app notifications and the email outbox (sent exactly once)."""
 
+import re
+
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +19,22 @@ def notify(
         key=key, defaults={"user": user, "text": text[:300], "url": url}
     )
     return notification
+
+
+# A secret in an email's body (a single-use link) is kept in the outbox only until the
+# email is sent; then it is replaced, so the database never keeps it.
+_SECRET_OPEN, _SECRET_CLOSE = "\ue000", "\ue001"
+_SECRET = re.compile(f"{_SECRET_OPEN}[^{_SECRET_CLOSE}]*{_SECRET_CLOSE}")
+SECRET_REMOVED = "[removed once sent]"  # noqa: S105 (the text put in its place)
+
+
+def secret(text: str) -> str:
+    """Mark `text` in an email's body as kept only until the email is sent."""
+    return f"{_SECRET_OPEN}{text.replace(_SECRET_OPEN, '').replace(_SECRET_CLOSE, '')}{_SECRET_CLOSE}"
+
+
+def _as_sent(body: str) -> str:
+    return body.replace(_SECRET_OPEN, "").replace(_SECRET_CLOSE, "")
 
 
 def queue_email(
@@ -74,7 +92,7 @@ def _send_one(pk: int) -> int:
         )
         if email is None:
             return 0
-        message = EmailMessage(email.subject, email.body, to=[email.to])
+        message = EmailMessage(email.subject, _as_sent(email.body), to=[email.to])
         if email.attachment:
             message.attach(
                 email.attachment_name, bytes(email.attachment), email.attachment_type
@@ -89,5 +107,6 @@ def _send_one(pk: int) -> int:
             return 0
         email.status = OutboundEmail.Status.SENT
         email.sent_at = timezone.now()
-        email.save(update_fields=["status", "attempts", "sent_at"])
+        email.body = _SECRET.sub(SECRET_REMOVED, email.body)
+        email.save(update_fields=["status", "attempts", "sent_at", "body"])
         return 1

@@ -9,6 +9,7 @@ import logging
 from auditlog.signals import accessed
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -38,6 +39,7 @@ from iro.permissions import can_make_iro_letters
 from reviews import services as review_services
 from reviews.forms import DistributeForm
 from reviews.permissions import can_read_review_case_content, can_send_for_review
+from reviews.services.links import CODE_ATTEMPTS
 from reviews.views._action import load_review
 from reviews.views.cycle import ReviewStepView
 
@@ -244,20 +246,39 @@ class DistributeView(ReviewStepView):
         )
 
 
+@require_http_methods(["GET", "POST"])
 def invitation_letter_view(request, pk, invitee_pk):
-    """The printable invitation letter for one invitee, as a PDF."""
+    """The invitation letter for one invitee, as a PDF.
+
+    GET: a copy, the same letter as the stored one. POST: the letter printed to post.
+    For someone invited by letter and asked for their views it prints a new
+    consultation link, and on a separate page for the service the link's short code,
+    to be given by phone or in person (docs/rules.md, D-CODE).
+    """
     review = load_review(request, pk)
     if not can_send_for_review(request.user, review):
         raise PermissionDenied
     invitee = get_object_or_404(
         review.invitees, pk=invitee_pk, child_does_not_want=False
     )
-    spec = invitation_spec(review, invitee)  # the same letter as the stored one
-    return pdf_response(
-        request,
-        spec.template,
-        spec.full_context(),
-        filename=f"invitation-{review.pk}-{invitee.pk}.pdf",
-        audit_object=review,
-        title=spec.title,
-    )
+    spec = invitation_spec(review, invitee)
+    context = spec.full_context()
+    with transaction.atomic():  # no link is left behind if the letter is not made
+        if request.method == "POST":
+            issued = review_services.consultation_letter_link(
+                review=review, invitee=invitee, by=request.user, now=timezone.now()
+            )
+            if issued is not None:
+                context |= {
+                    "online_link": issued.url,
+                    "short_code": issued.code,
+                    "code_attempts": CODE_ATTEMPTS,
+                }
+        return pdf_response(
+            request,
+            spec.template,
+            context,
+            filename=f"invitation-{review.pk}-{invitee.pk}.pdf",
+            audit_object=review,
+            title=spec.title,
+        )

@@ -676,6 +676,25 @@ class ChildConsultationForm(ConsultationForm):
         self.fields["needs_to_happen"].label = "What would make things better?"
 
 
+class ShortCodeForm(GovUKForm):
+    """The short code a link printed in a letter also needs (docs/rules.md, D-CODE)."""
+
+    code = forms.CharField(
+        label="Short code",
+        help_text="8 letters and numbers, for example ABCD-2345. We give it to you by "
+        "phone: it is not in your letter.",
+        max_length=20,
+        error_messages={"required": "Enter the short code"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+            }
+        ),
+    )
+
+
 class FeedbackForm(GovUKForm):
     satisfied = yes_no("Were you happy with how the review went?")
     felt_listened_to = yes_no("Did you feel listened to?")

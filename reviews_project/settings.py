@@ -347,7 +347,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "reviews.Invitee",
     "reviews.SharingRestriction",
     "reviews.Invitation",
-    {"model": "reviews.AccessLink", "exclude_fields": ["token_hash"]},
+    {"model": "reviews.AccessLink", "exclude_fields": ["token_hash", "code_hash"]},
     "reviews.Consultation",
     "reviews.ChildContact",
     "reviews.KeyDocument",

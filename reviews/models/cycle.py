@@ -1,9 +1,5 @@
 """Every step of a review's cycle (docs/rules.md, T10-T31), around the Review row."""
 
-import hashlib
-import secrets
-from datetime import datetime
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -209,7 +205,9 @@ class Invitation(TimeStampedModel):
 class AccessLink(AuditSubject, models.Model):
     """A single-use link for someone without an account (consultation or feedback).
 
-    Only a hash of the token is stored; the token itself is in the link alone.
+    Made, opened and used only through `reviews.services.links` (docs/rules.md,
+    D-LINK): the token is in the link alone and only its hash is stored, as is the
+    short code that a link printed in a letter also needs (D-CODE).
     """
 
     class Purpose(models.TextChoices):
@@ -220,10 +218,22 @@ class AccessLink(AuditSubject, models.Model):
         "reviews.Review", on_delete=models.PROTECT, related_name="access_links"
     )
     invitee = models.ForeignKey(
-        Invitee, on_delete=models.PROTECT, related_name="access_links"
+        Invitee,
+        on_delete=models.PROTECT,
+        related_name="access_links",
+        help_text="The person the link is for, who receives it.",
     )
     purpose = models.CharField(max_length=20, choices=Purpose)
     token_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="A hash of the short code the link also needs, keyed by the "
+        "token; empty when it needs none.",
+    )
+    code_attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Wrong short codes entered so far."
+    )
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -231,22 +241,9 @@ class AccessLink(AuditSubject, models.Model):
     def __str__(self):
         return f"{self.get_purpose_display()} link for {self.invitee.name}"
 
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
-
-    @staticmethod
-    def new_token() -> str:
-        return secrets.token_urlsafe(32)
-
-    def is_usable(self, now: datetime) -> bool:
-        """Not yet used and not expired; a consultation also ends when its review
-        is held or cancelled (the views are for the meeting)."""
-        if self.used_at is not None or now >= self.expires_at:
-            return False
-        if self.purpose == self.Purpose.CONSULTATION:
-            return self.review.is_open
-        return True
+    @property
+    def needs_code(self) -> bool:
+        return bool(self.code_hash)
 
 
 class Consultation(TimeStampedModel):

@@ -1,5 +1,12 @@
 """Every write to reviews goes through these services (one per verb)."""
 
+from reviews.services.links import (
+    LinkUnusable,
+    link_check_code,
+    link_issue,
+    link_open,
+    link_status,
+)
 from reviews.services.monitoring import decision_status_update, progress_review_record
 from reviews.services.planning import (
     next_due_for_period,
@@ -7,19 +14,18 @@ from reviews.services.planning import (
     reviews_held_dates,
 )
 from reviews.services.preparation import (
-    access_link_create,
     checklist_confirm,
     checklist_submit,
     child_contact_record,
+    consultation_letter_link,
     invitee_save,
     key_document_mark,
+    letter_carries_link,
     review_choices_save,
     review_issue_invitations,
     sharing_restriction_add,
 )
 from reviews.services.record import (
-    LinkUnusable,
-    access_link_for,
     band_for_age,
     consultation_enter,
     consultation_submit_via_link,
@@ -63,18 +69,22 @@ __all__ = [
     "progress_review_record",
     "meeting_attendance_record",
     "LinkUnusable",
-    "access_link_create",
-    "access_link_for",
     "band_for_age",
     "checklist_confirm",
     "checklist_submit",
     "child_contact_record",
     "consultation_enter",
+    "consultation_letter_link",
     "consultation_submit_via_link",
     "decision_save",
     "feedback_submit_via_link",
     "invitee_save",
     "key_document_mark",
+    "letter_carries_link",
+    "link_check_code",
+    "link_issue",
+    "link_open",
+    "link_status",
     "next_due_for_period",
     "people_needing_their_own_version",
     "record_finalise",

@@ -1,15 +1,13 @@
 """Before the meeting: Review Choices, the convening checklist, invitations, documents."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from core.notifications import queue_email
+from core.notifications import queue_email, secret
 from reviews.calendar import invitation_ics
 from reviews.models import (
     AccessLink,
@@ -29,6 +27,7 @@ from reviews.services._base import (
     record_event,
     save_fields,
 )
+from reviews.services.links import IssuedLink, link_issue
 
 CHOICES_FIELDS = [
     f.name
@@ -195,7 +194,7 @@ def review_issue_invitations(
 
 def _invite(review: Review, invitee: Invitee, *, by: User, now: datetime) -> Invitation:
     _check_contact(invitee)
-    invitation, _ = Invitation.objects.get_or_create(
+    invitation, created = Invitation.objects.get_or_create(
         invitee=invitee,
         scheduled_for=review.scheduled_for,
         defaults={
@@ -205,12 +204,18 @@ def _invite(review: Review, invitee: Invitee, *, by: User, now: datetime) -> Inv
             "sent_at": now,
         },
     )
-    link = None
-    if invitee.consultation_type != Invitee.ConsultationType.NONE:
-        link = access_link_create(
-            review=review, invitee=invitee, purpose=AccessLink.Purpose.CONSULTATION
-        )
-    if invitee.method == Invitee.Method.EMAIL:
+    if created and invitee.method == Invitee.Method.EMAIL:
+        # The email carries the consultation link; a letter's link is made when the
+        # letter is printed to post (consultation_letter_link), so that no link is
+        # made that nobody receives (D-LINK).
+        link = None
+        if invitee.consultation_type != Invitee.ConsultationType.NONE:
+            link = link_issue(
+                purpose=AccessLink.Purpose.CONSULTATION,
+                recipient=invitee,
+                review=review,
+                now=now,
+            ).url
         when = timezone.localtime(review.scheduled_for)
         queue_email(
             key=f"invitation:{invitee.pk}:{when:%Y%m%d%H%M}",
@@ -238,37 +243,57 @@ def _invitation_text(review: Review, invitee: Invitee, link: str | None) -> str:
     if link:
         lines += [
             "Please tell us your views before the meeting. This link works once, until the day of the review:",
-            link,
+            secret(link),
             "",
         ]
     lines += ["The Independent Reviewing Officer service"]
     return "\n".join(lines)
 
 
-def access_link_create(*, review: Review, invitee: Invitee, purpose: str) -> str:
-    """Make a single-use link for someone without an account; return its path.
+def letter_carries_link(review: Review, invitee: Invitee) -> bool:
+    """Whether the invitation letter printed to post to this person carries a
+    consultation link (D-CODE): they are invited by letter, asked for their views,
+    and their invitation for the review's date has been sent."""
+    return (
+        invitee.method == Invitee.Method.LETTER
+        and invitee.consultation_type != Invitee.ConsultationType.NONE
+        and invitee.is_invited
+        and review.is_open
+        and review.scheduled_for is not None
+        and review.invitations.filter(
+            invitee=invitee, scheduled_for=review.scheduled_for
+        ).exists()
+    )
 
-    A consultation link expires at the end of the review day; a feedback link 28 days on.
+
+@transaction.atomic
+def consultation_letter_link(
+    *, review: Review, invitee: Invitee, by: User, now: datetime
+) -> IssuedLink | None:
+    """A consultation link and its short code for the letter being printed to post
+    (D-CODE), or None when the letter carries no link.
+
+    The letter prints the link; the short code is printed on a separate slip that
+    stays with the service and reaches the person by phone. Printing the letter again
+    makes a new link and code, and the earlier letter's link stops working.
     """
-    token = AccessLink.new_token()
-    day = (
-        timezone.localtime(review.scheduled_for).date()
-        if review.scheduled_for
-        else timezone.localdate()
-    )
-    if purpose == AccessLink.Purpose.FEEDBACK:
-        day = timezone.localdate() + timedelta(days=28)
-    expires = timezone.make_aware(
-        datetime.combine(day + timedelta(days=1), datetime.min.time())
-    )
-    AccessLink.objects.create(
+    if not letter_carries_link(review, invitee):
+        return None
+    issued = link_issue(
+        purpose=AccessLink.Purpose.CONSULTATION,
+        recipient=invitee,
         review=review,
-        invitee=invitee,
-        purpose=purpose,
-        token_hash=AccessLink.hash_token(token),
-        expires_at=expires,
+        now=now,
+        with_code=True,
     )
-    return settings.SITE_URL + reverse("reviews:respond", args=[token])
+    record_event(
+        review,
+        action="letter_link_made",
+        by=by,
+        note=f"Consultation link and short code for the letter to the {invitee.get_role_display().lower()}",
+        from_status=review.status,
+    )
+    return issued
 
 
 @transaction.atomic

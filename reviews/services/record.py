@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.notifications import notify, queue_email
+from core.notifications import notify, queue_email, secret
 from reviews.models import (
     AccessLink,
     Consultation,
@@ -23,7 +23,7 @@ from reviews.models import (
     ReviewRecord,
 )
 from reviews.services._base import lock, move, papers_changed, record_event
-from reviews.services.preparation import access_link_create
+from reviews.services.links import FEEDBACK_DAYS, link_issue, link_use
 
 
 def band_for_age(date_of_birth: date, on: date) -> str:
@@ -220,54 +220,39 @@ def review_close(*, review: Review, by: User, care_plan_updated: bool) -> Review
         else "Care plan update not confirmed: flagged as overdue"
     )
     move(review, Review.Status.CLOSED, action="closed", by=by, note=note)
+    now = timezone.now()
     for person in review.invitees.filter(
         child_does_not_want=False, role__in=FEEDBACK_ROLES
-    ):
-        link = access_link_create(
-            review=review, invitee=person, purpose=AccessLink.Purpose.FEEDBACK
+    ).exclude(email=""):
+        # Feedback goes by email only: someone without an address gets no link (D-LINK).
+        link = link_issue(
+            purpose=AccessLink.Purpose.FEEDBACK,
+            recipient=person,
+            review=review,
+            now=now,
         )
-        if person.email:
-            queue_email(
-                key=f"feedback:{review.pk}:{person.pk}",
-                to=person.email,
-                subject="How was the review? Tell us in two minutes",
-                body=(
-                    f"Dear {person.name},\n\nPlease tell us what you thought of the "
-                    f"review. This link works once, for 28 days:\n{link}\n\n"
-                    "The Independent Reviewing Officer service"
-                ),
-            )
+        queue_email(
+            key=f"feedback:{review.pk}:{person.pk}",
+            to=person.email,
+            subject="How was the review? Tell us in two minutes",
+            body=(
+                f"Dear {person.name},\n\nPlease tell us what you thought of the "
+                f"review. This link works once, for {FEEDBACK_DAYS} days:\n"
+                f"{secret(link.url)}\n\n"
+                "The Independent Reviewing Officer service"
+            ),
+        )
     return review
-
-
-def access_link_for(token: str) -> AccessLink | None:
-    return (
-        AccessLink.objects.select_related("review__child", "invitee")
-        .filter(token_hash=AccessLink.hash_token(token))
-        .first()
-    )
-
-
-class LinkUnusable(Exception):
-    """The single-use link was used already, or has expired."""
 
 
 @transaction.atomic
 def consultation_submit_via_link(
-    *, token: str, now: datetime, **answers
+    *, token: str, now: datetime, code: str = "", **answers
 ) -> Consultation:
-    """Save views sent through a single-use link, and spend the link."""
-    link = (
-        AccessLink.objects.select_for_update()
-        .filter(token_hash=AccessLink.hash_token(token))
-        .first()
+    """Save views sent through a single-use link, and use the link up."""
+    link = link_use(
+        token=token, purpose=AccessLink.Purpose.CONSULTATION, now=now, code=code
     )
-    if (
-        link is None
-        or link.purpose != AccessLink.Purpose.CONSULTATION
-        or not link.is_usable(now)
-    ):
-        raise LinkUnusable
     consultation = Consultation(
         review=link.review,
         invitee=link.invitee,
@@ -279,8 +264,6 @@ def consultation_submit_via_link(
     )
     consultation.full_clean()
     consultation.save()
-    link.used_at = now
-    link.save(update_fields=["used_at"])
     record_event(
         link.review,
         action="consultation_received",
@@ -293,20 +276,12 @@ def consultation_submit_via_link(
 
 @transaction.atomic
 def feedback_submit_via_link(
-    *, token: str, now: datetime, **answers
+    *, token: str, now: datetime, code: str = "", **answers
 ) -> FeedbackResponse:
-    """Save feedback sent through a single-use link, and spend the link."""
-    link = (
-        AccessLink.objects.select_for_update()
-        .filter(token_hash=AccessLink.hash_token(token))
-        .first()
+    """Save feedback sent through a single-use link, and use the link up."""
+    link = link_use(
+        token=token, purpose=AccessLink.Purpose.FEEDBACK, now=now, code=code
     )
-    if (
-        link is None
-        or link.purpose != AccessLink.Purpose.FEEDBACK
-        or not link.is_usable(now)
-    ):
-        raise LinkUnusable
     feedback = FeedbackResponse(
         review=link.review,
         invitee=link.invitee,
@@ -315,8 +290,6 @@ def feedback_submit_via_link(
     )
     feedback.full_clean()
     feedback.save()
-    link.used_at = now
-    link.save(update_fields=["used_at"])
     return feedback
 
 

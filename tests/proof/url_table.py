@@ -333,14 +333,19 @@ def _document(child):
 
 def _access_token(child):
     """A consultation link's token (the page needs no account)."""
+    from django.utils import timezone
+
     from reviews.models import AccessLink
-    from reviews.services import access_link_create
+    from reviews.services import link_issue
 
     invitee = _invitee(child)
-    link = access_link_create(
-        review=invitee.review, invitee=invitee, purpose=AccessLink.Purpose.CONSULTATION
+    issued = link_issue(
+        purpose=AccessLink.Purpose.CONSULTATION,
+        recipient=invitee,
+        review=invitee.review,
+        now=timezone.now(),
     )
-    return link.rstrip("/").rsplit("/", 1)[-1]
+    return issued.url.rstrip("/").rsplit("/", 1)[-1]
 
 
 # Each builder returns an object (its pk goes in the URL) or the URL value itself.

@@ -6,7 +6,6 @@ served only here, with Content-Disposition, no-store and an audit-log access ent
 
 import logging
 
-from auditlog.signals import accessed
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from children.permissions import children_visible_to
+from core.audit import showing
 from core.http import render_form_page
 from documents.documents import invitation_spec
 from documents.forms import TranslationForm
@@ -110,6 +110,7 @@ def allocation_documents_view(request, allocation_pk):
     )
     if not can_make_iro_letters(request.user, allocation):
         raise PermissionDenied
+    showing(request, allocation)
     if request.method == "POST":
         documents_request_for_allocation(allocation=allocation)
         messages.success(
@@ -141,7 +142,7 @@ def document_download_view(request, pk):
     except FileNotFoundError as missing:
         logger.error("Stored document %s has no file", document.pk)
         raise Http404("The file is missing.") from missing
-    accessed.send(sender=Document, instance=document)
+    showing(request, document, what="download")
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -162,6 +163,7 @@ def translation_upload_view(request, pk):
         .select_related("review__child", "invitee"),
         pk=pk,
     )
+    showing(request, english)
     review = english.review
     if not can_attach_translation(request.user, review):
         raise PermissionDenied

@@ -14,8 +14,11 @@ from workspace.inbox import (
     preference_for,
     unread_count,
 )
+from workspace.permissions import notifications_out_of_scope
 
 PER_PAGE = 50
+# What the page says of a notification about a child the reader no longer sees.
+WITHHELD = "A message about a child who is no longer in your work"
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,6 +37,12 @@ def notifications_view(request):
     page = Paginator(notifications_for(request.user), PER_PAGE).get_page(
         request.GET.get("page")
     )
+    page.object_list = list(page.object_list)
+    withheld = notifications_out_of_scope(request.user, page.object_list)
+    for notification in page.object_list:
+        out = notification.pk in withheld
+        notification.shown_text = WITHHELD if out else notification.text
+        notification.shown_url = "" if out else notification.url
     context = {
         "form": form,
         "page_obj": page,

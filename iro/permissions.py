@@ -58,11 +58,11 @@ def as_iro_children(user: User, today: date) -> Q:
 
 
 def can_make_iro_letters(user: User, allocation) -> bool:
-    """The allocation's IRO, the Duty IRO covering, the service manager, business support."""
-    return (
-        allocation.iro_id == user.pk
-        or acts_as_iro_for(user, allocation.child)
-        or user.has_role(Role.IRO_MANAGER, Role.BUSINESS_SUPPORT)
+    """The child's IRO now (or the Duty IRO covering), the service manager and business
+    support. An IRO whose allocation has ended makes none of its letters (need to know):
+    the farewell letter is made by whoever makes the child's letters now."""
+    return acts_as_iro_for(user, allocation.child) or user.has_role(
+        Role.IRO_MANAGER, Role.BUSINESS_SUPPORT
     )
 
 

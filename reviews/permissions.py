@@ -126,8 +126,15 @@ def can_nominate_secure_chair(user: User) -> bool:
 
 
 def can_record_secure_review(user: User, secure_review) -> bool:
-    """Only the nominated chair records the panel's findings."""
-    return secure_review.chair_id == user.pk
+    """Only the nominated chair records the panel's findings, once, while the review is
+    planned; the chair is an IRO and never the child's own (T9), so a chair who has
+    since become the child's IRO, or whose account is closed, records nothing."""
+    return (
+        secure_review.status == SecureReview.Status.PLANNED
+        and secure_review.chair_id == user.pk
+        and user.has_role(Role.IRO)
+        and secure_review.child.iro_id != user.pk
+    )
 
 
 def secure_chair_scope(user: User, today: date) -> Q | None:

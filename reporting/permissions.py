@@ -8,12 +8,15 @@ from children.permissions import children_visible_to
 
 def can_view_service_dashboard(user: User) -> bool:
     """The IRO service manager (every child), a team manager (their team) and a senior
-    manager (the teams under them) see the dashboard of figures."""
+    manager (the teams under them) see the dashboard of figures. A team manager with
+    no team, or a senior manager over no team, has no figures to see."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.has_role(Role.IRO_MANAGER, Role.SENIOR_MANAGER) or (
-        user.has_role(Role.TEAM_MANAGER) and user.team_id is not None
-    )
+    if user.has_role(Role.IRO_MANAGER):
+        return True
+    if user.has_role(Role.TEAM_MANAGER) and user.team_id is not None:
+        return True
+    return user.has_role(Role.SENIOR_MANAGER) and user.overseen_teams.exists()
 
 
 def can_view_iro_dashboard(user: User) -> bool:

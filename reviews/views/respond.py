@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.audit import showing
 from reviews import forms, services
 from reviews.models import AccessLink
 from reviews.services.links import LOCKED, USABLE
@@ -91,6 +92,11 @@ def _answer(request, link, token, posted, *, code: str, now) -> HttpResponse:
         return render(
             request, "reviews/respond_done.html", {"link": link, "is_child": is_child}
         )
+    showing(
+        request,
+        link.review,
+        via=f"a {link.get_purpose_display().lower()} link for {link.invitee.name}",
+    )
     context = {
         "form": form,
         "link": link,

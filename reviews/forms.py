@@ -682,7 +682,7 @@ class ShortCodeForm(GovUKForm):
     code = forms.CharField(
         label="Short code",
         help_text="8 letters and numbers, for example ABCD-2345. We give it to you by "
-        "phone: it is not in your letter.",
+        "phone or in person: it is not in your letter.",
         max_length=20,
         error_messages={"required": "Enter the short code"},
         widget=forms.TextInput(

@@ -2,7 +2,14 @@ from django import forms
 
 from accounts.models import Role, Team, User
 from children import codes_903
-from children.models import Child, Episode, Pathway, PeriodOfCare, SecurePlacement
+from children.models import (
+    Child,
+    Episode,
+    ParentSharingRestriction,
+    Pathway,
+    PeriodOfCare,
+    SecurePlacement,
+)
 from core.forms import GovUKDateField, GovUKForm, GovUKModelForm, LongSelect
 
 CHILD_DETAIL_FIELDS = [
@@ -326,6 +333,15 @@ class SharingRestrictionForm(GovUKForm):
         max_length=120,
         help_text="For example: Mum, Dad, step-father.",
         error_messages={"required": "Enter who it must not be shared with"},
+    )
+    applies_to = forms.ChoiceField(
+        label="Who it covers",
+        choices=ParentSharingRestriction.Who.choices,
+        initial=ParentSharingRestriction.Who.PERSON,
+        widget=forms.RadioSelect,
+        help_text="At each review, everyone on the list it covers gets their own copy "
+        "of the record, with this left out.",
+        error_messages={"invalid_choice": "Choose who it covers"},
     )
     what = forms.CharField(
         label="What must not be shared",

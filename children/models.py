@@ -592,7 +592,16 @@ class Pathway(TimeStampedModel):
 
 
 class ParentSharingRestriction(TimeStampedModel):
-    """Something the child does not want shared with a named person (docs/rules.md, V1)."""
+    """Something the child does not want shared with someone, or with everyone of a
+    kind, until it is ended (docs/rules.md, V1). At each review it applies to the people
+    on the list it describes (reviews.services.sharing)."""
+
+    class Who(models.TextChoices):
+        PERSON = "person", "Only the person named"
+        PARENTS = "parents", "Every parent and anyone with parental responsibility"
+        CARERS = "carers", "Every carer"
+        PROFESSIONALS = "professionals", "Every professional"
+        EVERYONE = "everyone", "Everyone but the child"
 
     child = models.ForeignKey(
         Child, on_delete=models.PROTECT, related_name="parent_sharing_restrictions"
@@ -601,6 +610,14 @@ class ParentSharingRestriction(TimeStampedModel):
         "who it must not be shared with",
         max_length=120,
         help_text="For example: Mum (Jane Smith), Dad, step-father.",
+    )
+    applies_to = models.CharField(
+        "who it covers",
+        max_length=20,
+        choices=Who,
+        default=Who.PERSON,
+        help_text="At each review, everyone on the list it covers gets their own "
+        "copy of the record, with what they must not be told left out.",
     )
     what = models.TextField("what must not be shared")
     agreed_with_child_on = models.DateField("date agreed with the child")

@@ -248,12 +248,26 @@ def entry_what(entry: LogEntry) -> str:
     return str(ACTIONS.get(entry.action, entry.action)).capitalize()
 
 
+M2M_OPERATIONS = {"add": "added", "delete": "removed", "clear": "cleared"}
+
+
+def _change_text(field: str, change) -> str:
+    """One field's change: [before, after], or a many-to-many change (auditlog writes
+    {"type": "m2m", "operation": ..., "objects": [...]}, e.g. who a decision is
+    withheld from)."""
+    if isinstance(change, dict):
+        operation = change.get("operation", "")
+        objects = ", ".join(str(name) for name in change.get("objects", []))
+        return f"{field}: {M2M_OPERATIONS.get(operation, operation)} {objects}".rstrip()
+    before, after = change
+    return f"{field}: {before} → {after}"
+
+
 def entry_details(entry: LogEntry) -> str:
     """What an entry says beyond who and when: the fields changed, or what was shown."""
     if entry.action != LogEntry.Action.ACCESS:
         return "; ".join(
-            f"{field}: {change[0]} → {change[1]}"
-            for field, change in entry.changes_dict.items()
+            _change_text(field, change) for field, change in entry.changes_dict.items()
         )
     data = entry.additional_data or {}
     return "; ".join(str(data[key]) for key in ("what", "via", "page") if data.get(key))

@@ -395,12 +395,19 @@ def post18_involvement_authorise(*, child: Child, until: date, by: User) -> Path
 
 @transaction.atomic
 def sharing_restriction_record(
-    *, child: Child, person: str, what: str, agreed_with_child_on: date, by: User
+    *,
+    child: Child,
+    person: str,
+    what: str,
+    agreed_with_child_on: date,
+    by: User,
+    applies_to: str = ParentSharingRestriction.Who.PERSON,
 ) -> ParentSharingRestriction:
-    """Record what the child does not want shared with a named person."""
+    """Record what the child does not want shared with someone, or with a kind of person."""
     restriction = ParentSharingRestriction(
         child=child,
         person=person,
+        applies_to=applies_to,
         what=what,
         agreed_with_child_on=agreed_with_child_on,
         recorded_by=by,

@@ -17,15 +17,21 @@ def documents_visible_to(user: User):
 
 
 def can_download_document(user: User, document) -> bool:
-    """Records: case readers, and business support once finalised, to send them;
-    letters, forms and IRO letters: case readers and business support."""
+    """Records: case readers, and business support only while the record waits for
+    them to send it (finalised, not yet distributed: N-BS); letters, forms and IRO
+    letters: case readers and business support."""
     if can_read_case_record(user, document.child):
         return True
     if not user.has_role(Role.BUSINESS_SUPPORT):
         return False
     if document.is_record:
-        record = getattr(document.review, "record", None)
-        return record is not None and record.finalised_on is not None
+        review = document.review
+        record = getattr(review, "record", None)
+        return (
+            record is not None
+            and record.finalised_on is not None
+            and review.status == review.Status.RECORD_WRITTEN
+        )
     return True
 
 

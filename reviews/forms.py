@@ -583,9 +583,18 @@ class RecordForm(GovUKForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, review, **kwargs):
+    def __init__(self, *args, review, restricted=(), **kwargs):
         super().__init__(*args, **kwargs)
         people = review.invitees.all()
+        if restricted:
+            self.fields["nothing_to_leave_out_for"] = forms.ModelMultipleChoiceField(
+                label="Nothing in this record needs leaving out for (optional)",
+                help_text="Tick someone only once you have checked that nothing in "
+                "the record is what the child keeps from them.",
+                queryset=people.filter(pk__in=[p.pk for p in restricted]),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
         for key, heading in RecordSection.Key.choices:
             self.fields[f"section_{key}"] = forms.CharField(
                 label=heading,
@@ -610,6 +619,12 @@ class RecordForm(GovUKForm):
             key: list(self.cleaned_data[f"withhold_{key}"])
             for key in RecordSection.Key.values
         }
+
+    def nothing_to_leave_out_for(self) -> list | None:
+        """None when nobody on the list has a restriction (the field is not shown)."""
+        if "nothing_to_leave_out_for" not in self.fields:
+            return None
+        return list(self.cleaned_data["nothing_to_leave_out_for"])
 
 
 class DistributeForm(GovUKForm):

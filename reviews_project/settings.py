@@ -353,9 +353,10 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "reviews.KeyDocument",
     "reviews.ReviewMeeting",
     "reviews.MeetingAttendance",
-    "reviews.Decision",
-    "reviews.ReviewRecord",
-    "reviews.RecordSection",
+    {"model": "reviews.Decision", "m2m_fields": ["withhold_from"]},
+    {"model": "reviews.ReviewRecord", "m2m_fields": ["nothing_to_leave_out_for"]},
+    # Who each part is left out for is a change of who is told what (V2).
+    {"model": "reviews.RecordSection", "m2m_fields": ["withhold_from"]},
     "reviews.FeedbackResponse",
     "reviews.ProgressReview",
     "reviews.DecisionUpdate",

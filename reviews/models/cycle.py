@@ -480,6 +480,11 @@ class ReviewRecord(TimeStampedModel):
     )
     readability_warning = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+    # The IRO's decision, for someone the child keeps something from, that nothing in
+    # this record needs leaving out for them (reviews.services.sharing, V1).
+    nothing_to_leave_out_for = models.ManyToManyField(
+        Invitee, blank=True, related_name="+"
+    )
 
     def __str__(self):
         return f"Record of {self.review}"

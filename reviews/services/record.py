@@ -22,6 +22,7 @@ from reviews.models import (
     ReviewComment,
     ReviewRecord,
 )
+from reviews.services import sharing
 from reviews.services._base import lock, move, papers_changed, record_event
 from reviews.services.links import FEEDBACK_DAYS, link_issue, link_use
 
@@ -80,9 +81,12 @@ def record_save(
     translation_language: str,
     sections: dict[str, str],
     withheld: dict[str, list[Invitee]],
+    nothing_to_leave_out_for: list[Invitee] | None = None,
     expected_version: int | None = None,
 ) -> ReviewRecord:
-    """Write or change the record; each section names who it must be left out for."""
+    """Write or change the record; each section names who it must be left out for, and
+    the IRO may say, for someone the child keeps something from, that nothing in it
+    needs leaving out for them (V1)."""
     review = lock(review)
     if review.status not in (
         Review.Status.RD_AUTHORISED,
@@ -110,6 +114,10 @@ def record_save(
             record=record, key=key, defaults={"text": text}
         )
         section.withhold_from.set(_own_invitees(review, withheld.get(key, [])))
+    if nothing_to_leave_out_for is not None:
+        record.nothing_to_leave_out_for.set(
+            _own_invitees(review, nothing_to_leave_out_for)
+        )
     record_event(review, action="record_saved", by=by, from_status=review.status)
     papers_changed(review)
     return record
@@ -117,13 +125,15 @@ def record_save(
 
 def people_needing_their_own_version(review: Review) -> list[Invitee]:
     """Everyone from whom something in the record is withheld, parent or not (a
-    carer, a relative, a professional): each gets a version with it left out."""
+    carer, a relative, a professional), and everyone the child keeps something from
+    (reviews.services.sharing): each gets a version of their own."""
+    restricted = {person.pk for person in sharing.restricted_people(review)}
     return [
         person
         for person in review.invitees.all()
-        if person.withheld_sections.filter(record__review=review).exists()
+        if person.pk in restricted
+        or person.withheld_sections.filter(record__review=review).exists()
         or person.withheld_decisions.filter(review=review).exists()
-        or person.restrictions.exists()
     ]
 
 
@@ -136,16 +146,13 @@ def record_finalise(
     record = ReviewRecord.objects.filter(review=review).first()
     if record is None or not record.sections.exclude(text="").exists():
         raise ValidationError("Write the record before finalising it.")
-    unmarked = [
-        restriction
-        for restriction in review.sharing_restrictions.select_related("person")
-        if not restriction.person.withheld_sections.filter(record=record).exists()
-        and not restriction.person.withheld_decisions.filter(review=review).exists()
-    ]
-    if unmarked:
-        names = ", ".join(sorted({r.person.name for r in unmarked}))
+    undecided = sharing.undecided_people(review)
+    if undecided:
+        names = ", ".join(sorted({person.name for person in undecided}))
         raise ValidationError(
-            f"The child asked for things not to be shared with {names}: mark which parts of the record to leave out for them."
+            f"The child asked for things not to be shared with {names}: mark which "
+            "parts of the record to leave out for them, or say that nothing in it "
+            "needs leaving out."
         )
     record.finalised_on = today
     record.finalised_by = by
@@ -196,7 +203,8 @@ def record_version_for(review: Review, invitee: Invitee | None) -> RecordVersion
     withheld = len(kept_sections) < len(sections) or len(kept_decisions) < len(
         decisions
     )
-    if invitee.is_parent or withheld:
+    restricted = any(p.pk == invitee.pk for p in sharing.restricted_people(review))
+    if invitee.is_parent or withheld or restricted:
         return RecordVersion(RecordAudience.PARENT, kept_sections, kept_decisions)
     kind = (
         RecordAudience.CHILD if invitee.role == "child" else RecordAudience.PROFESSIONAL

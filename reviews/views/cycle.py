@@ -25,6 +25,7 @@ from reviews.permissions import (
 )
 from reviews.readability import check_record
 from reviews.selectors import challenges_closed_since_last_review
+from reviews.services import sharing
 from reviews.services.preparation import invited_people
 from reviews.views._action import ReviewStepView, load_review
 from reviews.worklist import preparation_base, review_steps
@@ -190,7 +191,8 @@ class ChecklistView(ReviewStepView):
     def get_context(self):
         return {
             "invitees": self.review.invitees.all(),
-            "restrictions": self.review.sharing_restrictions.select_related("person"),
+            "restrictions": sharing.restrictions_at(self.review),
+            "unmatched_wishes": sharing.unmatched_wishes(self.review),
         }
 
     def perform(self, data, form):
@@ -493,13 +495,23 @@ class RecordView(ReviewStepView):
             for section in record.sections.prefetch_related("withhold_from"):
                 initial[f"section_{section.key}"] = section.text
                 initial[f"withhold_{section.key}"] = list(section.withhold_from.all())
-        return self.form_class(data, review=self.review, initial=initial)
+            initial["nothing_to_leave_out_for"] = list(
+                record.nothing_to_leave_out_for.all()
+            )
+        return self.form_class(
+            data,
+            review=self.review,
+            restricted=sharing.restricted_people(self.review),
+            initial=initial,
+        )
 
     def get_context(self):
         record = getattr(self.review, "record", None)
         return {
             "check": check_record(record) if record else None,
-            "restrictions": self.review.sharing_restrictions.select_related("person"),
+            "restrictions": sharing.restrictions_at(self.review),
+            "unmatched_wishes": sharing.unmatched_wishes(self.review),
+            "undecided": sharing.undecided_people(self.review),
             "closed_challenges": challenges_closed_since_last_review(self.review),
             "can_finalise": self.review.status
             in (Review.Status.RD_AUTHORISED, Review.Status.RD_DISPUTED),
@@ -513,6 +525,7 @@ class RecordView(ReviewStepView):
             translation_language=data["translation_language"],
             sections=form.sections(),
             withheld=form.withheld(),
+            nothing_to_leave_out_for=form.nothing_to_leave_out_for(),
             expected_version=data.get("version"),
         )
         messages.success(self.request, "The record is saved.")

@@ -449,6 +449,11 @@ GIVENS: dict[str, Callable[[dict], None]] = {
     "held by tm": lambda w: _review_event_by(w, "tm", "held"),
     # The held review's record finalised by the IRO, waiting to be sent.
     "record finalised": lambda w: _record_finalised(w),
+    # ... and then sent: it no longer waits for business support (N-BS).
+    "record distributed": lambda w: (
+        _record_finalised(w),
+        _update(w["reviews"]["held"], status="distributed"),
+    ),
     # The planned secure review's child (north_unallocated) allocated to its chair.
     "chair now the child's IRO": lambda w: _update(
         w["children"]["north_unallocated"], iro=who(w, "iro_south")

@@ -245,6 +245,8 @@ DOWNLOAD = table(
         ("hos", "record_held", True),
         ("bs", "record_held", False),  # a record: only once finalised
         ("bs", "record_held|record finalised", True),
+        ("bs", "record_held|record distributed", False),  # sent: no longer theirs
+        ("iro", "record_held|record distributed", True),
         ("bs", "invitation_south", True),
         ("bs", "farewell_out", True),
         ("admin", "invitation_south", False),

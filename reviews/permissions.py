@@ -91,6 +91,24 @@ def can_read_review_case_content(user: User, review) -> bool:
     return can_read_case_record(user, review.child)
 
 
+# Before the meeting: the papers may still be waiting to go out with the invitations.
+_PAPERS_GO_OUT = frozenset({"planned", "scheduled", "invitations_issued"})
+
+
+def can_download_key_document(user: User, document) -> bool:
+    """An uploaded report or plan: whoever reads the review's case content; business
+    support only while it waits for them to send it (uploaded, not yet shared, the
+    meeting still to come: N-BS)."""
+    review = document.review
+    if can_read_review_case_content(user, review):
+        return True
+    return (
+        can_send_for_review(user, review)
+        and document.shared_on is None
+        and review.status in _PAPERS_GO_OUT
+    )
+
+
 def can_read_child_consultation(user: User, consultation) -> bool:
     """The child's consultation: their IRO, the Duty IRO covering, the service manager,
     and the social worker's team only if the child agreed to share it (D-CONSULT)."""

@@ -17,6 +17,7 @@ from reviews.permissions import (
     can_cancel_review,
     can_chair_review,
     can_comment_on_review,
+    can_download_key_document,
     can_edit_iro_text,
     can_prepare_review,
     can_read_child_consultation,
@@ -647,12 +648,9 @@ class ProgressReviewView(ReviewStepView):
 def document_download_view(request, pk, document_pk):
     """Download an uploaded key document: in scope, by the roles that need it, audited."""
     review = load_review(request, pk)
-    if not (
-        can_read_review_case_content(request.user, review)
-        or can_send_for_review(request.user, review)
-    ):
-        raise PermissionDenied
     document = get_object_or_404(review.documents.exclude(file=""), pk=document_pk)
+    if not can_download_key_document(request.user, document):
+        raise PermissionDenied
     showing(request, document, what=document.get_kind_display())
     suffix = document.file.name.rsplit(".", 1)[-1]
     response = FileResponse(

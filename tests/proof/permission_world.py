@@ -328,6 +328,8 @@ def build_permission_extras(world: dict) -> dict:
         "queue": reverse("iro:queue"),
         "none": "",
     }
+    key_documents = _key_documents(world, u["sw"])
+
     notifications = {}
     for person in ("iro", "sw", "iro_south"):
         for link, url in links.items():
@@ -350,8 +352,28 @@ def build_permission_extras(world: dict) -> dict:
         "audits": audits,
         "allocations": allocations,
         "documents": documents,
+        "key_documents": key_documents,
         "notifications": notifications,
     }
+
+
+def _key_documents(world: dict, by) -> dict:
+    """The social worker's report on North's planned review, waiting to be shared and
+    shared, and on the held review (its meeting over): N-BS."""
+    from django.core.files.base import ContentFile
+
+    from reviews.models import KeyDocument
+
+    made = {}
+    for key, review, kind, shared_on in (
+        ("waiting", world["reviews"]["planned"], "sw_report", None),
+        ("shared", world["reviews"]["planned"], "care_plan", _today()),
+        ("after_meeting", world["reviews"]["held"], "sw_report", None),
+    ):
+        document = KeyDocument(review=review, kind=kind, by=by, shared_on=shared_on)
+        document.file.save(f"{key}.pdf", ContentFile(b"%PDF-1.4 proof"), save=True)
+        made[key] = document
+    return made
 
 
 @pytest.fixture(scope="module", name="permission_world")

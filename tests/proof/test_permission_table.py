@@ -265,6 +265,7 @@ COVERED = {
         "can_record_secure_review",
         "secure_chair_scope",
         "can_cancel_review",
+        "can_download_key_document",
     },
     "disputes.permissions": {
         "can_see_challenges",

@@ -25,6 +25,7 @@ from reviews.permissions import (
     can_cancel_review,
     can_chair_review,
     can_comment_on_review,
+    can_download_key_document,
     can_edit_iro_text,
     can_prepare_review,
     can_read_child_consultation,
@@ -258,6 +259,22 @@ DOWNLOAD = table(
     ],
 )
 
+KEY_DOCUMENTS = table(
+    can_download_key_document,
+    on_table("key_documents"),
+    [
+        ("duty", "waiting", True),  # the rota's child
+        ("iro", "after_meeting", True),
+        ("sw", "shared", True),
+        ("bs", "waiting", True),  # uploaded, not shared, the meeting to come: theirs
+        ("bs", "shared", False),  # already sent
+        ("bs", "after_meeting", False),  # the meeting is over
+        ("tm_south", "waiting", False),
+        ("admin", "waiting", False),
+        ("inactive", "waiting", False),
+    ],
+)
+
 TABLES = {
     "reviews_visible_to": REVIEWS,
     "the rules about a review": REVIEW,
@@ -265,6 +282,7 @@ TABLES = {
     "can_record_secure_review": SECURE,
     "documents_visible_to": DOCUMENTS,
     "can_download_document": DOWNLOAD,
+    "can_download_key_document": KEY_DOCUMENTS,
 }
 RULES_ASKED = {cell.rule for cells in TABLES.values() for cell in cells}
 

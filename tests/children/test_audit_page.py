@@ -131,3 +131,37 @@ def test_the_export_is_a_spreadsheet_with_formulas_neutralised_and_is_itself_log
 def test_only_the_service_manager_opens_it(world, client_as):
     for who in ("iro_a", "sw_north", "tm_north", "bs"):
         assert client_as(world[who]).get(_url(world["north_child"])).status_code == 403
+
+
+def test_a_decision_left_out_of_someones_copy_is_listed_as_a_change(
+    world, review, client_as
+):
+    """Who a decision is left out for is a many-to-many change, logged with no before
+    and after: the page and its spreadsheet list it (they were a 500)."""
+    from reviews.models import Decision
+
+    person = invitee_save(
+        review=review,
+        by=world["sw_north"],
+        name="Aunt Bea",
+        role="other",
+        method="email",
+        email="bea@example.org",
+    )
+    decision = Decision.objects.create(
+        review=review,
+        what="Move to the new school",
+        owner_name="Tom",
+        owner_role="sw",
+        due_date=timezone.localdate() + timedelta(days=30),
+        success_measure="Enrolled",
+    )
+    decision.withhold_from.add(person)
+    manager = client_as(world["manager"])
+    page = manager.get(_url(world["north_child"], kind="changed"))
+    assert page.status_code == 200
+    assert "withhold_from: added Aunt Bea (Someone else)" in page.content.decode()
+    spreadsheet = manager.get(_url(world["north_child"], format="csv"))
+    assert (
+        "withhold_from: added Aunt Bea (Someone else)" in spreadsheet.content.decode()
+    )

@@ -33,16 +33,30 @@ from children.models import Child
 
 ScopeExtension = Callable[[User, date], Q | None]
 _scope_extensions: list[ScopeExtension] = []
+# Extensions that open a child's page but not their case record (the chair of a secure
+# accommodation review sees what the panel needs: D-NTK).
+_without_case_record: list[ScopeExtension] = []
 
 
-def register_scope(extension: ScopeExtension) -> None:
-    """Widen every user's scope of children by a filter a higher app works out."""
+def register_scope(extension: ScopeExtension, *, case_record: bool = True) -> None:
+    """Widen every user's scope of children by a filter a higher app works out.
+
+    case_record=False: the children it adds are seen, but their case record is not
+    read (can_read_case_record says no unless another reason lets the user in).
+    """
     if extension not in _scope_extensions:
         _scope_extensions.append(extension)
+    if not case_record and extension not in _without_case_record:
+        _without_case_record.append(extension)
 
 
-def _child_scope(user: User, today: date) -> Q | None:
-    """A filter for the children the user may see; None means every child."""
+def _child_scope(
+    user: User, today: date, *, case_record_only: bool = False
+) -> Q | None:
+    """A filter for the children the user may see; None means every child.
+
+    case_record_only: leave out the extensions that do not open the case record.
+    """
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if user.has_role(Role.IRO_MANAGER, Role.BUSINESS_SUPPORT):
@@ -51,6 +65,8 @@ def _child_scope(user: User, today: date) -> Q | None:
     if user.has_role(Role.IRO, Role.DUTY_IRO):
         scope |= Q(iro=user)
     for extension in _scope_extensions:
+        if case_record_only and extension in _without_case_record:
+            continue
         extra = extension(user, today)
         if extra is not None:
             scope |= extra
@@ -98,8 +114,16 @@ def can_see_any_children(user: User) -> bool:
 
 
 def can_read_case_record(user: User, child: Child) -> bool:
-    """Say whether the user may read case notes, consultations and records."""
-    return bool(user.roles & CASE_ROLES) and (child_in_scope(user, child))
+    """Say whether the user may read case notes, consultations and records: a case
+    role, and the child in scope for a reason that opens the case record (the chair of
+    the child's secure accommodation review alone does not: D-NTK)."""
+    if not (user.roles & CASE_ROLES and child_in_scope(user, child)):
+        return False
+    today = timezone.localdate()
+    if all(extension(user, today) is None for extension in _without_case_record):
+        return True
+    scope = _child_scope(user, today, case_record_only=True)
+    return scope is None or Child.objects.filter(scope, pk=child.pk).exists()
 
 
 def can_edit_child(user: User, child: Child) -> bool:

@@ -15,4 +15,5 @@ class ReviewsConfig(AppConfig):
         from children.permissions import register_scope
         from reviews.permissions import secure_chair_scope
 
-        register_scope(secure_chair_scope)
+        # The chair sees the child and the panel's papers, not the case record.
+        register_scope(secure_chair_scope, case_record=False)

@@ -231,7 +231,7 @@ CHILD = matrix(
         ("bs",           "out",                 "Y     Y   N    N    N    N     N   N      N     N"),
         ("admin",        "in",                  "N     N   N    N    N    N     N   N      N     N"),
         ("iro_south",    "out",                 "Y     Y   Y    N    N    N     Y   Y      Y     Y"),
-        ("iro_south",    "north_unallocated",   "Y     Y   Y    N    N    N     N   N      N     N"),  # secure chair
+        ("iro_south",    "north_unallocated",   "Y     Y   N    N    N    N     N   N      N     N"),  # secure chair: not the case record
         ("iro_south",    "east_duty",           "N     N   N    N    N    N     N   N      N     N"),  # chaired, held
         ("sw_south",     "out",                 "Y     Y   Y    Y    Y    Y     N   N      N     N"),
         ("tm_south",     "north_held",          "N     N   N    N    N    N     N   N      N     N"),

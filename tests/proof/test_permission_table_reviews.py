@@ -131,7 +131,7 @@ REVIEW = matrix(
         ("bs",           "planned_out",                  "N     N    Y    N   N    N   N    N       N      Y    Y"),
         ("admin",        "held",                         "N     N    N    N   N    N   N    N       N      N    N"),
         ("iro_south",    "planned_out",                  "Y     N    Y    N   N    Y   Y    N       Y      Y    Y"),
-        ("iro_south",    "planned",                      "N     N    N    N   N    N   Y    N       N      N    N"),  # secure chair
+        ("iro_south",    "planned",                      "N     N    N    N   N    N   N    N       N      N    N"),  # secure chair: not the case content
         ("iro_south",    "scheduled_east",               "N     N    N    N   N    N   N    N       N      N    N"),  # chaired, held
         ("sw_south",     "planned_out",                  "N     Y    N    N   N    N   Y    Y       N      N    N"),
         ("tm_sw_east",   "scheduled_east",               "N     Y    N    N   Y    N   Y    Y       N      N    N"),  # two roles

@@ -160,6 +160,7 @@ class AdditionalReviewView(ReviewStepView):
 class ChoicesView(ReviewStepView):
     title = "Review Choices"
     intro = "Talk with the child about what they want from their review. Write their answers in their words."
+    template_name = "reviews/choices.html"
     form_class = forms.ReviewChoicesForm
     allowed = staticmethod(can_prepare_review)
     success_message = "The child's Review Choices are saved."
@@ -261,6 +262,8 @@ class ConfirmView(ReviewStepView):
         return {
             "invitees": self.review.invitees.all(),
             "choices": getattr(self.review, "choices", None),
+            "restrictions": sharing.restrictions_at(self.review),
+            "unmatched_wishes": sharing.unmatched_wishes(self.review),
         }
 
     def perform(self, data, form):

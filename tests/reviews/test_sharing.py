@@ -183,3 +183,24 @@ def test_a_restriction_on_the_review_and_one_on_the_childs_page_are_one_list(
     }
     with pytest.raises(ValidationError, match="Jane Smith, John Smith"):
         services.record_finalise(review=review, by=world["iro_a"], today=TODAY)
+
+
+def test_the_iro_sees_every_restriction_when_confirming_the_invite_list(
+    world, review, client_as
+):
+    """The invitation tells its person where the meeting is: the IRO confirms the list
+    seeing what the child keeps from each person, from both places."""
+    _person(review, world["sw_north"], "Jane Smith", "parent")
+    _wish(world, "Every parent", applies_to=Who.PARENTS, what="Where I live now")
+    page = client_as(world["iro_a"]).get(reverse("reviews:confirm", args=[review.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert (
+        "with Jane Smith: Where I live now (recorded on the child&#x27;s page)" in body
+    )
+    choices = client_as(world["sw_north"]).get(
+        reverse("reviews:choices", args=[review.pk])
+    )
+    assert (
+        reverse("reviews:restriction_add", args=[review.pk]) in choices.content.decode()
+    )

@@ -115,6 +115,9 @@ def _episode_labels():
 class ChildCreateForm(ChildDetailsForm):
     """A new child: details, the date they became looked after and the first episode."""
 
+    # The period of care's service calls the date `started_on` (children.services.period_open).
+    service_fields = {"started_on": "looked_after_on"}
+
     looked_after_on = GovUKDateField(label="Date the child became looked after")
     legal_status = forms.ChoiceField(
         label="Legal status",

@@ -1,6 +1,5 @@
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,11 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from children import codes_903
+from core import dates
 from core.models import TimeStampedModel
 from core.spreadsheets import refuse_formula_start
-
-# Care leavers can stay in touch with the service until 25.
-OLDEST_AGE = 26
 
 
 class ChildQuerySet(models.QuerySet):
@@ -209,14 +206,18 @@ def child_details_problems(
 ) -> dict[str, str]:
     """Return GOV.UK error messages for implausible child details, by field."""
     today = today or timezone.localdate()
-    errors = {}
-    if date_of_birth is not None:
-        if date_of_birth > today:
-            errors["date_of_birth"] = "Date of birth must be today or in the past"
-        elif date_of_birth < today - relativedelta(years=OLDEST_AGE):
-            errors["date_of_birth"] = (
-                f"Date of birth must be less than {OLDEST_AGE} years ago"
-            )
+    # DR-1: the range is core.dates's; Child.clean is where the services enforce it.
+    born = dates.date_of_birth(today=today)
+    errors = dates.problems(
+        {
+            "date_of_birth": ("Date of birth", date_of_birth, born),
+            "mother_child_dob": (
+                "Date of birth of the young person's child",
+                mother_child_dob,
+                born,
+            ),
+        }
+    )
     if upn and not (
         upn.upper() in codes_903.UPN_REASON_CODES
         or (len(upn) == 13 and upn[0].isalpha() and upn[1:12].isdigit())
@@ -226,15 +227,14 @@ def child_details_problems(
         )
     if is_mother and sex == codes_903.Sex.MALE:
         errors["is_mother"] = "Only a young woman can be recorded as a mother"
-    if mother_child_dob is not None and date_of_birth is not None:
-        if mother_child_dob <= date_of_birth:
-            errors["mother_child_dob"] = (
-                "Date of birth of the young person's child must be after the young person's own"
-            )
-        elif mother_child_dob > today:
-            errors["mother_child_dob"] = (
-                "Date of birth of the young person's child must be today or in the past"
-            )
+    if (
+        mother_child_dob is not None
+        and date_of_birth is not None
+        and mother_child_dob <= date_of_birth
+    ):
+        errors["mother_child_dob"] = (
+            "Date of birth of the young person's child must be after the young person's own"
+        )
     known = set(Child.Contact.values)
     if any(code not in known for code in contact_preferences or []):
         errors["contact_preferences"] = "Select how the child likes to be contacted"

@@ -18,6 +18,7 @@ from children.models import (
     SecurePlacement,
     SocialWorkerAllocation,
 )
+from core import dates
 from core.exceptions import EditConflict
 from reviews.timescales import add_months
 
@@ -63,6 +64,13 @@ PERIOD_EDITABLE_FIELDS = (
     "adoption_placement_ended_on",
     "adoption_order_on",
 )
+
+
+def _refuse_implausible(checks: dict) -> None:
+    """Raise ValidationError({field: message}) for the dates outside their range (core.dates)."""
+    errors = dates.problems(checks)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _only(fields: dict, allowed: tuple[str, ...]) -> dict:
@@ -117,12 +125,16 @@ def child_create(
     for field, value in _only(details or {}, EDITABLE_CHILD_FIELDS).items():
         setattr(child, field, value)
     child.full_clean()
-    if looked_after_on < date_of_birth:
-        raise ValidationError(
-            {
-                "looked_after_on": "Date the child became looked after must be the same as or after their date of birth"
-            }
-        )
+    today = timezone.localdate()
+    _refuse_implausible(
+        {
+            "looked_after_on": (
+                "Date the child became looked after",
+                looked_after_on,
+                dates.in_care(today=today, born=date_of_birth),
+            )
+        }
+    )
     child.save()
     period_open(child=child, started_on=looked_after_on, by=by, episode=first_episode)
     return child
@@ -143,6 +155,15 @@ def period_open(
     reviews.services.register.period_start, which calls this.
     """
     child = Child.objects.select_for_update().get(pk=child.pk)
+    _refuse_implausible(
+        {
+            "started_on": (
+                "Date the child became looked after",
+                started_on,
+                dates.in_care(today=timezone.localdate(), born=child.date_of_birth),
+            )
+        }
+    )
     if child.periods_of_care.filter(ended_on__isnull=True).exists():
         raise ValidationError(
             {
@@ -263,6 +284,15 @@ def episode_update(*, episode: Episode, by: User | None, **fields) -> Episode:
     return episode
 
 
+PERIOD_DATE_LABELS = {
+    "started_on": "Date the child became looked after",
+    "authority_to_place_on": "Date of the authority to place",
+    "placed_for_adoption_on": "Date placed for adoption",
+    "adoption_placement_ended_on": "Date the adoption placement ended",
+    "adoption_order_on": "Date of the adoption order",
+}
+
+
 @transaction.atomic
 def period_update(*, period: PeriodOfCare, by: User | None, **fields) -> PeriodOfCare:
     """Change a period's start or adoption dates; the first episode moves with the start."""
@@ -273,6 +303,13 @@ def period_update(*, period: PeriodOfCare, by: User | None, **fields) -> PeriodO
         raise ValidationError(
             {"started_on": "Enter the date the child became looked after"}
         )
+    in_care = dates.in_care(today=timezone.localdate(), born=period.child.date_of_birth)
+    _refuse_implausible(
+        {
+            name: (label, getattr(period, name), in_care)
+            for name, label in PERIOD_DATE_LABELS.items()
+        }
+    )
     first = period.episodes.order_by("started_on").first()
     if first is not None and first.started_on != period.started_on:
         if first.ended_on is not None and period.started_on > first.ended_on:
@@ -322,9 +359,32 @@ def secure_placement_record(
         or child.periods_of_care.order_by("-started_on").first()
     )
     placement = SecurePlacement(child=child, period=period, **fields)
+    _secure_dates(placement)
     placement.full_clean()
     placement.save()
     return placement
+
+
+def _secure_dates(placement: SecurePlacement) -> None:
+    today = timezone.localdate()
+    in_care = dates.in_care(today=today, born=placement.child.date_of_birth)
+    checks = {
+        "started_on": (
+            "Date the secure placement started",
+            placement.started_on,
+            in_care,
+        ),
+        "ended_on": ("Date the secure placement ended", placement.ended_on, in_care),
+        "order_made_on": ("Date of the order", placement.order_made_on, in_care),
+    }
+    start = placement.order_made_on or placement.started_on
+    if start is not None:
+        checks["order_expires_on"] = (
+            "Date the order expires",
+            placement.order_expires_on,
+            dates.due_after(start=start, what="the order"),
+        )
+    _refuse_implausible(checks)
 
 
 @transaction.atomic
@@ -335,6 +395,7 @@ def secure_placement_update(
     placement = SecurePlacement.objects.select_for_update().get(pk=placement.pk)
     for field, value in fields.items():
         setattr(placement, field, value)
+    _secure_dates(placement)
     placement.full_clean()
     placement.save()
     return placement
@@ -356,7 +417,37 @@ def pathway_update(*, child: Child, by: User | None, **fields) -> Pathway:
     )
     for field, value in _only(fields, allowed).items():
         setattr(pathway, field, value)
-    errors = {}
+    today = timezone.localdate()
+    done = dates.happened(today=today, born=child.date_of_birth)
+    errors = dates.problems(
+        {
+            "assessment_completed_on": (
+                "Date the needs assessment was completed",
+                pathway.assessment_completed_on,
+                done,
+            ),
+            "pathway_plan_on": (
+                "Date of the pathway plan",
+                pathway.pathway_plan_on,
+                done,
+            ),
+            "move_on": (
+                "Date of the move to semi-independent or independent living",
+                pathway.move_on,
+                dates.Window(
+                    "DR-10",
+                    child.date_of_birth,
+                    dates.ahead(today=today).latest,
+                    "must be on or after the young person's date of birth, and no more than 2 years ahead",
+                ),
+            ),
+            "move_ratified_at_review_on": (
+                "Date the move was ratified at a review",
+                pathway.move_ratified_at_review_on,
+                done,
+            ),
+        }
+    )
     if not pathway.iro_continuing_role and not pathway.iro_not_continuing_reason:
         errors["iro_not_continuing_reason"] = (
             "Enter why the IRO is not staying directly involved"
@@ -386,6 +477,15 @@ def post18_involvement_authorise(*, child: Child, until: date, by: User) -> Path
         raise ValidationError(
             {"until": "The end date must be after the young person's 18th birthday"}
         )
+    _refuse_implausible(
+        {
+            "until": (
+                "IRO involvement after 18 authorised until",
+                until,
+                dates.until_25(born=child.date_of_birth),
+            )
+        }
+    )
     pathway.post18_authorised_by = by
     pathway.post18_authorised_until = until
     pathway.full_clean()
@@ -412,12 +512,17 @@ def sharing_restriction_record(
         agreed_with_child_on=agreed_with_child_on,
         recorded_by=by,
     )
-    if agreed_with_child_on > timezone.localdate():
-        raise ValidationError(
-            {
-                "agreed_with_child_on": "Date agreed with the child must be today or in the past"
-            }
-        )
+    _refuse_implausible(
+        {
+            "agreed_with_child_on": (
+                "Date agreed with the child",
+                agreed_with_child_on,
+                dates.happened(
+                    today=timezone.localdate(), born=child.date_of_birth, code="DR-8"
+                ),
+            )
+        }
+    )
     restriction.full_clean()
     restriction.save()
     return restriction

@@ -6,7 +6,7 @@ from datetime import date
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -105,7 +105,34 @@ class _EscapedLabels:
         return bound
 
 
-class GovUKForm(_EscapedLabels, forms.Form):
+class _ServiceErrors:
+    """Put a service's ValidationError({field: message}) beside the right field.
+
+    A service names its own fields (`started_on`), which a form may call something else
+    (`looked_after_on`): `service_fields` maps them. A name the form does not have goes
+    in the error summary, never a ValueError (a 500).
+    """
+
+    service_fields: dict[str, str] = {}
+
+    def add_error(self, field, error):
+        if field is None and isinstance(error, dict):
+            error = ValidationError(error)
+        if field is None and hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                self._add_one(name, errors)
+            return
+        self._add_one(field, error)
+
+    def _add_one(self, field, error):
+        if field is not None:
+            field = self.service_fields.get(field, field)
+            if field not in self.fields and field != NON_FIELD_ERRORS:
+                field = None
+        super().add_error(field, error)  # type: ignore[misc]
+
+
+class GovUKForm(_ServiceErrors, _EscapedLabels, forms.Form):
     """A form rendered with the GOV.UK layout and no crispy <form> tag of its own."""
 
     def __init__(self, *args, **kwargs):
@@ -114,7 +141,7 @@ class GovUKForm(_EscapedLabels, forms.Form):
         self.helper.form_tag = False
 
 
-class GovUKModelForm(_EscapedLabels, forms.ModelForm):
+class GovUKModelForm(_ServiceErrors, _EscapedLabels, forms.ModelForm):
     """A ModelForm rendered with the GOV.UK layout and no crispy <form> tag of its own."""
 
     def __init__(self, *args, **kwargs):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from children.models import Child
+from core import dates
 from core.notifications import notify
 from disputes import stage_owners, timers
 from disputes.models import (
@@ -48,6 +49,17 @@ NEEDS_CAFCASS = (
 # --- Challenges ------------------------------------------------------------------
 
 
+def _refuse_implausible(checks: dict) -> None:
+    """Raise ValidationError({field: message}) for the dates outside their range (core.dates)."""
+    errors = dates.problems(checks)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _happened(child: Child) -> dates.Window:
+    return dates.happened(today=timezone.localdate(), born=child.date_of_birth)
+
+
 @transaction.atomic
 def challenge_raise(
     *,
@@ -66,6 +78,7 @@ def challenge_raise(
 ) -> Challenge:
     """Raise a challenge on a child's care, at informal resolution or any formal stage."""
     _check_stage_number(stage)
+    _refuse_implausible({"raised_on": ("Date raised", raised_on, _happened(child))})
     formal = stage > INFORMAL_STAGE
     challenge = Challenge(
         child=child,
@@ -185,6 +198,19 @@ def challenge_extend(
                 "extend_to": f"New date must be after {long_date(stage.effective_due_on)}, the date now due"  # type: ignore[arg-type]
             }
         )
+    _refuse_implausible(
+        {
+            "extend_to": (
+                "New date for the response",
+                extend_to,
+                dates.planned(
+                    today=timezone.localdate(),
+                    earliest=stage.effective_due_on,  # type: ignore[arg-type]
+                    since="the date now due",
+                ),
+            )
+        }
+    )
     stage.extended_to = extend_to
     stage.extension_reason = reason
     stage.full_clean()
@@ -270,6 +296,15 @@ def cafcass_referral_record(
 ) -> CafcassReferral:
     """Record a referral to Cafcass, at any point of the challenge (CA89 s25B(3))."""
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    _refuse_implausible(
+        {
+            "referred_on": (
+                "Date referred to Cafcass",
+                referred_on,
+                _happened(challenge.child),
+            )
+        }
+    )
     referral = CafcassReferral(
         challenge=challenge,
         referred_on=referred_on,
@@ -356,6 +391,15 @@ def observation_record(
     """Record the service manager's observation of an IRO's practice."""
     if not iro.has_role(Role.IRO):
         raise ValidationError({"iro": "Choose an IRO"})
+    _refuse_implausible(
+        {
+            "observed_on": (
+                "Date of the observation",
+                observed_on,
+                dates.recent(today=timezone.localdate()),
+            )
+        }
+    )
     observation = PracticeObservation(
         iro=iro,
         observed_on=observed_on,
@@ -381,6 +425,9 @@ def audit_record(
     actions_agreed: str = "",
 ) -> CaseAudit:
     """Record the service manager's audit of the IRO's work on one child's case."""
+    _refuse_implausible(
+        {"audited_on": ("Date of the audit", audited_on, _happened(child))}
+    )
     audit = CaseAudit(
         child=child,
         iro=child.iro,

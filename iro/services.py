@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from children.models import Child, PeriodOfCare
+from core import dates
 from core.notifications import notify
 from iro.models import DutyCover, IroAllocation
 from reviews import timescales
@@ -45,6 +46,27 @@ def iro_allocate(
     if not iro.has_role(Role.IRO):
         raise ValidationError({"iro": f"{iro} is not an IRO"})
     child = Child.objects.select_for_update().get(pk=child.pk)
+    today = timezone.localdate()
+    errors = dates.problems(
+        {
+            "on": (
+                "Date allocated",
+                on,
+                dates.planned(
+                    today=today,
+                    earliest=child.date_of_birth,
+                    since="the child's date of birth",
+                ),
+            ),
+            "child_told_on": (
+                "Date the child was given their IRO's contact details",
+                child_told_on,
+                dates.happened(today=today, born=child.date_of_birth),
+            ),
+        }
+    )
+    if errors:
+        raise ValidationError(errors)
     conflicts = independence_conflicts(child, iro)
     if conflicts:
         raise ValidationError(
@@ -192,6 +214,27 @@ def duty_cover_set(
         raise ValidationError(
             {"ends_on": "End date must be the same as or after the start date"}
         )
+    today = timezone.localdate()
+    errors = dates.problems(
+        {
+            "starts_on": (
+                "Start date",
+                starts_on,
+                dates.planned(
+                    today=today,
+                    earliest=dates.recent(today=today).earliest,
+                    since="2 years ago",
+                ),
+            ),
+            "ends_on": (
+                "End date",
+                ends_on,
+                dates.due_after(start=starts_on, what="the start"),
+            ),
+        }
+    )
+    if errors:
+        raise ValidationError(errors)
     cover = DutyCover(
         duty_iro=duty_iro,
         covered_iro=covered_iro,

@@ -162,6 +162,8 @@ class ReviewVersionField(forms.IntegerField):
 
 
 class ScheduleForm(GovUKForm):
+    # The review's services check the date as `scheduled_for` (reviews.services.transitions).
+    service_fields = {"scheduled_for": "on"}
     version = ReviewVersionField()
     on = GovUKDateField(label="Date of the review")
     at = TimeField(label="Start time")

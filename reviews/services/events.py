@@ -7,6 +7,7 @@ from django.db import transaction
 
 from accounts.models import User
 from children.models import Child, SignificantEvent
+from core import dates
 from core.notifications import notify
 from reviews import timescales
 from reviews.models import Review
@@ -20,6 +21,33 @@ def additional_review_deadline(kind: str, stated_date: date | None) -> date | No
     if kind in SignificantEvent.DATED and stated_date is not None:
         return timescales.pre_cessation_review_due(stated_date).date
     return None
+
+
+def _event_date_problems(
+    child: Child, kind: str, occurred_on: date, stated_date: date | None, today: date
+) -> dict[str, str]:
+    """DR-7: an event is not before the child's birth, nor in the future (a dated one, whose
+    stated date is still to come, no more than 2 years ahead)."""
+    two_years = dates.ahead(today=today).latest
+    happened = dates.happened(today=today, born=child.date_of_birth, code="DR-7")
+    if kind in SignificantEvent.DATED:
+        happened = dates.Window(
+            "DR-7",
+            child.date_of_birth,
+            two_years,
+            "must be on or after the child's date of birth "
+            f"({dates.long_date(child.date_of_birth)}), and no more than 2 years ahead",
+        )
+    return dates.problems(
+        {
+            "occurred_on": ("Date of the event", occurred_on, happened),
+            "stated_date": (
+                "The date it will happen",
+                stated_date,
+                dates.ahead(today=today, code="DR-7"),
+            ),
+        }
+    )
 
 
 @transaction.atomic
@@ -46,6 +74,10 @@ def significant_event_record(
         errors["stated_date"] = "Enter the date it will happen"
     elif stated_date is not None and stated_date <= today:
         errors["stated_date"] = "The date it will happen must be in the future"
+    errors = {
+        **_event_date_problems(child, kind, occurred_on, stated_date, today),
+        **errors,
+    }
     if errors:
         raise ValidationError(errors)
     event = SignificantEvent(
@@ -156,6 +188,11 @@ def _decision_errors(
         elif review_by < today:
             errors["review_by"] = (
                 "The date the review must be held by must be today or later"
+            )
+        elif review_by > dates.ahead(today=today).latest:
+            errors["review_by"] = (
+                "The date the review must be held by must be today or later, "
+                "and no more than 2 years ahead"
             )
         elif latest is not None and review_by > latest:
             errors["review_by"] = (

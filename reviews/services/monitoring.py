@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
+from core import dates
 from reviews.models import Decision, DecisionUpdate, ProgressReview
 from reviews.services._base import record_event
 
@@ -32,6 +33,17 @@ def progress_review_record(
         raise ValidationError(
             {"done_on": "The progress review must be after the review it follows"}
         )
+    dialogue = dates.problems(
+        {
+            "social_worker_dialogue_on": (
+                "Date you discussed progress with the social worker",
+                social_worker_dialogue_on,
+                dates.happened(today=today, born=progress.review.child.date_of_birth),
+            )
+        }
+    )
+    if dialogue:
+        raise ValidationError(dialogue)
     if not summary.strip():
         raise ValidationError({"summary": "Enter a summary of progress"})
     progress.done_on = done_on

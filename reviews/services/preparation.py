@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core import dates
 from core.notifications import queue_email, secret
 from reviews.calendar import invitation_ics
 from reviews.models import (
@@ -37,10 +38,30 @@ CHOICES_FIELDS = [
 ]
 
 
+def _refuse_implausible(checks: dict) -> None:
+    """Raise ValidationError({field: message}) for the dates outside their range (core.dates)."""
+    errors = dates.problems(checks)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _happened(child) -> dates.Window:
+    return dates.happened(today=timezone.localdate(), born=child.date_of_birth)
+
+
 @transaction.atomic
 def review_choices_save(*, review: Review, by: User, **answers) -> ReviewChoices:
     """Record the child's Review Choices, or why they are not applicable (T10)."""
     review = lock(review)
+    _refuse_implausible(
+        {
+            "captured_on": (
+                "Date you talked with the child",
+                answers.get("captured_on"),
+                _happened(review.child),
+            )
+        }
+    )
     choices, _ = ReviewChoices.objects.get_or_create(
         review=review,
         defaults={"captured_by": by, "captured_on": answers["captured_on"]},
@@ -301,6 +322,7 @@ def child_contact_record(
     *, child, by: User, review: Review | None = None, **fields
 ) -> ChildContact:
     """Log the IRO meeting or speaking to the child (before a review, or between reviews)."""
+    _refuse_implausible({"on": ("Date", fields.get("on"), _happened(child))})
     contact = ChildContact(child=child, iro=by, review=review, **fields)
     contact.full_clean()
     contact.save()
@@ -319,6 +341,9 @@ def key_document_mark(
     file=None,
 ) -> KeyDocument:
     """Upload, or mark as shared, one of the review's key documents."""
+    _refuse_implausible(
+        {"shared_on": ("Date shared with the IRO", shared_on, _happened(review.child))}
+    )
     document = (
         KeyDocument.objects.filter(review=review, kind=kind)
         .exclude(kind=KeyDocument.Kind.OTHER)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core import dates
 from core.notifications import notify, queue_email, secret
 from reviews.models import (
     AccessLink,
@@ -59,6 +60,12 @@ def decision_save(
     decision = decision or Decision(review=review)
     for field, value in fields.items():
         setattr(decision, field, value)
+    held = review.record_date or review.completed_date or timezone.localdate()
+    errors = dates.problems(
+        {"due_date": ("Due by", decision.due_date, dates.due_after(start=held))}
+    )
+    if errors:
+        raise ValidationError(errors)
     decision.full_clean()
     decision.save()
     decision.withhold_from.set(_own_invitees(review, withhold_from))
@@ -304,6 +311,14 @@ def feedback_submit_via_link(
 @transaction.atomic
 def consultation_enter(*, review: Review, by: User, **fields) -> Consultation:
     """Staff enter views given another way (a booklet, a call, a drawing)."""
+    received = dates.happened(
+        today=timezone.localdate(), born=review.child.date_of_birth
+    )
+    errors = dates.problems(
+        {"received_on": ("Date received", fields.get("received_on"), received)}
+    )
+    if errors:
+        raise ValidationError(errors)
     consultation = Consultation(review=review, entered_by=by, **fields)
     consultation.full_clean()
     consultation.save()

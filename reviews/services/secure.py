@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Role, User
+from core import dates
 from core.notifications import notify
 from reviews import timescales
 from reviews.models import SecurePanelMember, SecureReview
@@ -83,8 +84,22 @@ def secure_review_record(
         )
     if by.pk != review.chair_id:
         raise ValidationError("Only the nominated chair records the review.")
-    if held_on > today:
-        raise ValidationError({"held_on": "The review date cannot be in the future"})
+    placement = review.secure_placement
+    held = dates.problems(
+        {
+            "held_on": (
+                "Date of the review",
+                held_on,
+                dates.meeting_held(
+                    today=today,
+                    period_started=placement.started_on,
+                    since="the date the secure placement started",
+                ),
+            )
+        }
+    )
+    if held:
+        raise ValidationError(held)
     members = [m for m in panel if m.get("name", "").strip()]
     if len(members) < MIN_PANEL:
         raise ValidationError({"panel": f"The panel needs at least {MIN_PANEL} people"})

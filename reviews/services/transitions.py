@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from core import dates
 from reviews import timescales
 from reviews.models import MeetingAttendance, Review, ReviewMeeting
 from reviews.services._base import lock, move, record_event, save_fields
@@ -21,9 +22,48 @@ def _latest_allowed(review: Review) -> date:
     return max(review.due_date, review.out_of_timescale_until or review.due_date)
 
 
+def _refuse_implausible(checks: dict) -> None:
+    """Raise ValidationError({field: message}) for the dates outside their range (core.dates)."""
+    errors = dates.problems(checks)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _check_within_timescale(review: Review, on: date) -> None:
+    """Not too long ago (DR-5), and no later than the due date or its authorisation (T-rules)."""
+    _refuse_implausible(
+        {
+            "scheduled_for": (
+                "Date of the review",
+                on,
+                dates.review_date(
+                    period_started=review.period.started_on,
+                    last_held=review.period.reviews.held()
+                    .exclude(pk=review.pk)
+                    .order_by("-record_date")
+                    .values_list("record_date", flat=True)
+                    .first(),
+                ),
+            )
+        }
+    )
     if on > _latest_allowed(review):
         raise ValidationError({"scheduled_for": OUT_OF_TIMESCALE})
+
+
+def _check_meeting_date(review: Review, held_on: date) -> None:
+    """DR-3: a meeting is not in the future, nor before the period of care."""
+    _refuse_implausible(
+        {
+            "held_on": (
+                "Date of the meeting",
+                held_on,
+                dates.meeting_held(
+                    today=timezone.localdate(), period_started=review.period.started_on
+                ),
+            )
+        }
+    )
 
 
 @transaction.atomic
@@ -35,6 +75,19 @@ def review_authorise_out_of_timescale(
         raise ValidationError("Only the IRO service manager can authorise this.")
     if not reason.strip():
         raise ValidationError({"reason": "Enter the reason for the later date"})
+    _refuse_implausible(
+        {
+            "until": (
+                "Latest date the review may be held",
+                until,
+                dates.planned(
+                    today=timezone.localdate(),
+                    earliest=review.period.started_on,
+                    since="the date the child became looked after",
+                ),
+            )
+        }
+    )
     review = lock(review)
     review.out_of_timescale_authorised_by = by
     review.out_of_timescale_until = until
@@ -148,6 +201,15 @@ def review_request_additional(
     review = lock(review)
     if review.status not in Review.REPLACEABLE_STATUSES:
         raise ValidationError("Only a planned or scheduled review can be replaced.")
+    _refuse_implausible(
+        {
+            "due_by": (
+                "Hold the additional review by",
+                due_by,
+                dates.ahead(today=today, code="DR-6"),
+            )
+        }
+    )
     if due_by > review.due_date:
         raise ValidationError(
             {"due_by": "An additional review must be earlier than the one it replaces"}
@@ -191,6 +253,7 @@ def review_start(
 ) -> ReviewMeeting:
     """Log the first (or central) meeting: the review is in progress (T3)."""
     review = lock(review)
+    _check_meeting_date(review, held_on)
     if not social_worker_present and not social_worker_absent_reason.strip():
         raise ValidationError(
             {
@@ -231,6 +294,7 @@ def review_add_meeting(
     review = lock(review)
     if review.status != Review.Status.IN_PROGRESS:
         raise ValidationError("Meetings can only be added to a review in progress.")
+    _check_meeting_date(review, held_on)
     if not reason.strip():
         raise ValidationError(
             {
@@ -275,6 +339,7 @@ def review_adjourn(*, review: Review, by: User, reason: str) -> Review:
 def review_reconvene(*, review: Review, by: User, held_on: date) -> ReviewMeeting:
     """Reconvene an adjourned review; after the reconvene-by date it is flagged as a breach."""
     review = lock(review)
+    _check_meeting_date(review, held_on)
     note = ""
     if held_on > review.reconvene_by:  # type: ignore[operator]  # set by review_adjourn
         note = f"Reconvened after the reconvene-by date {review.reconvene_by:%d/%m/%Y}"

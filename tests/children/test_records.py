@@ -100,7 +100,7 @@ def test_date_of_birth_in_the_future_is_refused():
             by=None,
         )
     assert error.value.message_dict["date_of_birth"] == [
-        "Date of birth must be today or in the past"
+        "Date of birth must be today or in the past, and no more than 25 years ago"
     ]
 
 

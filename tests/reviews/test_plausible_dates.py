@@ -1,0 +1,196 @@
+"""Plausible dates (docs/rules.md, DR-1 to DR-10): the impossible dates that were accepted.
+
+Each test below failed on the code before core.dates: the service saved the date.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from children.models import Child
+from children.services import child_update
+from reviews import services
+from reviews.models import Decision, Review
+from reviews.services.events import significant_event_record
+from tests.reviews.conftest import aware
+from tests.reviews.test_transitions import held, schedule, start
+
+pytestmark = pytest.mark.django_db
+
+LONG_AGO = date(1900, 1, 1)
+FAR_AHEAD = date(2100, 1, 1)
+
+
+def _d(name, day):
+    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
+
+
+def test_a_review_cannot_be_scheduled_for_1900(world, review):
+    with pytest.raises(ValidationError) as refused:
+        services.review_schedule(
+            review=review,
+            by=world["iro_a"],
+            scheduled_for=aware(LONG_AGO),
+            venue="The child's school",
+            format="face_to_face",
+        )
+    assert refused.value.message_dict["scheduled_for"] == [
+        "Date of the review must be on or after the date the child became looked after (6 January 2025)"
+    ]
+    review.refresh_from_db()
+    assert review.scheduled_for is None
+
+
+def test_a_review_cannot_be_rearranged_to_before_the_last_review_held(world, review):
+    first = review
+    schedule(first, world["iro_a"])
+    start(first, world["iro_a"])
+    _, following = held(first, world["iro_a"])
+    with pytest.raises(ValidationError, match="after the last review held"):
+        schedule(following, world["iro_a"], day=date(2025, 1, 29))
+
+
+def test_a_meeting_cannot_be_held_in_2100(world, review):
+    schedule(review, world["iro_a"])
+    with pytest.raises(ValidationError) as refused:
+        start(review, world["iro_a"], day=FAR_AHEAD)
+    assert refused.value.message_dict["held_on"] == [
+        "Date of the meeting must be today or in the past, and on or after the date "
+        "the child became looked after (6 January 2025)"
+    ]
+    review.refresh_from_db()
+    assert review.status == Review.Status.SCHEDULED and not review.meetings.exists()
+
+
+def test_a_meeting_cannot_be_held_before_the_period_of_care(world, review):
+    schedule(review, world["iro_a"])
+    with pytest.raises(ValidationError, match="on or after the date the child"):
+        start(review, world["iro_a"], day=LONG_AGO)
+
+
+def test_a_decision_cannot_be_due_in_1900(world, review):
+    schedule(review, world["iro_a"])
+    start(review, world["iro_a"])
+    held(review, world["iro_a"])
+    review.refresh_from_db()
+    for due in (LONG_AGO, FAR_AHEAD):
+        with pytest.raises(ValidationError) as refused:
+            services.decision_save(
+                review=review,
+                by=world["iro_a"],
+                what="Referral to CAMHS",
+                owner_name="Tom",
+                owner_role="Social worker",
+                due_date=due,
+                success_measure="Seen by CAMHS",
+            )
+        assert refused.value.message_dict["due_date"] == [
+            "Due by must be on or after the date of the meeting (30 January 2025) "
+            "and no more than 2 years after it"
+        ]
+    assert not Decision.objects.filter(review=review).exists()
+
+
+def test_an_additional_review_due_in_1900_does_not_replace_the_real_one(world, review):
+    with pytest.raises(ValidationError) as refused:
+        services.review_request_additional(
+            review=review,
+            by=world["iro_a"],
+            due_by=LONG_AGO,
+            reason="Placement at risk",
+            today=date(2025, 1, 10),
+        )
+    assert refused.value.message_dict["due_by"] == [
+        "Hold the additional review by must be today or in the future, and no more than 2 years ahead"
+    ]
+    review.refresh_from_db()
+    assert review.status == Review.Status.PLANNED
+    assert not Review.objects.filter(
+        child=review.child, kind=Review.Kind.ADDITIONAL
+    ).exists()
+
+
+def test_the_additional_review_page_refuses_1900_with_the_message_beside_the_field(
+    world, review, client_as
+):
+    response = client_as(world["iro_a"]).post(
+        reverse("reviews:additional", args=[review.pk]),
+        {**_d("due_by", LONG_AGO), "reason": "Placement at risk"},
+    )
+    assert response.status_code == 400
+    assert "Hold the additional review by must be today or in the future" in (
+        response.content.decode()
+    )
+    review.refresh_from_db()
+    assert review.status == Review.Status.PLANNED
+
+
+def _new_child(world, **dates):
+    return {
+        "child_id": "NEWD",
+        "first_name": "Nina",
+        "last_name": "Newcomer",
+        "sex": "F",
+        "ethnicity": "WBRI",
+        **_d("date_of_birth", dates.get("born", date(2016, 4, 4))),
+        **_d("looked_after_on", dates["looked_after_on"]),
+        "legal_status": "V2",
+        "category_of_need": "N4",
+        "placement": "U6",
+        "placement_provider": "PR1",
+    }
+
+
+def test_a_child_looked_after_from_a_future_date_is_a_400_not_a_500(world, client_as):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    response = client_as(world["sw_north"]).post(
+        reverse("children:create"), _new_child(world, looked_after_on=tomorrow)
+    )
+    assert response.status_code == 400
+    assert (
+        "Date the child became looked after must be today or in the past"
+        in response.content.decode()
+    )
+    assert not Child.objects.filter(child_id="NEWD").exists()
+
+
+def test_a_date_of_birth_more_than_25_years_ago_or_in_the_future_is_refused(
+    world, client_as
+):
+    today = timezone.localdate()
+    for born in (LONG_AGO, today + timedelta(days=1)):
+        response = client_as(world["sw_north"]).post(
+            reverse("children:create"),
+            _new_child(world, born=born, looked_after_on=today),
+        )
+        assert response.status_code == 400
+        assert (
+            "Date of birth must be today or in the past, and no more than 25 years ago"
+            in response.content.decode()
+        )
+    assert not Child.objects.filter(child_id="NEWD").exists()
+    child = world["north_child"]
+    with pytest.raises(ValidationError, match="no more than 25 years ago"):
+        child_update(
+            child=child,
+            by=world["sw_north"],
+            expected_version=child.version,
+            date_of_birth=LONG_AGO,
+        )
+
+
+def test_a_significant_event_cannot_be_before_birth(world):
+    child = world["north_child"]
+    with pytest.raises(ValidationError) as refused:
+        significant_event_record(
+            child=child,
+            kind="SAFEGUARDING",
+            occurred_on=LONG_AGO,
+            description="Moved",
+            by=world["sw_north"],
+            today=timezone.localdate(),
+        )
+    assert "occurred_on" in refused.value.message_dict

@@ -4,8 +4,8 @@ For every POST form in the URL table with a date field (read from the page, as
 tests/proof/test_bad_input.py does), hypothesis posts real dates from 1800 to 2200,
 weighted towards the edges of the ranges (today, 25 years ago, 2 years ahead, the
 child's birth and period of care, each a day either side) and the 400 days either side
-of today: one date field at a time, the other fields as a valid submission has them, or
-every date field at once. For each submission:
+of today: one date field at a time, the other fields as a valid submission has them
+(an empty field filled: a word, the first choice, today), or every date field at once. For each submission:
 - never a 500 (the test client raises the view's exception); the answer is the form's
   success status, 400, or another the table names (409 for a stale version);
 - a refused submission saved nothing;
@@ -17,6 +17,7 @@ tests/proof/conftest.py).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, timedelta
 
@@ -33,7 +34,7 @@ from core import dates as ranges
 from tests.proof import walk
 from tests.proof.conftest import PROFILE
 from tests.proof.figures import record
-from tests.proof.html_forms import DateParts, post_form_fields
+from tests.proof.html_forms import Choice, DateParts, Text, post_form_fields
 from tests.proof.test_bad_input import (
     FORM_ROUTES,
     _as_posted,
@@ -45,7 +46,7 @@ from tests.proof.url_table import Form
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES_PER_FORM = {"ci": 12, "dev": 5}
+EXAMPLES_PER_FORM = {"ci": 25, "dev": 5}
 EARLIEST, LATEST = date(1800, 1, 1), date(2200, 12, 31)
 # Date fields that record what has happened: never saved in the future (DR-1 to DR-9).
 HAPPENED = frozenset(
@@ -77,6 +78,27 @@ HAPPENED = frozenset(
 )
 # IRO involvement after 18 runs to the 25th birthday (DR-10): up to 7 years ahead.
 FURTHER = {"until": 7}
+
+
+# What an empty field is filled with, so that most submissions are refused, if at all,
+# for their dates: a text field gets a word (or this), a choice its first code, a date today.
+FILL = {"at": "10:00", "child_id": "DATES1", "upn": "", "home_postcode": "", "urn": ""}
+
+
+def filled(kinds: dict, valid: dict, today: date) -> dict:
+    """The valid values, with every empty field given a plausible value."""
+    values = dict(valid)
+    for name, kind in kinds.items():
+        if values.get(name) not in (None, "", ()):
+            continue
+        if isinstance(kind, Text):
+            values[name] = FILL.get(name, "A note")
+        elif isinstance(kind, Choice) and not kind.multiple:
+            codes = [code for code in kind.codes if code]
+            values[name] = codes[0] if codes else ""
+        elif isinstance(kind, DateParts):
+            values[name] = today
+    return values
 
 
 def _date_forms():
@@ -152,6 +174,18 @@ def rows_holding(days: set[date]) -> dict[str, int]:
     return found
 
 
+SUMMARY_LINK = re.compile(r'<a href="#[^"]*">\s*([^<]+?)\s*</a>')
+
+
+def refusals(html: str) -> list[str]:
+    """The messages in the error summary."""
+    start = html.find("govuk-error-summary__list")
+    if start < 0:
+        return []
+    end = html.find("</ul>", start)
+    return SUMMARY_LINK.findall(html[start:end])
+
+
 EXAMPLES: dict[str, int] = {}
 STATUSES: dict[str, Counter] = {}
 
@@ -181,6 +215,7 @@ def test_every_date_field_takes_1800_to_2200_without_a_500_or_an_impossible_save
     today = timezone.localdate()
     count = 0
     statuses: Counter = Counter()
+    reasons: Counter = Counter()
 
     every = st.fixed_dictionaries({n: a_date(today, child) for n in date_names})
     one = st.sampled_from(date_names).flatmap(
@@ -201,7 +236,11 @@ def test_every_date_field_takes_1800_to_2200_without_a_500_or_an_impossible_save
                 client.get(url)
             if subject is not None:
                 subject.refresh_from_db()
-            valid = {**values, **(form.valid(subject, submitter) if form.valid else {})}
+            valid = filled(
+                kinds,
+                {**values, **(form.valid(subject, submitter) if form.valid else {})},
+                today,
+            )
             submission = {n: _as_posted(valid.get(n)) for n in kinds}
             submission.update({n: _as_posted(d) for n, d in chosen.items()})
             outside = {
@@ -214,6 +253,8 @@ def test_every_date_field_takes_1800_to_2200_without_a_500_or_an_impossible_save
             response = client.post(url, post_data(kinds, submission))
             status = response.status_code
             statuses[status] += 1
+            if status == 400:
+                reasons.update(refusals(walk.body(response)))
             assert status in ok, f"{status} for {chosen!r}"
             if status != form.ok:
                 assert walk.changes(before, walk.snapshot(allowed)) == []
@@ -241,7 +282,10 @@ def test_every_date_field_takes_1800_to_2200_without_a_500_or_an_impossible_save
             f"{EXAMPLES_PER_FORM[PROFILE]} examples per form (profile {PROFILE})"
         ),
     )
-    print(f"dates: {route.key}: {count} examples {dict(statuses)}, fields {date_names}")
+    print(
+        f"dates: {route.key}: {count} examples {dict(statuses)}, fields {date_names}; "
+        f"refused for {reasons.most_common(3)}"
+    )
 
 
 def test_the_widest_ranges_hold_the_documented_ones():

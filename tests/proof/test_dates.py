@@ -82,22 +82,42 @@ FURTHER = {"until": 7}
 
 # What an empty field is filled with, so that most submissions are refused, if at all,
 # for their dates: a text field gets a word (or this), a choice its first code, a date today.
-FILL = {"at": "10:00", "child_id": "DATES1", "upn": "", "home_postcode": "", "urn": ""}
+# Named here: what the first choice or today would refuse (an IRO covering themselves, a
+# child born today with a child of their own).
+FILL = {
+    "at": "10:00",
+    "child_id": "DATES1",
+    "upn": "",
+    "home_postcode": "",
+    "placement_postcode": "",
+    "urn": "",
+    "covered_iro": "",
+    "mother_child_dob": "",
+}
+YEARS_OLD = {"date_of_birth": 10}
+
+
+def _empty(value) -> bool:
+    if isinstance(value, tuple):
+        return all(part in (None, "") for part in value)
+    return value in (None, "")
 
 
 def filled(kinds: dict, valid: dict, today: date) -> dict:
     """The valid values, with every empty field given a plausible value."""
     values = dict(valid)
     for name, kind in kinds.items():
-        if values.get(name) not in (None, "", ()):
+        if not _empty(values.get(name)):
             continue
-        if isinstance(kind, Text):
-            values[name] = FILL.get(name, "A note")
+        if name in FILL:
+            values[name] = FILL[name]
+        elif isinstance(kind, Text):
+            values[name] = "A note"
         elif isinstance(kind, Choice) and not kind.multiple:
             codes = [code for code in kind.codes if code]
             values[name] = codes[0] if codes else ""
         elif isinstance(kind, DateParts):
-            values[name] = today
+            values[name] = ranges.years_before(today, YEARS_OLD.get(name, 0))
     return values
 
 

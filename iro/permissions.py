@@ -66,6 +66,14 @@ def can_make_iro_letters(user: User, allocation) -> bool:
     )
 
 
+def can_record_iro_letter(user: User, allocation) -> bool:
+    """The service manager, or the allocation's own IRO, records that a letter was sent
+    (or the child told): the "Record a letter" page."""
+    return can_allocate_iro(user) or (
+        user.is_authenticated and allocation.iro_id == user.pk
+    )
+
+
 def duty_cover_scope(user: User, today: date) -> Q | None:
     """The children a Duty IRO covers today: an absent IRO's, or the unallocated ones.
 

@@ -9,7 +9,7 @@ from core.audit import showing
 from core.http import render_form_page
 from iro.forms import AllocateForm, DutyCoverForm, LetterForm
 from iro.models import DutyCover, IroAllocation
-from iro.permissions import can_allocate_iro
+from iro.permissions import can_allocate_iro, can_record_iro_letter
 from iro.selectors import (
     CASELOAD_HIGH,
     CASELOAD_LOW,
@@ -24,6 +24,11 @@ from iro.services import (
     iro_letter_record,
 )
 from reviews import timescales
+
+
+def may_record_letter(user, allocations) -> set[int]:
+    """The allocations whose "Record a letter" link the user is shown."""
+    return {a.pk for a in allocations if can_record_iro_letter(user, a)}
 
 
 def _manager_only(user):
@@ -101,6 +106,7 @@ def allocate_view(request, child_pk):
         if independence_conflicts(child, load.iro)
     ]
     period = child.open_period()
+    history = list(child.iro_allocations.select_related("iro", "allocated_by"))
     context = {
         "form": form,
         "child": child,
@@ -112,7 +118,8 @@ def allocate_view(request, child_pk):
         )
         if period
         else "",
-        "history": child.iro_allocations.select_related("iro", "allocated_by"),
+        "history": history,
+        "may_record_letter": may_record_letter(request.user, history),
         "explain": timescales.explain,
     }
     return render_form_page(request, "iro/allocate.html", context)
@@ -127,7 +134,7 @@ def letter_record_view(request, pk):
         ).select_related("child", "iro"),
         pk=pk,
     )
-    if not (can_allocate_iro(request.user) or allocation.iro_id == request.user.pk):
+    if not can_record_iro_letter(request.user, allocation):
         raise PermissionDenied
     showing(request, allocation)
     form = LetterForm(request.POST or None, initial={"on": timezone.localdate()})

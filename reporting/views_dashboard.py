@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -114,7 +115,10 @@ def drilldown_view(request):
             "table": table,
             "measure": MEASURES.get(key),
             "period": period,
-            "back": dashboard.link("dashboard:service", period, f),
+            # Back to the dashboard the user has: an IRO's is their own.
+            "back": dashboard.link("dashboard:service", period, f)
+            if can_view_service_dashboard(request.user)
+            else reverse("dashboard:iro"),
             "csv_params": {
                 **params,
                 "measure": key,

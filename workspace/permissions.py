@@ -40,6 +40,14 @@ def _scoped_pages(user: User) -> dict:
     }
 
 
+def _pages_with_a_rule() -> dict:
+    """The pages without an id that notifications link to and that only some may open:
+    for each, the rule the page itself asks (anyone else gets a 403)."""
+    from iro.permissions import can_allocate_iro
+
+    return {"iro:queue": can_allocate_iro}
+
+
 def notifications_out_of_scope(
     user: User, notifications: Iterable[Notification]
 ) -> set[int]:
@@ -48,10 +56,14 @@ def notifications_out_of_scope(
 
     Such a link would be a 404 and the message names the child, so the notifications
     page shows neither. A link to a page with an id that is not one of the pages above
-    counts as out of scope too (nothing says whose it is); links to pages without an
-    id, and messages without a link, are in scope. One query per kind of page.
+    counts as out of scope too (nothing says whose it is). A link to a page without an
+    id that the user may not open (the allocation queue, which the Duty IRO on the rota
+    is told about but only the service manager opens) is out of scope as well; other
+    links to pages without an id, and messages without a link, are in scope. One query
+    per kind of page.
     """
     pages = _scoped_pages(user)
+    ruled = _pages_with_a_rule()
     wanted: dict[str, dict[int, list[int]]] = {}
     out: set[int] = set()
     for notification in notifications:
@@ -67,7 +79,7 @@ def notifications_out_of_scope(
         elif page in pages and "pk" in kwargs:
             pk = kwargs["pk"]
         else:
-            if kwargs:
+            if kwargs or (page in ruled and not ruled[page](user)):
                 out.add(notification.pk)
             continue
         wanted.setdefault(page, {}).setdefault(int(pk), []).append(notification.pk)

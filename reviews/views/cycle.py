@@ -61,6 +61,11 @@ def review_detail_view(request, pk):
         and review.is_open,
         "asks": asks_for(review) if can_read_case else None,
         "iro_letters": _iro_letters(request.user, review),
+        # The documents page's own rule (documents.permissions: case readers, and
+        # whoever makes the documents), which this lower app cannot import.
+        "can_open_documents": can_read_case
+        or can_send_for_review(request.user, review)
+        or can_edit_iro_text(request.user, review),
     }
     return render(request, "reviews/review_detail.html", context)
 
@@ -608,6 +613,7 @@ def consultations_view(request, pk):
             "child": review.child,
             "consultations": visible,
             "hidden": len(review.consultations.all()) - len(visible),
+            "can_enter_views": EnterConsultationView.allowed(request.user, review),
         },
     )
 

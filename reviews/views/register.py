@@ -67,7 +67,11 @@ from children.services import (
 from core.audit import showing
 from core.exceptions import EditConflict
 from core.http import render_form_page
-from iro.permissions import can_allocate_iro, can_decide_significant_event
+from iro.permissions import (
+    can_allocate_iro,
+    can_decide_significant_event,
+    can_record_iro_letter,
+)
 from reviews import register_selectors as selectors
 from reviews import timescales
 from reviews.services import events as event_services
@@ -157,6 +161,10 @@ def child_detail_view(request, pk):
             events=events,
         ),
         "iro_history": allocations,
+        # The allocations whose "Record a letter" link the user is shown.
+        "may_record_letter": {
+            a.pk for a in allocations if can_record_iro_letter(request.user, a)
+        },
         "pathway": pathway,
         "eighteenth": eighteenth,
         "turns_18_soon": period is not None and 0 <= (eighteenth - today).days <= 92,

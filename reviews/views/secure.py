@@ -27,6 +27,19 @@ def _load(request, pk) -> SecureReview:
     return review
 
 
+def _after_recording(request, review: SecureReview, *, told: bool):
+    """The review's page, or My work for a chair who no longer sees the child: a
+    chair sees the child only while the review they chair is planned."""
+    still_seen = SecureReview.objects.filter(
+        pk=review.pk, secure_placement__child__in=children_visible_to(request.user)
+    ).exists()
+    if still_seen:
+        return redirect(review)
+    if not told:
+        messages.success(request, "The secure accommodation review is recorded.")
+    return redirect("workspace:home")
+
+
 @require_GET
 def secure_list_view(request):
     """Open secure placements and their next secure accommodation review (service manager)."""
@@ -137,7 +150,7 @@ def secure_record_view(request, pk):
                     request,
                     f"The review is recorded and the child's IRO is told. The next secure review is due by {timescales.long_date(following.due_date)}.",
                 )
-            return redirect(review)
+            return _after_recording(request, review, told=following is not None)
     context = {
         "form": form,
         "review": review,

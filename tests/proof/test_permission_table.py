@@ -136,16 +136,17 @@ LINKS = (
 # fmt: off
 NOTIFICATION_ROWS = [
     # who         the link of each of their notifications; * : shown without its text
-    #             and link (the page is about a child they no longer see)
+    #             and link (the page is about a child they no longer see, or is one
+    #             they may not open: the allocation queue is the service manager's)
     # The IRO: "out" was their child until June 2025.
     ("iro",       "child_in child_out* event_out* review_north_held review_south* secure_planned* secure_held*"
-                  " challenge_north_held challenge_out* acknowledgement_out* unknown_page* queue none"),
+                  " challenge_north_held challenge_out* acknowledgement_out* unknown_page* queue* none"),
     # North's social worker: "out" left the team; their own acknowledgement is kept.
     ("sw",        "child_in child_out* event_out* review_north_held review_south* secure_planned secure_held*"
-                  " challenge_north_held challenge_out* acknowledgement_out unknown_page* queue none"),
+                  " challenge_north_held challenge_out* acknowledgement_out unknown_page* queue* none"),
     # South's IRO: chairs the planned secure review, chaired the held one.
     ("iro_south", "child_in* child_out event_out review_north_held* review_south secure_planned secure_held*"
-                  " challenge_north_held* challenge_out acknowledgement_out unknown_page* queue none"),
+                  " challenge_north_held* challenge_out acknowledgement_out unknown_page* queue* none"),
 ]
 # fmt: on
 NOTIFICATIONS = [
@@ -246,6 +247,7 @@ COVERED = {
         "can_decide_significant_event",
         "as_iro_children",
         "can_make_iro_letters",
+        "can_record_iro_letter",
         "duty_cover_scope",
     },
     "reviews.permissions": {

@@ -40,6 +40,7 @@ from iro.permissions import (
     as_iro_children,
     can_decide_significant_event,
     can_make_iro_letters,
+    can_record_iro_letter,
     duty_cover_scope,
 )
 from reporting.permissions import dashboard_scope, dashboard_teams
@@ -270,6 +271,29 @@ LETTERS = table(
     ],
 )
 
+# Recording that a letter was sent (the "Record a letter" page): the service manager
+# and the allocation's own IRO only.
+LETTER_RECORD = table(
+    can_record_iro_letter,
+    on_table("allocations"),
+    [
+        ("iro", "north_held", True),  # their allocation
+        ("iro", "former", True),  # their own, ended (the child's page is a 404 now)
+        ("iro", "out_now", False),
+        ("iro_south", "out_now", True),
+        ("iro_south", "former", False),
+        ("duty", "north_held", False),  # covering, but not the allocation's IRO
+        ("duty", "east_duty", True),  # their own
+        ("manager", "former", True),
+        ("bs", "east_duty", False),  # makes the letters, does not record them
+        ("sw", "north_held", False),
+        ("tm", "north_held", False),
+        ("tm_sw_east", "east_duty", False),
+        ("hos", "north_held", False),
+        ("admin", "east_duty", False),
+    ],
+)
+
 TABLES = {
     "children_visible_to": SCOPE,
     "as_iro_children": AS_IRO,
@@ -279,6 +303,7 @@ TABLES = {
     "dashboard_teams": DASHBOARD_TEAMS,
     "the rules about a child": CHILD,
     "can_make_iro_letters": LETTERS,
+    "can_record_iro_letter": LETTER_RECORD,
 }
 # register_scope is asked below (REGISTERED), not through a Cell.
 RULES_ASKED = {cell.rule for cells in TABLES.values() for cell in cells} | {

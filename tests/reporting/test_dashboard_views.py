@@ -185,6 +185,12 @@ def test_an_iro_drilldown_is_their_own_figures(world, client_as):
     )
     assert response.status_code == 200
     assert "Bchild" not in response.content.decode()
+    # An IRO has no service dashboard (a 403): "Back to the dashboard" is their own.
+    html = response.content.decode()
+    assert f'href="{reverse("dashboard:iro")}">Back to the dashboard' in html
+    assert (
+        client_as(world["iro_a"]).get(reverse("dashboard:service")).status_code == 403
+    )
 
 
 def test_annual_report_page_and_pdf(world, client_as):

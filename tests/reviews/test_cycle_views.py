@@ -300,6 +300,19 @@ def test_business_support_cannot_open_consultations_or_the_record(
     assert response.status_code == 403
 
 
+def test_enter_views_is_linked_only_for_those_who_may_enter_them(
+    world, review, client_as
+):
+    """The service manager reads the consultations but neither chairs nor prepares
+    the review: the link to the page that would refuse them is not shown."""
+    enter = url("consultation_enter", review)
+    for person, shown in (("manager", False), ("iro_a", True), ("sw_north", True)):
+        client = client_as(world[person])
+        html = client.get(url("consultations", review)).content.decode()
+        assert (f'href="{enter}"' in html) is shown, person
+        assert client.get(enter).status_code == (200 if shown else 403), person
+
+
 def test_out_of_scope_review_is_404(world, review, client_as):
     for name in ("detail", "schedule", "choices", "record"):
         response = client_as(world["sw_south"]).get(url(name, review))

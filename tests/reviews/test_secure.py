@@ -130,10 +130,17 @@ def test_chair_sees_the_child_only_while_chairing_and_records_through_the_page(
         )
         if member["independent"]:
             form[f"panel_{row}_independent"] = "on"
-    assert chair.post(url, form).status_code == 302
+    saved = chair.post(url, form)
+    assert saved.status_code == 302
     review.refresh_from_db()
     assert review.status == SecureReview.Status.HELD and review.panel.count() == 3
     assert client_as(other_iro).get(review.get_absolute_url()).status_code == 404
+    # The chair no longer sees the child: sent to My work (the review's page, where
+    # it used to send them, is a 404 now), which says the review is recorded.
+    assert saved["Location"] == reverse("workspace:home")
+    home = chair.get(saved["Location"])
+    assert home.status_code == 200
+    assert "The review is recorded" in home.content.decode()
 
 
 def test_manager_plans_from_the_list(world, placement, client_as):

@@ -10,8 +10,14 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from iro.services import iro_allocate
+from iro.services import (
+    duty_cover_set,
+    iro_allocate,
+    iro_allocation_end,
+    iro_new_period_notify,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +66,41 @@ def test_a_withheld_notification_is_still_marked_read(client_as, world, moved):
     notification.refresh_from_db()
     assert notification.read_at is not None
     assert "Northa" not in client.get(NOTIFICATIONS).content.decode()
+
+
+def test_the_farewell_letter_prompt_leads_to_no_404(client_as, world):
+    """The IRO is told to send their farewell letter as their allocation ends, which
+    takes the child out of their scope: the message is shown without the child's name
+    or a link to the child's page, which is now a 404 for them."""
+    child = world["north_child"]
+    iro = world["iro_a"]
+    iro_allocate(child=child, iro=iro, on=date(2025, 1, 8), by=world["manager"])
+    iro_allocation_end(child=child, on=date(2025, 6, 2), reason="Went home", by=None)
+    assert iro.notifications.filter(text__contains="farewell").exists()
+    client = client_as(iro)
+    link = reverse("children:detail", args=[child.pk])
+    assert client.get(link).status_code == 404
+    html = client.get(NOTIFICATIONS).content.decode()
+    assert f'href="{link}"' not in html and "Northa" not in html
+    assert WITHHELD in html
+
+
+def test_the_allocation_queue_is_linked_only_for_whoever_opens_it(client_as, world):
+    """The Duty IRO on the rota is told a child became looked after, with a link to the
+    allocation queue, which only the service manager opens (a 403 for them): they get
+    the message without its link; the service manager gets both."""
+    today = timezone.localdate()
+    duty_cover_set(
+        duty_iro=world["duty"], starts_on=today, ends_on=today, by=world["manager"]
+    )
+    child = world["north_child"]
+    iro_new_period_notify(period=child.periods_of_care.get(), by=None)
+    queue = reverse("iro:queue")
+    duty = client_as(world["duty"])
+    assert duty.get(queue).status_code == 403
+    html = duty.get(NOTIFICATIONS).content.decode()
+    assert f'href="{queue}"' not in html and WITHHELD in html
+    manager = client_as(world["manager"])
+    assert manager.get(queue).status_code == 200
+    html = manager.get(NOTIFICATIONS).content.decode()
+    assert f'href="{queue}"' in html and WITHHELD not in html

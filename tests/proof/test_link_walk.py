@@ -35,6 +35,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 
@@ -265,8 +266,17 @@ class _Crawl:
                     self.submit(action, data, where)
                 finally:
                     transaction.set_rollback(True)
-            self.client.force_login(self.user)  # a submission may have signed out
+            self.keep_signed_in()
             self.counts["forms"] += 1
+
+    def keep_signed_in(self) -> None:
+        """Sign in again if the submission (rolled back) took the session with it."""
+        from django.contrib.sessions.models import Session
+
+        cookie = self.client.cookies.get(settings.SESSION_COOKIE_NAME)
+        if cookie is None or not Session.objects.filter(pk=cookie.value).exists():
+            self.client.force_login(self.user)
+            self.counts["signed_in_again"] += 1
 
     def submit(self, action: str, data: dict, where: str) -> None:
         try:

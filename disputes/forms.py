@@ -35,22 +35,6 @@ def _text(label: str, message: str, *, required: bool = True, help_text: str = "
     )
 
 
-class _NotInFuture:
-    """Mixin: named date fields may not be after today."""
-
-    not_in_future: tuple[str, ...] = ()
-
-    def clean(self):
-        cleaned = super().clean()
-        today = timezone.localdate()
-        for name in self.not_in_future:
-            value = cleaned.get(name)
-            if value and value > today:
-                label = self.fields[name].label
-                self.add_error(name, f"{label} must be today or in the past")
-        return cleaned
-
-
 class OwnerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user: User) -> str:
         role = (
@@ -71,9 +55,8 @@ def _owner_field(team) -> OwnerChoiceField:
     )
 
 
-class ChallengeRaiseForm(_NotInFuture, GovUKForm):
-    not_in_future = ("raised_on",)
-
+class ChallengeRaiseForm(GovUKForm):
+    # Its date's range is the service's (core.dates, DR-9).
     category = forms.ChoiceField(
         label="What is the concern about?",
         choices=Category.choices,
@@ -195,9 +178,8 @@ class ChallengeCommentForm(GovUKForm):
     note = _text("Comment", "Enter your comment")
 
 
-class CafcassReferralForm(_NotInFuture, GovUKForm):
-    not_in_future = ("referred_on",)
-
+class CafcassReferralForm(GovUKForm):
+    # Its date's range is the service's (core.dates, DR-9).
     referred_on = GovUKDateField(label="Date referred to Cafcass")
     reason = _text("Reason for the referral", "Enter the reason for the referral")
     outcome = _text("Outcome (optional)", "", required=False)
@@ -220,9 +202,8 @@ class AcknowledgementForm(GovUKForm):
     )
 
 
-class ObservationForm(_NotInFuture, GovUKForm):
-    not_in_future = ("observed_on",)
-
+class ObservationForm(GovUKForm):
+    # Its date's range is the service's (core.dates, DR-9).
     iro = forms.ModelChoiceField(
         label="IRO observed",
         queryset=User.objects.filter(groups__name=Role.IRO, is_active=True).distinct(),
@@ -236,9 +217,8 @@ class ObservationForm(_NotInFuture, GovUKForm):
     actions_agreed = _text("Actions agreed (optional)", "", required=False)
 
 
-class CaseAuditForm(_NotInFuture, GovUKForm):
-    not_in_future = ("audited_on",)
-
+class CaseAuditForm(GovUKForm):
+    # Its date's range is the service's (core.dates, DR-9).
     child_id = forms.CharField(
         label="Child ID of the case audited",
         max_length=10,

@@ -68,8 +68,6 @@ def significant_event_record(
             "The child is not looked after: there is no review to bring forward."
         )
     errors = {}
-    if occurred_on > today and kind not in SignificantEvent.DATED:
-        errors["occurred_on"] = "Date of the event must be today or in the past"
     if kind in SignificantEvent.DATED and stated_date is None:
         errors["stated_date"] = "Enter the date it will happen"
     elif stated_date is not None and stated_date <= today:

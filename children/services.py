@@ -546,19 +546,23 @@ def period_close(
         )
     current = period.episodes.filter(ended_on__isnull=True).first()
     earliest = current.started_on if current else period.started_on
-    if ended_on < earliest:
-        raise ValidationError(
-            {
-                "ended_on": "Date the child ceased to be looked after must be the same as or after "
-                f"the start of the current episode ({earliest.day} {earliest:%B %Y})"
-            }
-        )
-    if ended_on > today:
-        raise ValidationError(
-            {
-                "ended_on": "Date the child ceased to be looked after must be today or in the past"
-            }
-        )
+    # DR-2: a period ends on or after it (and its current episode) started, and not in the future.
+    ends = dates.period_end(today=today, started=earliest)
+    _refuse_implausible(
+        {
+            "ended_on": (
+                "Date the child ceased to be looked after",
+                ended_on,
+                dates.Window(
+                    ends.code,
+                    ends.earliest,
+                    ends.latest,
+                    "must be today or in the past, and the same as or after the start of "
+                    f"the current episode ({dates.long_date(earliest)})",
+                ),
+            )
+        }
+    )
     if current is not None:
         current.ended_on = ended_on
         current.reason_ended = reason
@@ -579,12 +583,22 @@ def sharing_restriction_end(
     restriction = ParentSharingRestriction.objects.select_for_update().get(
         pk=restriction.pk
     )
-    if ended_on < restriction.agreed_with_child_on:
-        raise ValidationError(
-            {"ended_on": "The date must be on or after the date it was agreed"}
-        )
-    if ended_on > timezone.localdate():
-        raise ValidationError({"ended_on": "The date must be today or in the past"})
+    agreed = restriction.agreed_with_child_on
+    _refuse_implausible(
+        {
+            "ended_on": (
+                "Date the child said this can be shared again",
+                ended_on,
+                dates.Window(
+                    "DR-8",
+                    agreed,
+                    timezone.localdate(),
+                    "must be today or in the past, and on or after the date it was agreed "
+                    f"({dates.long_date(agreed)})",
+                ),
+            )
+        }
+    )
     restriction.ended_on = ended_on
     restriction.full_clean()
     restriction.save()

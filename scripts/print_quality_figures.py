@@ -2,7 +2,8 @@
 """Print the proof harnesses' figures from test-results/proof-*.json.
 
 The harnesses (tests/proof/, tests/browser/test_axe.py) write one file per harness and
-database; CI runs this after the test runs so that the figures are in its log:
+database (and per pytest-xdist worker, when a run is split over two processes: each
+file then counts that worker's share); CI runs this after the test runs so that the figures are in its log:
 pages walked, roles, requests, forms fuzzed and examples per form, axe pages checked
 and violations. Exit status 1 if there are no figures at all (the harnesses did not run).
 """

@@ -8,6 +8,7 @@ with scripts/print_quality_figures.py.
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -20,13 +21,16 @@ def record(harness: str, **figures) -> None:
     """Set figures for a harness and write test-results/proof-<harness>.<database>.json.
 
     The database (sqlite or postgresql) is in the name because CI runs the suite on
-    both, one run after the other.
+    both, one run after the other; so is the pytest-xdist worker (gw0, gw1) when the
+    run is split over processes, each of which walks its share of the pages.
     """
     from django.db import connection
 
     FIGURES[harness].update(figures, database=connection.vendor)
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"proof-{harness}.{connection.vendor}.json"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    where = f"{connection.vendor}.{worker}" if worker else connection.vendor
+    path = RESULTS / f"proof-{harness}.{where}.json"
     path.write_text(
         json.dumps(FIGURES[harness], indent=2, sort_keys=True, default=str) + "\n"
     )

@@ -17,7 +17,7 @@ from children.models import Child
 from children.permissions import children_visible_to
 from core.audit import record_access_each
 from core.http import render_form_page
-from disputes.models import Challenge
+from disputes.permissions import challenges_visible_to
 from documents.pdf import render_pdf
 from reporting import dashboard
 from reporting.forms_dashboard import (
@@ -204,8 +204,11 @@ def iro_dashboard_view(request):
     }
     overdue_reviews = mine.filter(due_date__lt=today).count()
     tasks = [t for t in my_tasks(user, today) if t.step.is_overdue(today)]
+    # The open challenges they raised and may still see: one about a child since
+    # moved to another IRO is theirs no longer (need to know), and its page a 404.
     challenges = (
-        Challenge.objects.filter(raised_by=user)
+        challenges_visible_to(user)
+        .filter(raised_by=user)
         .open()
         .select_related("child")
         .order_by("raised_on")

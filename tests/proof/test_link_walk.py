@@ -167,9 +167,17 @@ class _Crawl:
         self.login = reverse("accounts:login")
         self.variants: Counter = Counter()
         self.download_links: set[str] = set()  # links with a `download` attribute
+        self.refused_starts: set[str] = set()
+        self.linked_from: dict[str, str] = {}  # a start page -> a page linking to it
 
     def add(self, url: str, referrer: str | None) -> None:
+        if url in self.refused_starts and referrer is not None:
+            self.refused_starts.discard(url)
+            self.queue.append((url, referrer))
+            return
         if url in self.seen:
+            if referrer is not None:
+                self.linked_from.setdefault(url, referrer)
             return
         path, _, query = url.partition("?")
         shape = (path, tuple(sorted({p.split("=")[0] for p in query.split("&") if p})))
@@ -206,8 +214,13 @@ class _Crawl:
             return
         status = response.status_code
         if referrer is None and status != 200:
+            # A start page out of the person's scope is not a link; a link to it
+            # found later is followed (and fails).
             self.counts["start_pages_refused"] += 1
-            return  # a start page out of the person's scope: not a link
+            if url in self.linked_from:  # a link found before it was visited
+                self.problems.append(f"link {url} on {self.linked_from[url]}: {status}")
+            self.refused_starts.add(url)
+            return
         if status == 302:
             location = response["Location"]
             if urlsplit(location).path == self.login:

@@ -238,3 +238,29 @@ def test_no_csv_cell_starts_like_a_formula(world, client_as):
         "'@SUM" in c for c in seen
     )
     assert [c for c in seen if c[:1] in ("=", "+", "@", "\t", "\r")] == []
+
+
+def test_an_iros_dashboard_lists_only_the_challenges_they_still_see(world, client_as):
+    """A challenge the IRO raised about a child since allocated to another IRO is
+    theirs no longer (need to know): their dashboard neither names the child nor links
+    to the challenge's page, a 404 for them."""
+    from disputes.models import Category
+    from disputes.services import challenge_raise
+    from iro.services import iro_allocate
+
+    moved = world["north_child"]  # IRO A's
+    challenge = challenge_raise(
+        child=moved,
+        by=world["iro_a"],
+        category=Category.OTHER,
+        description="A concern",
+        impact_for_child="Its impact",
+        raised_on=timezone.localdate(),
+    )
+    client = client_as(world["iro_a"])
+    url = reverse("dashboard:iro")
+    assert challenge.get_absolute_url() in client.get(url).content.decode()
+    iro_allocate(child=moved, iro=world["iro_b"], on=timezone.localdate(), by=None)
+    html = client.get(url).content.decode()
+    assert client.get(challenge.get_absolute_url()).status_code == 404
+    assert challenge.get_absolute_url() not in html and "Inscope" not in html

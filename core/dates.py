@@ -149,14 +149,20 @@ def ahead(*, today: date, code: str = "DR-6") -> Window:
     )
 
 
-def happened(*, today: date, born: date, code: str = "DR-9") -> Window:
+def happened(
+    *,
+    today: date,
+    born: date,
+    code: str = "DR-9",
+    since: str = "the child's date of birth",
+) -> Window:
     """DR-7 (a significant event), DR-8 (agreed with the child), DR-9 (anything recorded as
-    done): today or in the past, and not before the child was born."""
+    done): today or in the past, and not before the child was born (or what `since` names)."""
     return Window(
         code,
         born,
         today,
-        f"must be today or in the past, and on or after the child's date of birth ({long_date(born)})",
+        f"must be today or in the past, and on or after {since} ({long_date(born)})",
     )
 
 

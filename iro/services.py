@@ -150,12 +150,22 @@ def iro_letter_record(
     if field is None:
         raise ValidationError({"letter": "Choose a letter from the list"})
     allocation = IroAllocation.objects.select_for_update().get(pk=allocation.pk)
-    if on > timezone.localdate():
-        raise ValidationError({"on": "The date must be today or in the past"})
-    if on < allocation.started_on:
-        raise ValidationError(
-            {"on": "The date must be the same as or after the allocation started"}
-        )
+    # DR-9: sent today or in the past, and not before the allocation started.
+    sent = dates.problems(
+        {
+            "on": (
+                "Date sent",
+                on,
+                dates.happened(
+                    today=timezone.localdate(),
+                    born=allocation.started_on,
+                    since="the date the allocation started",
+                ),
+            )
+        }
+    )
+    if sent:
+        raise ValidationError(sent)
     if letter == "farewell" and allocation.ended_on is None:
         raise ValidationError(
             {"letter": "A farewell letter follows the end of an allocation"}

@@ -24,15 +24,22 @@ def progress_review_record(
 ) -> ProgressReview:
     """Record the mid-point progress review (T24) and the status of each decision."""
     progress = ProgressReview.objects.select_for_update().get(pk=progress.pk)
-    if done_on > today:
-        raise ValidationError(
-            {"done_on": "The progress review date cannot be in the future"}
-        )
-    # A progress review follows a held review, which has its record date.
-    if done_on < progress.review.record_date:  # type: ignore[operator]
-        raise ValidationError(
-            {"done_on": "The progress review must be after the review it follows"}
-        )
+    # DR-3: a progress review follows the held review (which has its record date), and
+    # is not in the future.
+    follows: date = progress.review.record_date  # type: ignore[assignment]
+    done = dates.problems(
+        {
+            "done_on": (
+                "Date of the progress review",
+                done_on,
+                dates.meeting_held(
+                    today=today, period_started=follows, since="the review it follows"
+                ),
+            )
+        }
+    )
+    if done:
+        raise ValidationError(done)
     dialogue = dates.problems(
         {
             "social_worker_dialogue_on": (

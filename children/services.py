@@ -417,6 +417,16 @@ def pathway_update(*, child: Child, by: User | None, **fields) -> Pathway:
     )
     for field, value in _only(fields, allowed).items():
         setattr(pathway, field, value)
+    errors = _pathway_problems(pathway, child)
+    if errors:
+        raise ValidationError(errors)
+    pathway.full_clean()
+    pathway.save()
+    return pathway
+
+
+def _pathway_problems(pathway: Pathway, child: Child) -> dict[str, str]:
+    """What is wrong with the pathway's dates (DR-10) and choices, by field."""
     today = timezone.localdate()
     done = dates.happened(today=today, born=child.date_of_birth)
     errors = dates.problems(
@@ -458,11 +468,7 @@ def pathway_update(*, child: Child, by: User | None, **fields) -> Pathway:
         )
     if pathway.move_on and not pathway.move_setting:
         errors["move_setting"] = "Select the setting the young person moved to"
-    if errors:
-        raise ValidationError(errors)
-    pathway.full_clean()
-    pathway.save()
-    return pathway
+    return errors
 
 
 @transaction.atomic

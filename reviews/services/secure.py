@@ -84,29 +84,7 @@ def secure_review_record(
         )
     if by.pk != review.chair_id:
         raise ValidationError("Only the nominated chair records the review.")
-    placement = review.secure_placement
-    held = dates.problems(
-        {
-            "held_on": (
-                "Date of the review",
-                held_on,
-                dates.meeting_held(
-                    today=today,
-                    period_started=placement.started_on,
-                    since="the date the secure placement started",
-                ),
-            )
-        }
-    )
-    if held:
-        raise ValidationError(held)
-    members = [m for m in panel if m.get("name", "").strip()]
-    if len(members) < MIN_PANEL:
-        raise ValidationError({"panel": f"The panel needs at least {MIN_PANEL} people"})
-    if not any(m.get("independent") for m in members):
-        raise ValidationError(
-            {"panel": "At least one panel member must be independent of the council"}
-        )
+    members = _checked_panel(review, held_on, panel, today)
     for member in members:
         SecurePanelMember.objects.create(
             review=review,
@@ -127,6 +105,35 @@ def secure_review_record(
     _tell_the_childs_iro(review)
     following = secure_review_plan(placement=review.secure_placement, by=by)
     return review, following
+
+
+def _checked_panel(
+    review: SecureReview, held_on: date, panel: list[dict], today: date
+) -> list[dict]:
+    """The panel's named members, once the date (DR-3) and the panel are right."""
+    held = dates.problems(
+        {
+            "held_on": (
+                "Date of the review",
+                held_on,
+                dates.meeting_held(
+                    today=today,
+                    period_started=review.secure_placement.started_on,
+                    since="the date the secure placement started",
+                ),
+            )
+        }
+    )
+    if held:
+        raise ValidationError(held)
+    members = [m for m in panel if m.get("name", "").strip()]
+    if len(members) < MIN_PANEL:
+        raise ValidationError({"panel": f"The panel needs at least {MIN_PANEL} people"})
+    if not any(m.get("independent") for m in members):
+        raise ValidationError(
+            {"panel": "At least one panel member must be independent of the council"}
+        )
+    return members
 
 
 def _tell_the_childs_iro(review: SecureReview) -> None:

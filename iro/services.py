@@ -32,20 +32,10 @@ def independence_conflicts(child: Child, iro: User) -> list[str]:
     return reasons
 
 
-@transaction.atomic
-def iro_allocate(
-    *,
-    child: Child,
-    iro: User,
-    on: date,
-    by: User | None,
-    reason: str = "",
-    child_told_on: date | None = None,
-) -> IroAllocation:
-    """Allocate an IRO to a child, ending the previous allocation (with its reason)."""
-    if not iro.has_role(Role.IRO):
-        raise ValidationError({"iro": f"{iro} is not an IRO"})
-    child = Child.objects.select_for_update().get(pk=child.pk)
+def _check_allocation(
+    child: Child, iro: User, on: date, child_told_on: date | None
+) -> None:
+    """The allocation's dates are plausible (DR-9, DR-10) and the IRO is independent."""
     today = timezone.localdate()
     errors = dates.problems(
         {
@@ -72,6 +62,23 @@ def iro_allocate(
         raise ValidationError(
             {"iro": f"{iro} cannot be this child's IRO: they {' and '.join(conflicts)}"}
         )
+
+
+@transaction.atomic
+def iro_allocate(
+    *,
+    child: Child,
+    iro: User,
+    on: date,
+    by: User | None,
+    reason: str = "",
+    child_told_on: date | None = None,
+) -> IroAllocation:
+    """Allocate an IRO to a child, ending the previous allocation (with its reason)."""
+    if not iro.has_role(Role.IRO):
+        raise ValidationError({"iro": f"{iro} is not an IRO"})
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    _check_allocation(child, iro, on, child_told_on)
     current = child.iro_allocations.filter(ended_on__isnull=True).first()
     if current is not None:
         if current.iro_id == iro.pk:

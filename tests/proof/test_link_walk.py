@@ -23,25 +23,23 @@ and MAX_VARIANTS URLs for one path with the same query parameters (a dashboard's
 filters, measures and formats repeat one another). The Django admin's own pages under
 /manage/ are left out, as in the URL walk; its index is walked. Figures per person
 (pages, links, downloads, forms by status, what was left out) are in
-test-results/proof-link_walk.<database>.json.
+test-results/proof-link_walk.<database>[.<xdist worker>].json.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from collections import Counter, deque
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import Role
 from tests.proof import walk
-from tests.proof.figures import RESULTS, record
+from tests.proof.figures import record
 from tests.proof.permission_world import (
     every_child,
     every_review,
@@ -321,22 +319,15 @@ class _Crawl:
 
 
 def _record(walker: str, crawl: _Crawl) -> None:
-    """This person's figures, with those the other workers of this run wrote (xdist)."""
-    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
-    path = RESULTS / f"proof-link_walk.{connection.vendor}.json"
-    per_walker = dict(FIGURES)
-    if run and path.exists():
-        written = json.loads(path.read_text())
-        if written.get("run") == run:
-            per_walker = {**written.get("per_walker", {}), **per_walker}
-    per_walker[walker] = FIGURES[walker] = dict(crawl.counts, problems=crawl.problems)
+    """The figures of the people this process walked (each xdist worker its own file)."""
+    FIGURES[walker] = dict(crawl.counts, problems=crawl.problems)
+    per_walker = FIGURES
     totals: Counter = Counter()
     for counts in per_walker.values():
         totals.update({k: v for k, v in counts.items() if isinstance(v, int)})
     failing = sum(len(counts["problems"]) for counts in per_walker.values())
     record(
         "link_walk",
-        run=run,
         max_pages=MAX_PAGES,
         max_variants=MAX_VARIANTS,
         per_walker=per_walker,

@@ -4,7 +4,8 @@ Every page of the URL walk's table that some role can open (GET 200) is loaded i
 Debian's Chromium as a role that may see it, and axe-core (from npm, copied into
 static/vendor by scripts/build_assets.sh) checks it against WCAG 2.2 AA
 (wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa) in three states:
-- empty: the proof world only (two children, one user per role, nothing else);
+- empty: the proof world only (tests/proof/world.py: six children in three teams,
+  a user per role and the other people it names, no demo data);
 - filled: the demo service (`seed_demo`), as a demo user, about a demo child;
 - error: every form page submitted with its text emptied and its dates impossible
   (31/02/2025), which must give the error summary.

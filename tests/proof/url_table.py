@@ -173,8 +173,9 @@ PAGES: dict[str, Page] = {
         get={EVERYONE: 200},
         post={EVERYONE: 400},
         get_writes={
-            "otp_totp.totpdevice": "the first visit creates the unconfirmed authenticator "
-            "(get_or_create) so that the QR code stays the same between GET and POST"
+            "otp_totp.totpdevice": "the first visit in a session makes that session's "
+            "unconfirmed authenticator (a new key per session: accounts.two_factor."
+            "enrolment_device), so the QR code stays the same between GET and POST"
         },
         # No valid code can be known in advance: every submission is refused.
         form=Form(ok=400),

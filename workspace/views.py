@@ -10,6 +10,8 @@ from children.permissions import can_see_any_children, children_visible_to
 from core.forms import ChildSearchForm
 from core.http import render_form_page
 from disputes.selectors import open_challenges_for
+from iro.permissions import can_allocate_iro
+from iro.selectors import allocation_queue
 from reviews.worklist import my_tasks
 
 
@@ -38,6 +40,13 @@ def home_view(request):
             :MY_WORK_TASKS
         ]
         context["today"] = today
+        if can_allocate_iro(user):
+            # A child waiting for an IRO is a task for whoever allocates (T2), from
+            # the day they become looked after, until an IRO is allocated.
+            waiting = allocation_queue()
+            context["waiting_for_iro"] = waiting[:MY_WORK_TASKS]
+            context["waiting_for_iro_count"] = len(waiting)
+            context["waiting_overdue_count"] = sum(e.overdue(today) for e in waiting)
     return render(request, "workspace/home.html", context)
 
 

@@ -1,0 +1,39 @@
+"""A child waiting for an IRO is a task on the service manager's My work, from the day
+they become looked after until an IRO is allocated (T2)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from iro.services import iro_allocate
+from tests.factories import ChildFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_manager_sees_each_child_waiting_for_an_iro_until_one_is_allocated(
+    world, client_as
+):
+    """My work used to be empty for the manager while children waited for an IRO."""
+    waiting = ChildFactory(first_name="Waita", team=world["north_child"].team)
+    manager = client_as(world["manager"])
+    body = manager.get(reverse("workspace:home")).content.decode()
+    assert "Children waiting for an IRO" in body
+    assert escape(waiting.full_name) in body
+    assert reverse("iro:allocate", args=[waiting.pk]) in body
+    assert "1 child waiting, 1 past the date to allocate by" in body  # since 2025
+    assert manager.get(reverse("iro:allocate", args=[waiting.pk])).status_code == 200
+
+    iro_allocate(
+        child=waiting, iro=world["iro_a"], on=timezone.localdate(), by=world["manager"]
+    )
+    body = manager.get(reverse("workspace:home")).content.decode()
+    assert "Children waiting for an IRO" not in body
+
+
+def test_nobody_else_is_given_the_allocation_task(world, client_as):
+    ChildFactory(first_name="Waita", team=world["north_child"].team)
+    for who in ("iro_a", "duty", "sw_north", "tm_north", "bs"):
+        body = client_as(world[who]).get(reverse("workspace:home")).content.decode()
+        assert "Children waiting for an IRO" not in body, who

@@ -6,11 +6,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
 from accounts.permissions import can_manage_users
+from children.models import Child, SignificantEvent
 from children.permissions import can_see_any_children, children_visible_to
 from core.forms import ChildSearchForm
 from core.http import render_form_page
 from disputes.selectors import open_challenges_for
-from iro.permissions import can_allocate_iro
+from iro.permissions import as_iro_children, can_allocate_iro
 from iro.selectors import allocation_queue
 from reviews.worklist import my_tasks
 
@@ -40,6 +41,7 @@ def home_view(request):
             :MY_WORK_TASKS
         ]
         context["today"] = today
+        context["events_to_decide"] = _events_to_decide(user, today)
         if can_allocate_iro(user):
             # A child waiting for an IRO is a task for whoever allocates (T2), from
             # the day they become looked after, until an IRO is allocated.
@@ -51,6 +53,17 @@ def home_view(request):
 
 
 MY_WORK_TASKS = 50
+
+
+def _events_to_decide(user, today):
+    """Significant events waiting for the decision of the child's IRO (or the Duty IRO
+    covering), soonest due first: a task, not only a notification."""
+    children = Child.objects.filter(as_iro_children(user, today))
+    return (
+        SignificantEvent.objects.filter(child__in=children, decision="")
+        .select_related("child")
+        .order_by("decision_due", "pk")[:MY_WORK_TASKS]
+    )
 
 
 SEARCH_RESULTS_LIMIT = 50

@@ -37,3 +37,51 @@ def test_nobody_else_is_given_the_allocation_task(world, client_as):
     for who in ("iro_a", "duty", "sw_north", "tm_north", "bs"):
         body = client_as(world[who]).get(reverse("workspace:home")).content.decode()
         assert "Children waiting for an IRO" not in body, who
+
+
+def _event(world):
+    from datetime import timedelta
+
+    from children.models import SignificantEvent
+
+    child = world["north_child"]
+    day = timezone.localdate()
+    return SignificantEvent.objects.create(
+        child=child,
+        period=child.periods_of_care.get(),
+        kind=SignificantEvent.Kind.values[0],
+        occurred_on=day,
+        description="A change the IRO needs to know about",
+        recorded_by=world["sw_north"],
+        iro_notified_on=day,
+        decision_due=day + timedelta(days=5),
+    )
+
+
+def test_a_significant_event_is_a_task_for_the_childs_iro_until_decided(
+    world, client_as
+):
+    """The decision used to reach the IRO only as a notification."""
+    from reviews.services.events import significant_event_decide
+
+    event = _event(world)
+    iro = client_as(world["iro_a"])
+    body = iro.get(reverse("workspace:home")).content.decode()
+    assert "Significant events to decide" in body
+    assert reverse("children:event", args=[event.pk]) in body
+    assert iro.get(reverse("children:event", args=[event.pk])).status_code == 200
+    for who in ("iro_b", "sw_north", "bs"):
+        other = client_as(world[who]).get(reverse("workspace:home")).content.decode()
+        assert "Significant events to decide" not in other, who
+
+    significant_event_decide(
+        event=event,
+        decision="no_action",
+        reason="Nothing changes for the plan",
+        child_consulted=True,
+        parents_consulted=False,
+        by=world["iro_a"],
+        today=timezone.localdate(),
+    )
+    body = iro.get(reverse("workspace:home")).content.decode()
+    assert "Significant events to decide" not in body

@@ -120,10 +120,23 @@ def can_read_case_record(user: User, child: Child) -> bool:
     if not (user.roles & CASE_ROLES and child_in_scope(user, child)):
         return False
     today = timezone.localdate()
-    if all(extension(user, today) is None for extension in _without_case_record):
+    if not _reaches_without_case_record(user, today):
         return True
     scope = _child_scope(user, today, case_record_only=True)
     return scope is None or Child.objects.filter(scope, pk=child.pk).exists()
+
+
+def _reaches_without_case_record(user: User, today: date) -> bool:
+    """Whether an extension that opens no case record reaches any child for the user;
+    worked out once per user object and day (a page asks for each row it shows)."""
+    cached = user.__dict__.get("_reaches_without_case_record")
+    if cached is not None and cached[0] == today:
+        return cached[1]
+    reaches = any(
+        extension(user, today) is not None for extension in _without_case_record
+    )
+    user.__dict__["_reaches_without_case_record"] = (today, reaches)
+    return reaches
 
 
 def can_edit_child(user: User, child: Child) -> bool:

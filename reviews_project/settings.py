@@ -361,6 +361,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "reviews.ProgressReview",
     "reviews.DecisionUpdate",
     "reviews.ReviewComment",
+    # Corrections after the event (C2, C3): their rows are the history of what changed.
+    "reviews.ReviewCorrection",
+    "reviews.RecordAmendment",
     "reviews.SecureReview",
     "reviews.SecurePanelMember",
 )

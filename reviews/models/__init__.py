@@ -22,6 +22,7 @@ from reviews.models.cycle import (
     ReviewRecord,
     SharingRestriction,
 )
+from reviews.models.corrections import RecordAmendment, ReviewCorrection
 from reviews.models.review import Review, ReviewEvent, ReviewQuerySet
 from reviews.models.secure import SecurePanelMember, SecureReview
 
@@ -35,6 +36,7 @@ __all__ = [
     "FeedbackResponse",
     "Invitation",
     "Invitee",
+    "RecordAmendment",
     "RecordAudience",
     "KeyDocument",
     "MeetingAttendance",
@@ -44,6 +46,7 @@ __all__ = [
     "Review",
     "ReviewChoices",
     "ReviewComment",
+    "ReviewCorrection",
     "ReviewEvent",
     "ReviewMeeting",
     "ReviewQuerySet",

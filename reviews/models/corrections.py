@@ -1,0 +1,78 @@
+"""Mistakes put right after the event: a held review's facts corrected, and a final
+record amended. Each row is the history of one correction: what changed, why, by whom
+(docs/rules.md, C1-C4)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from core.audit_subject import AuditSubject
+
+_USER = settings.AUTH_USER_MODEL
+
+
+class ReviewCorrection(AuditSubject, models.Model):
+    """A held review's facts (its date, participation, chair, next review date) corrected
+    in place, with the reason: the review is not reopened (C2)."""
+
+    review = models.ForeignKey(
+        "reviews.Review", on_delete=models.PROTECT, related_name="corrections"
+    )
+    # {field: [before, after]}, dates as ISO strings: what the correction changed.
+    changes = models.JSONField()
+    reason = models.TextField()
+    by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"Correction to {self.review} on {self.at:%d %b %Y}"
+
+
+class RecordAmendment(AuditSubject, models.Model):
+    """A final record opened again by its IRO to put something right (C3): while it is
+    open the record and its decisions can be changed; issuing it makes a new version of
+    every document and sends it to everyone who had the old one."""
+
+    record = models.ForeignKey(
+        "reviews.ReviewRecord", on_delete=models.PROTECT, related_name="amendments"
+    )
+    reason = models.TextField()
+    opened_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    from_version = models.PositiveIntegerField(
+        help_text="The record's version when the amendment began."
+    )
+    issued_by = models.ForeignKey(
+        _USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(null=True, blank=True)
+    to_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The record's version the amendment issued."
+    )
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record"],
+                condition=Q(issued_at__isnull=True),
+                name="reviews_one_open_amendment_per_record",
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_at__isnull=True)
+                | Q(issued_by__isnull=False, to_version__isnull=False),
+                name="reviews_issued_amendment_says_who_and_which_version",
+                violation_error_message="An issued amendment names who issued it and the version.",
+            ),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.issued_at is None
+
+    def __str__(self):
+        return f"Amendment to {self.record} ({self.opened_at:%d %b %Y})"

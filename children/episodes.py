@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from children import codes_903
+from core import dates
 
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?( ?[0-9][A-Z]{2})?$")
 URN = re.compile(r"^(SC\d{6}|\d{6,7}|XXXXXXX)$")
@@ -37,12 +38,13 @@ def episode_problems(episode, others: Iterable, *, today: date) -> dict[str, str
             "Date the episode started must be the same as or before the date the "
             f"child ceased to be looked after ({_long(period.ended_on)})"
         )
-    if end is not None and end < start:
-        errors["ended_on"] = (
-            "Date the episode ended must be the same as or after the date it started"
-        )
-    elif end is not None and end > today:
-        errors["ended_on"] = "Date the episode ended must be today or in the past"
+    ended = dates.problem(
+        "Date the episode ended",
+        end,
+        dates.period_end(today=today, started=start, since="the date it started"),
+    )
+    if ended:
+        errors["ended_on"] = ended
     if end is not None and not episode.reason_ended:
         errors["reason_ended"] = "Select the reason the episode ended"
     if end is None and episode.reason_ended:

@@ -213,6 +213,16 @@ class EpisodeForm(GovUKModelForm):
             "placement": {"required": "Select the placement type"},
         }
 
+    def _get_validation_exclusions(self):
+        # The episode's dates and end are the service's to check (children.episodes,
+        # core.dates), beside the field they are about; the model's constraints on them
+        # would name no field ("Constraint ... is violated") and stay its backstop.
+        return super()._get_validation_exclusions() | {
+            "started_on",
+            "ended_on",
+            "reason_ended",
+        }
+
     def __init__(self, *args, adding=False, **kwargs):
         super().__init__(*args, **kwargs)
         if adding:

@@ -437,11 +437,15 @@ class Episode(TimeStampedModel):
                 condition=Q(ended_on__isnull=True)
                 | Q(ended_on__gte=models.F("started_on")),
                 name="children_episode_ends_after_it_starts",
+                violation_error_message="Date the episode ended must be on or after "
+                "the date it started",
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True, reason_ended="")
                 | (Q(ended_on__isnull=False) & ~Q(reason_ended="")),
                 name="children_episode_end_has_a_reason",
+                violation_error_message="An episode that ended needs the date it ended "
+                "and the reason",
             ),
             models.UniqueConstraint(
                 fields=["period", "started_on"],

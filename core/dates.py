@@ -88,13 +88,19 @@ def in_care(*, today: date, born: date) -> Window:
     )
 
 
-def period_end(*, today: date, started: date) -> Window:
-    """DR-2: a period of care ends on or after it started, and not in the future."""
+def period_end(
+    *,
+    today: date,
+    started: date,
+    since: str = "the date the child became looked after",
+) -> Window:
+    """DR-2: a period of care (or an episode: `since` says so) ends on or after it
+    started, and not in the future."""
     return Window(
         "DR-2",
         started,
         today,
-        f"must be today or in the past, and on or after the date the child became looked after ({long_date(started)})",
+        f"must be today or in the past, and on or after {since} ({long_date(started)})",
     )
 
 

@@ -333,7 +333,9 @@ def social_worker_allocate(
 ) -> SocialWorkerAllocation:
     """Allocate a social worker (and their team), ending the previous allocation."""
     child = Child.objects.select_for_update().get(pk=child.pk)
-    for previous in child.social_worker_allocations.filter(ended_on__isnull=True):
+    current = list(child.social_worker_allocations.filter(ended_on__isnull=True))
+    _refuse_implausible({"on": _allocated_on(child, on, current)})
+    for previous in current:
         previous.ended_on = on
         previous.save(update_fields=["ended_on", "updated_at"])
     allocation = SocialWorkerAllocation.objects.create(
@@ -347,6 +349,20 @@ def social_worker_allocate(
     child.team = team
     child.save(update_fields=["social_worker", "team", "updated_at"])
     return allocation
+
+
+def _allocated_on(
+    child: Child, on: date, current: list[SocialWorkerAllocation]
+) -> tuple[str, date, dates.Window]:
+    """DR-10: a social worker is allocated on or after the child's birth (a change, on or
+    after the current allocation started), and no more than 2 years ahead."""
+    started = max((a.started_on for a in current), default=None)
+    if started is not None and started >= child.date_of_birth:
+        earliest, since = started, "the date the current social worker was allocated"
+    else:
+        earliest, since = child.date_of_birth, "the child's date of birth"
+    window = dates.planned(today=timezone.localdate(), earliest=earliest, since=since)
+    return ("Date the social worker was allocated", on, window)
 
 
 @transaction.atomic

@@ -184,8 +184,9 @@ def recent(*, today: date) -> Window:
 
 
 def planned(*, today: date, earliest: date, since: str) -> Window:
-    """DR-10: a date that may be past or planned (an IRO allocated, Duty IRO cover): on or
-    after `earliest` (`since` says what it is) and no more than 2 years ahead."""
+    """DR-10: a date that may be past or planned (an IRO or a social worker allocated, Duty
+    IRO cover): on or after `earliest` (`since` says what it is: the child's birth, the
+    start of the allocation it changes) and no more than 2 years ahead."""
     return Window(
         "DR-10",
         earliest,

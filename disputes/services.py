@@ -327,6 +327,20 @@ def cafcass_referral_outcome_record(
     referral = CafcassReferral.objects.select_for_update().get(pk=referral.pk)
     if not outcome.strip():
         raise ValidationError({"outcome": "Enter the outcome of the referral"})
+    # DR-9: recorded today or in the past, and not before the referral.
+    _refuse_implausible(
+        {
+            "outcome_recorded_on": (
+                "Date of the outcome",
+                on,
+                dates.happened(
+                    today=timezone.localdate(),
+                    born=referral.referred_on,
+                    since="the date it was referred to Cafcass",
+                ),
+            )
+        }
+    )
     referral.outcome = outcome
     referral.outcome_recorded_on = on
     referral.full_clean()

@@ -32,22 +32,39 @@ def independence_conflicts(child: Child, iro: User) -> list[str]:
     return reasons
 
 
+def _allocated_on(
+    child: Child, current: IroAllocation | None, today: date
+) -> tuple[str, dates.Window]:
+    """DR-10: the first allocation on or after the child's birth; a change (the end of the
+    current allocation) on or after the current IRO's start. No more than 2 years ahead."""
+    if current is None:
+        label, earliest, since = (
+            "Date allocated",
+            child.date_of_birth,
+            "the child's date of birth",
+        )
+    else:
+        label, earliest, since = (
+            "Date of the change",
+            current.started_on,
+            "the date the current IRO started",
+        )
+    return label, dates.planned(today=today, earliest=earliest, since=since)
+
+
 def _check_allocation(
-    child: Child, iro: User, on: date, child_told_on: date | None
+    child: Child,
+    iro: User,
+    on: date,
+    child_told_on: date | None,
+    current: IroAllocation | None,
 ) -> None:
     """The allocation's dates are plausible (DR-9, DR-10) and the IRO is independent."""
     today = timezone.localdate()
+    label, window = _allocated_on(child, current, today)
     errors = dates.problems(
         {
-            "on": (
-                "Date allocated",
-                on,
-                dates.planned(
-                    today=today,
-                    earliest=child.date_of_birth,
-                    since="the child's date of birth",
-                ),
-            ),
+            "on": (label, on, window),
             "child_told_on": (
                 "Date the child was given their IRO's contact details",
                 child_told_on,
@@ -78,17 +95,11 @@ def iro_allocate(
     if not iro.has_role(Role.IRO):
         raise ValidationError({"iro": f"{iro} is not an IRO"})
     child = Child.objects.select_for_update().get(pk=child.pk)
-    _check_allocation(child, iro, on, child_told_on)
     current = child.iro_allocations.filter(ended_on__isnull=True).first()
+    _check_allocation(child, iro, on, child_told_on, current)
     if current is not None:
         if current.iro_id == iro.pk:
             raise ValidationError({"iro": f"{iro} is already this child's IRO"})
-        if on < current.started_on:
-            raise ValidationError(
-                {
-                    "on": "Date of the change must be the same as or after the current IRO's start"
-                }
-            )
         current.ended_on = on
         current.end_reason = reason
         current.save(update_fields=["ended_on", "end_reason", "updated_at"])

@@ -1,6 +1,7 @@
 """Plausible dates (docs/rules.md, DR-1 to DR-10): the impossible dates that were accepted.
 
-Each test below failed on the code before core.dates: the service saved the date.
+Each test below failed on the code before core.dates: the service saved the date (or,
+for a change of IRO, refused it with a message of its own, outside core.dates).
 """
 
 from datetime import date, timedelta
@@ -194,3 +195,138 @@ def test_a_significant_event_cannot_be_before_birth(world):
             today=timezone.localdate(),
         )
     assert "occurred_on" in refused.value.message_dict
+
+
+# --- Dates whose checks moved into core.dates ------------------------------------------
+
+
+def _referral(world):
+    from disputes import services as disputes
+
+    challenge = disputes.challenge_raise(
+        child=world["north_child"],
+        by=world["iro_a"],
+        category="other",
+        description="No plan",
+        impact_for_child="Drift",
+        raised_on=date(2025, 3, 3),
+    )
+    return disputes.cafcass_referral_record(
+        challenge=challenge,
+        by=world["iro_a"],
+        referred_on=date(2025, 3, 19),
+        reason="No remedy",
+    )
+
+
+def test_a_cafcass_outcome_is_not_before_the_referral_nor_in_the_future(world):
+    from disputes.services import cafcass_referral_outcome_record
+
+    referral = _referral(world)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    for on in (date(2025, 3, 18), tomorrow, FAR_AHEAD):
+        with pytest.raises(ValidationError) as refused:
+            cafcass_referral_outcome_record(
+                referral=referral, by=world["iro_a"], outcome="Advice", on=on
+            )
+        assert refused.value.message_dict["outcome_recorded_on"] == [
+            "Date of the outcome must be today or in the past, and on or after the "
+            "date it was referred to Cafcass (19 March 2025)"
+        ]
+    referral.refresh_from_db()
+    assert referral.outcome == "" and referral.outcome_recorded_on is None
+    cafcass_referral_outcome_record(
+        referral=referral, by=world["iro_a"], outcome="Advice", on=date(2025, 4, 1)
+    )
+    referral.refresh_from_db()
+    assert referral.outcome_recorded_on == date(2025, 4, 1)
+
+
+def test_a_social_worker_is_not_allocated_in_1900_nor_before_the_current_one(world):
+    from children.models import SocialWorkerAllocation
+    from children.services import social_worker_allocate
+
+    child = world["north_child"]
+    team = child.team
+    first = social_worker_allocate(
+        child=child,
+        social_worker=world["sw_north"],
+        team=team,
+        on=date(2025, 1, 6),
+        by=None,
+    )
+    for on in (date(2025, 1, 5), FAR_AHEAD):
+        with pytest.raises(ValidationError) as refused:
+            social_worker_allocate(
+                child=child, social_worker=world["tm_north"], team=team, on=on, by=None
+            )
+        assert refused.value.message_dict["on"] == [
+            "Date the social worker was allocated must be on or after the date the "
+            "current social worker was allocated (6 January 2025), and no more than "
+            "2 years ahead"
+        ]
+    first.refresh_from_db()
+    assert first.ended_on is None
+    assert SocialWorkerAllocation.objects.filter(child=child).count() == 1
+    second = social_worker_allocate(
+        child=child,
+        social_worker=world["tm_north"],
+        team=team,
+        on=date(2025, 2, 3),
+        by=None,
+    )
+    first.refresh_from_db()
+    assert first.ended_on == second.started_on == date(2025, 2, 3)
+
+
+def test_a_first_social_worker_is_not_allocated_before_the_child_was_born(world):
+    from children.services import social_worker_allocate
+
+    child = world["north_child"]
+    with pytest.raises(ValidationError) as refused:
+        social_worker_allocate(
+            child=child,
+            social_worker=world["sw_north"],
+            team=child.team,
+            on=LONG_AGO,
+            by=None,
+        )
+    assert refused.value.message_dict["on"] == [
+        "Date the social worker was allocated must be on or after the child's date "
+        "of birth (1 June 2015), and no more than 2 years ahead"
+    ]
+
+
+def test_an_iro_allocation_ends_on_or_after_it_started(world):
+    from iro.models import IroAllocation
+    from iro.services import iro_allocate
+
+    child = world["north_child"]
+    first = iro_allocate(
+        child=child, iro=world["iro_a"], on=date(2025, 1, 6), by=world["manager"]
+    )
+    for on in (date(2025, 1, 5), FAR_AHEAD):
+        with pytest.raises(ValidationError) as refused:
+            iro_allocate(
+                child=child,
+                iro=world["iro_b"],
+                on=on,
+                by=world["manager"],
+                reason="Caseload",
+            )
+        assert refused.value.message_dict["on"] == [
+            "Date of the change must be on or after the date the current IRO started "
+            "(6 January 2025), and no more than 2 years ahead"
+        ]
+    first.refresh_from_db()
+    assert first.ended_on is None
+    assert IroAllocation.objects.filter(child=child).count() == 1
+    iro_allocate(
+        child=child,
+        iro=world["iro_b"],
+        on=date(2025, 3, 3),
+        by=world["manager"],
+        reason="Caseload",
+    )
+    first.refresh_from_db()
+    assert first.ended_on == date(2025, 3, 3)

@@ -337,7 +337,8 @@ class PathwayForm(GovUKModelForm):
 
 
 class Post18Form(GovUKForm):
-    until = GovUKDateField(label="IRO involvement after 18 authorised until")
+    # Its range is the service's (T29, and core.dates, DR-10).
+    until = GovUKDateField(label="Last day of IRO involvement after 18")
 
 
 class SharingRestrictionForm(GovUKForm):

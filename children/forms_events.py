@@ -33,8 +33,9 @@ class EventDecisionForm(GovUKForm):
         label="Your decision",
         error_messages={"required": "Select your decision"},
     )
+    # Its range is the service's (core.dates, DR-6).
     review_by = GovUKDateField(
-        label="The additional review must be held by", required=False
+        label="Latest date for the additional review", required=False
     )
     reason = forms.CharField(
         label="Reason for your decision",

@@ -487,6 +487,9 @@ def _pathway_problems(pathway: Pathway, child: Child) -> dict[str, str]:
     return errors
 
 
+POST18_UNTIL = "Last day of IRO involvement after 18"
+
+
 @transaction.atomic
 def post18_involvement_authorise(*, child: Child, until: date, by: User) -> Pathway:
     """Authorise the IRO's involvement after 18, until a date (T29; service manager)."""
@@ -497,12 +500,12 @@ def post18_involvement_authorise(*, child: Child, until: date, by: User) -> Path
     pathway, _ = Pathway.objects.select_for_update().get_or_create(child=child)
     if until <= add_months(child.date_of_birth, 216):
         raise ValidationError(
-            {"until": "The end date must be after the young person's 18th birthday"}
+            {"until": f"{POST18_UNTIL} must be after the young person's 18th birthday"}
         )
     _refuse_implausible(
         {
             "until": (
-                "IRO involvement after 18 authorised until",
+                POST18_UNTIL,
                 until,
                 dates.until_25(born=child.date_of_birth),
             )

@@ -1,6 +1,7 @@
 """Form pieces shared by every app: the GOV.UK date input and form helpers."""
 
 import html
+import re
 from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
@@ -15,18 +16,27 @@ EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
 
 
+def message_subject(label: str) -> str:
+    """What a date's messages call it: its label without a note in brackets at the end
+    ("Date of birth (optional)" is "Date of birth must be a real date")."""
+    return re.sub(r"\s*\([^()]*\)$", "", label)
+
+
 class GovUKDateField(DateInputField):
     """A day/month/year date input whose messages follow the GOV.UK pattern.
 
     The design-system pack's own field shows Python's text for 31/02 ("day is out
-    of range for month"); this one says "<Label> must be a real date".
+    of range for month"); this one says "<Label> must be a real date". A message
+    starts with the label (less a note in brackets, `message_subject`), or with
+    `subject` when the label would not read as the start of a sentence.
     """
 
-    def __init__(self, *, label: str, **kwargs):
+    def __init__(self, *, label: str, subject: str | None = None, **kwargs):
         super().__init__(label=label, **kwargs)
-        name = label[:1].upper() + label[1:]
+        subject = message_subject(label) if subject is None else subject
+        name = subject[:1].upper() + subject[1:]
         self.error_messages = {
-            "required": f"Enter {label[:1].lower() + label[1:]}",
+            "required": f"Enter {subject[:1].lower() + subject[1:]}",
             "incomplete": f"{name} must include a day, month and year",
             "invalid": f"{name} must be a real date",
         }

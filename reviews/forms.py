@@ -44,7 +44,9 @@ class TimescalesForm(GovUKForm):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     review_on = GovUKDateField(
-        label="Date of the next review, if it is scheduled (optional)", required=False
+        label="Date of the next review, if it is scheduled (optional)",
+        subject="Date of the next review",
+        required=False,
     )
     authority_to_place_on = GovUKDateField(
         label="Date of the placement order or section 19 consent (optional)",

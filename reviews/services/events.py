@@ -14,6 +14,8 @@ from reviews.models import Review
 
 # The IRO's decision is due within this many working days of being told (local standard, S-DUD).
 DECISION_WORKING_DAYS = 5
+# The date an IRO's decision says the additional review must be held by (DR-6).
+REVIEW_BY = "Latest date for the additional review"
 
 
 def additional_review_deadline(kind: str, stated_date: date | None) -> date | None:
@@ -181,17 +183,13 @@ def _decision_errors(
         errors["reason"] = "Enter the reason for the decision"
     if decision == SignificantEvent.Decision.ADDITIONAL_REVIEW:
         latest = event.additional_review_by
+        implausible = dates.problem(
+            REVIEW_BY, review_by, dates.ahead(today=today, code="DR-6")
+        )
         if review_by is None:
-            errors["review_by"] = "Enter the date the additional review must be held by"
-        elif review_by < today:
-            errors["review_by"] = (
-                "The date the review must be held by must be today or later"
-            )
-        elif review_by > dates.ahead(today=today).latest:
-            errors["review_by"] = (
-                "The date the review must be held by must be today or later, "
-                "and no more than 2 years ahead"
-            )
+            errors["review_by"] = f"Enter the {REVIEW_BY.lower()}"
+        elif implausible:
+            errors["review_by"] = implausible
         elif latest is not None and review_by > latest:
             errors["review_by"] = (
                 "The additional review must be held on or before "

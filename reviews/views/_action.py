@@ -11,6 +11,7 @@ from django.views import View
 
 from core.audit import showing
 from core.exceptions import EditConflict
+from reviews.forms import ReviewVersionField
 from reviews.models import Review
 from reviews.permissions import reviews_visible_to
 
@@ -104,9 +105,15 @@ class ReviewStepView(View):
         return self.render(form, status=400)
 
     def check_version(self, form) -> None:
-        """Optimistic locking: refuse to save over a review changed since it was opened."""
+        """Optimistic locking: refuse to save over a review changed since it was opened.
+
+        Only a ReviewVersionField holds the review's version; the record form's
+        `version` is the record's own, which record_save checks.
+        """
         expected = form.cleaned_data.get("version") if form is not None else None
-        if expected is None or "version" not in form.fields:
+        if expected is None or not isinstance(
+            form.fields.get("version"), ReviewVersionField
+        ):
             return
         current = Review.objects.select_for_update().get(pk=self.review.pk)
         if current.version != expected:

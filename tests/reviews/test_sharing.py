@@ -204,3 +204,26 @@ def test_the_iro_sees_every_restriction_when_confirming_the_invite_list(
     assert (
         reverse("reviews:restriction_add", args=[review.pk]) in choices.content.decode()
     )
+
+
+def test_the_iro_saves_the_record_again_without_a_conflict(
+    world, authorised, client_as
+):
+    """The record form's version is the record's own; the step view also compared it
+    with the review's version, so saving the record a second time was a 409."""
+    review, _ = authorised
+    iro = client_as(world["iro_a"])
+    url = reverse("reviews:record", args=[review.pk])
+    for text in ("School is going well.", "School is going very well."):
+        version = iro.get(url).context["form"].initial["version"]
+        saved = iro.post(
+            url, {"band": "13_plus", "version": version, "section_going_well": text}
+        )
+        assert saved.status_code == 302
+    review.record.refresh_from_db()
+    assert review.record.version == 3
+    assert review.record.sections.get(key="going_well").text == text
+    stale = iro.post(
+        url, {"band": "13_plus", "version": version, "section_going_well": "Old"}
+    )
+    assert stale.status_code == 409, "the record's own version is still checked"

@@ -440,6 +440,21 @@ def test_record_lists_challenges_closed_since_the_last_review(world, client_as):
     )
     body = client_as(world["iro_a"]).get(url("record", review)).content.decode()
     assert "Challenges closed since the last review" in body
+    # The professional record lists them in the page, not in its <title>.
+    from reviews.services import record_save
+
+    record_save(
+        review=review,
+        by=world["iro_a"],
+        band="13_plus",
+        translation_language="",
+        sections={"going_well": "School is going well."},
+        withheld={},
+    )
+    record = client_as(world["iro_a"]).get(url("record_version", review))
+    title = re.search(r"<title>(.*?)</title>", record.content.decode(), re.S)[1]
+    assert title.startswith("Record of review – "), title
+    assert "School place found" in record.content.decode()
 
 
 def test_invitations_before_the_date_is_set_and_finalising_without_a_record_are_refused(

@@ -16,6 +16,7 @@ from iro.models import IroAllocation
 from reviews.models import Invitee, RecordAudience, Review
 from reviews.readability import BAND_TARGETS
 from reviews.services import band_for_age, record_version_for
+from reviews.services.corrections import issued_amendments
 from reviews.services.preparation import invited_people
 
 Kind = Document.Kind
@@ -163,6 +164,7 @@ def _record_spec(review: Review, person: Invitee | None, kind: str) -> DocumentS
         audience, template, key = child.known_as, "record_child", ""
     sections = {section.key: section for section in version.sections}
     band = record.band
+    amendments = issued_amendments(record)
     context = {
         "review": review,
         "record": record,
@@ -180,6 +182,11 @@ def _record_spec(review: Review, person: Invitee | None, kind: str) -> DocumentS
         "translation_language": _translation_language(record, person),
         "translation_due": translation_due_on(record),
         "meetings": list(review.meetings.prefetch_related("attendance")),
+        # An amended record says so, in every version (C3).
+        "amendments": amendments,
+        "amended_on": timezone.localtime(amendments[-1].issued_at).date()
+        if amendments
+        else None,
     }
     return DocumentSpec(
         key=f"{kind}:review={review.pk}{key}",

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from accounts.models import User
+from accounts.models import Role, User
+from core.notifications import notify
 from core.tasks import enqueue
 from core.uploads import MAX_UPLOAD_BYTES
 from documents.documents import (
@@ -21,9 +22,10 @@ from documents.models import Distribution, Document
 from documents.pdf import html_to_pdf, render_html
 from documents.translations import translation_key
 from iro.models import IroAllocation
-from reviews.models import Invitee, Review
+from reviews.models import Invitee, RecordAmendment, Review
 from reviews.services import record_version_for
 from reviews.services._base import lock, move, record_event
+from reviews.services.corrections import record_amendment_issue
 
 logger = logging.getLogger(__name__)
 
@@ -214,6 +216,21 @@ def review_distribute(
     review = lock(review)
     if not recipients:
         raise ValidationError("Choose who the record goes to.")
+    sent = _send_record(review, by=by, now=now, recipients=recipients)
+    move(
+        review,
+        Review.Status.DISTRIBUTED,
+        action="record_distributed",
+        by=by,
+        note=f"{len(sent)} recipients",
+    )
+    return sent
+
+
+def _send_record(
+    review: Review, *, by: User, now: datetime, recipients: list[Invitee]
+) -> list[Distribution]:
+    """One distribution of the record's current version to each recipient."""
     record = review.record
     documents = record_documents_for(review, recipients)
     sent = []
@@ -245,11 +262,59 @@ def review_distribute(
             },
         )
         sent.append(distribution)
-    move(
-        review,
-        Review.Status.DISTRIBUTED,
-        action="record_distributed",
-        by=by,
-        note=f"{len(sent)} recipients",
-    )
     return sent
+
+
+def record_holders(review: Review) -> list[Invitee]:
+    """Everyone who has been sent a version of the record (C4)."""
+    return list(
+        review.invitees.filter(pk__in=review.distributions.values("invitee")).order_by(
+            "pk"
+        )
+    )
+
+
+def earlier_recipients(review: Review) -> list[Invitee]:
+    """Everyone sent a version of the record but not its current one (C4)."""
+    newest = set(
+        review.distributions.filter(record_version=review.record.version).values_list(
+            "invitee", flat=True
+        )
+    )
+    return [person for person in record_holders(review) if person.pk not in newest]
+
+
+@transaction.atomic
+def record_amendment_send(
+    *, review: Review, by: User, now: datetime
+) -> tuple[RecordAmendment, list[Distribution]]:
+    """C3, C4: issue the amended record, make a new version of each of its documents,
+    and send the new version to everyone who had an earlier one; the child's social
+    worker and the team's managers (who authorised the decisions) are told."""
+    amendment = record_amendment_issue(review=review, by=by, now=now)
+    review = lock(review)
+    documents_build_for_review(review=review, by=by, record_only=True)
+    sent = _send_record(review, by=by, now=now, recipients=earlier_recipients(review))
+    if sent:
+        record_event(
+            review,
+            action="amended_record_sent",
+            by=by,
+            note=f"Version {amendment.to_version} to {len(sent)} people who had an "
+            "earlier version",
+            from_status=review.status,
+        )
+    child = review.child
+    told = {child.social_worker} | set(
+        User.objects.filter(
+            groups__name=Role.TEAM_MANAGER, team_id=child.team_id, is_active=True
+        )
+    )
+    for person in sorted(told - {None, by}, key=lambda user: user.pk):
+        notify(
+            person,
+            f"The record of {child.known_as}'s review was amended (version "
+            f"{amendment.to_version}): {amendment.reason}",
+            review.get_absolute_url(),
+        )
+    return amendment, sent

@@ -30,6 +30,8 @@ from documents.permissions import (
 from documents.services import (
     documents_request_for_allocation,
     documents_request_for_review,
+    record_amendment_send,
+    record_holders,
     review_distribute,
     translation_attach,
 )
@@ -38,7 +40,13 @@ from iro.models import IroAllocation
 from iro.permissions import can_make_iro_letters
 from reviews import services as review_services
 from reviews.forms import DistributeForm
-from reviews.permissions import can_read_review_case_content, can_send_for_review
+from reviews.forms_corrections import ConfirmForm
+from reviews.permissions import (
+    can_chair_review,
+    can_read_review_case_content,
+    can_send_for_review,
+)
+from reviews.services import corrections
 from reviews.services.links import CODE_ATTEMPTS
 from reviews.views._action import load_review
 from reviews.views.cycle import ReviewStepView
@@ -245,6 +253,43 @@ class DistributeView(ReviewStepView):
             by=self.request.user,
             now=timezone.now(),
             recipients=list(data["recipients"]),
+        )
+
+
+class IssueAmendmentView(ReviewStepView):
+    """C3, C4: the IRO issues the amended record; whoever had the old version gets the
+    new one, and the page says who that is before the button is pressed."""
+
+    title = "Issue the amended record"
+    template_name = "documents/amendment_issue.html"
+    form_class = ConfirmForm
+    allowed = staticmethod(can_chair_review)
+    button = "Issue the amended record"
+
+    def get(self, request, pk, **kwargs):
+        if corrections.open_amendment(self.review) is None:
+            messages.error(request, "There is no amendment of this record to issue.")
+            return redirect(self.review)
+        return super().get(request, pk, **kwargs)
+
+    def get_context(self):
+        return {
+            "amendment": corrections.open_amendment(self.review),
+            "recipients": record_holders(self.review),
+        }
+
+    def perform(self, data, form):
+        amendment, sent = record_amendment_send(
+            review=self.review, by=self.request.user, now=timezone.now()
+        )
+        messages.success(
+            self.request,
+            f"Version {amendment.to_version} of the record is issued"
+            + (
+                f" and sent to the {len(sent)} people who had the old one."
+                if sent
+                else "."
+            ),
         )
 
 

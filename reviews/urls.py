@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import cycle, secure
+from reviews.views import corrections, cycle, secure
 from reviews.views.child import child_visit_view
 from reviews.views.diary import review_diary_view
 from reviews.views.respond import respond_view
@@ -65,6 +65,26 @@ urlpatterns = [
     path("<int:pk>/adjourn/", cycle.AdjournView.as_view(), name="adjourn"),
     path("<int:pk>/held/", cycle.HoldView.as_view(), name="hold"),
     path("<int:pk>/decisions/", cycle.DecisionsView.as_view(), name="decisions"),
+    path(
+        "<int:pk>/decisions/<int:decision_pk>/",
+        corrections.DecisionEditView.as_view(),
+        name="decision_edit",
+    ),
+    path(
+        "<int:pk>/decisions/<int:decision_pk>/remove/",
+        corrections.DecisionRemoveView.as_view(),
+        name="decision_remove",
+    ),
+    path(
+        "<int:pk>/held/correct/",
+        corrections.HeldFactsView.as_view(),
+        name="held_correct",
+    ),
+    path(
+        "<int:pk>/record/amend/",
+        corrections.AmendRecordView.as_view(),
+        name="record_amend",
+    ),
     path(
         "<int:pk>/decisions/submit/",
         cycle.SubmitDecisionsView.as_view(),

@@ -6,13 +6,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.audit import record_access_each
+from core.audit import record_access_each, showing
 from core.http import render_form_page
 from ssda903.exporter import ssda903_children, ssda903_zip
 from ssda903.files import COMPANION, EPISODES, HEADER, REVIEWS
 from ssda903.forms import Export903Form, Import903Form, current_collection_year
 from ssda903.importer import ssda903_import
 from ssda903.permissions import can_exchange_903
+from ssda903.resubmit import export_what, stale_returns
 
 FILES = {
     "header": HEADER,
@@ -69,10 +70,15 @@ def export_903_view(request):
         response = HttpResponse(ssda903_zip(year=year), content_type="application/zip")
         # Every child in the return: their case data left the service in this file.
         record_access_each(
-            ssda903_children(year=year), request=request, what=f"SSDA903 return {year}"
+            ssda903_children(year=year), request=request, what=export_what(year)
         )
         response["Content-Disposition"] = f'attachment; filename="ssda903-{year}.zip"'
         return response
     if not form.is_bound:
         form = Export903Form(initial={"year": current_collection_year(today)})
-    return render_form_page(request, "ssda903/export.html", {"form": form})
+    stale = stale_returns(today=today)
+    for each in stale:  # the corrected reviews' children are named on the page
+        for correction in each.corrections:
+            showing(request, correction.review.child, what="SSDA903 corrections")
+    context = {"form": form, "stale": stale}
+    return render_form_page(request, "ssda903/export.html", context)

@@ -14,6 +14,8 @@ from disputes.selectors import open_challenges_for
 from iro.permissions import as_iro_children, can_allocate_iro
 from iro.selectors import allocation_queue
 from reviews.worklist import my_tasks
+from ssda903.permissions import can_exchange_903
+from ssda903.resubmit import stale_returns
 
 
 @require_GET
@@ -49,6 +51,9 @@ def home_view(request):
             context["waiting_for_iro"] = waiting[:MY_WORK_TASKS]
             context["waiting_for_iro_count"] = len(waiting)
             context["waiting_overdue_count"] = sum(e.overdue(today) for e in waiting)
+    if can_exchange_903(user):
+        # A review corrected after its year's return was exported: send it again (C2).
+        context["stale_returns"] = stale_returns(today=timezone.localdate())
     return render(request, "workspace/home.html", context)
 
 

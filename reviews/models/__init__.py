@@ -1,5 +1,6 @@
 """Review models: the review and its state machine, and every step of the cycle."""
 
+from reviews.models.corrections import RecordAmendment, ReviewCorrection
 from reviews.models.cycle import (
     AccessLink,
     ChildContact,
@@ -22,7 +23,6 @@ from reviews.models.cycle import (
     ReviewRecord,
     SharingRestriction,
 )
-from reviews.models.corrections import RecordAmendment, ReviewCorrection
 from reviews.models.review import Review, ReviewEvent, ReviewQuerySet
 from reviews.models.secure import SecurePanelMember, SecureReview
 

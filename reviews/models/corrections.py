@@ -70,9 +70,9 @@ class RecordAmendment(AuditSubject, models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"Amendment to {self.record} ({self.opened_at:%d %b %Y})"
+
     @property
     def is_open(self) -> bool:
         return self.issued_at is None
-
-    def __str__(self):
-        return f"Amendment to {self.record} ({self.opened_at:%d %b %Y})"

@@ -23,7 +23,7 @@ from reviews.models import (
     ReviewComment,
     ReviewRecord,
 )
-from reviews.services import sharing
+from reviews.services import corrections, sharing
 from reviews.services._base import lock, move, papers_changed, record_event
 from reviews.services.links import FEEDBACK_DAYS, link_issue, link_use
 
@@ -51,12 +51,13 @@ def decision_save(
     withhold_from=(),
     **fields,
 ) -> Decision:
-    """Add or change one SMART decision or recommendation (only before submission)."""
+    """Add or change one SMART decision or recommendation (C1: while the review is held
+    and the decisions are not with the team manager, or while the record is amended)."""
     review = lock(review)
-    if review.status != Review.Status.HELD:
-        raise ValidationError(
-            "Decisions can be changed only after the review is held and before they are submitted."
-        )
+    if not corrections.decisions_changeable(review):
+        raise ValidationError(corrections.DECISIONS_CLOSED)
+    if decision is not None and decision.review_id != review.pk:
+        raise ValidationError("That decision is not part of this review.")
     decision = decision or Decision(review=review)
     for field, value in fields.items():
         setattr(decision, field, value)
@@ -95,14 +96,10 @@ def record_save(
     the IRO may say, for someone the child keeps something from, that nothing in it
     needs leaving out for them (V1)."""
     review = lock(review)
-    if review.status not in (
-        Review.Status.RD_AUTHORISED,
-        Review.Status.RD_DISPUTED,
-        Review.Status.RD_SUBMITTED,
-        Review.Status.HELD,
-    ):
+    if not corrections.record_changeable(review):
         raise ValidationError(
-            "The record can be written after the review is held and until it is finalised."
+            "The record can be written after the review is held and until it is "
+            "finalised; after that, amend it with a reason."
         )
     record = ReviewRecord.objects.select_for_update().filter(review=review).first()
     if record and expected_version is not None and record.version != expected_version:

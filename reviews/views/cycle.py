@@ -26,7 +26,7 @@ from reviews.permissions import (
 )
 from reviews.readability import check_record
 from reviews.selectors import challenges_closed_since_last_review
-from reviews.services import sharing
+from reviews.services import corrections, sharing
 from reviews.services.preparation import invited_people
 from reviews.views._action import ReviewStepView, load_review
 from reviews.worklist import preparation_base, review_steps
@@ -59,6 +59,13 @@ def review_detail_view(request, pk):
         and can_cancel_review(request.user, review),
         "can_authorise_date": can_authorise_out_of_timescale(request.user)
         and review.is_open,
+        # C2, C3: put a held review's facts right, or amend its final record.
+        "can_correct": can_chair_review(request.user, review)
+        and corrections.held_facts_correctable(review),
+        "can_amend": can_chair_review(request.user, review)
+        and corrections.record_is_final(review)
+        and corrections.open_amendment(review) is None,
+        "corrections": review.corrections.select_related("by") if can_read_case else [],
         "asks": asks_for(review) if can_read_case else None,
         "iro_letters": _iro_letters(request.user, review),
         # The documents page's own rule (documents.permissions: case readers, and
@@ -449,6 +456,8 @@ class DecisionsView(ReviewStepView):
         return {
             "decisions": self.review.decisions.prefetch_related("withhold_from"),
             "submit_form": forms.SubmitDecisionsForm(prefix="submit"),
+            "changeable": corrections.decisions_changeable(self.review),
+            "amendment": corrections.open_amendment(self.review),
         }
 
     def perform(self, data, form):
@@ -524,6 +533,11 @@ class RecordView(ReviewStepView):
             "closed_challenges": challenges_closed_since_last_review(self.review),
             "can_finalise": self.review.status
             in (Review.Status.RD_AUTHORISED, Review.Status.RD_DISPUTED),
+            # C3: amending a final record is for the chair (the IRO or the Duty IRO).
+            "amendment": corrections.open_amendment(self.review),
+            "can_amend": corrections.record_is_final(self.review)
+            and can_chair_review(self.request.user, self.review),
+            "changeable": corrections.record_changeable(self.review),
         }
 
     def perform(self, data, form):

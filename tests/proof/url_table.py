@@ -320,6 +320,19 @@ def _invitee(child):
     )
 
 
+def _decision(child):
+    from reviews.models import Decision
+
+    return Decision.objects.create(
+        review=_review(child),
+        what="Walk: a decision",
+        owner_name="Walk Owner",
+        owner_role="sw",
+        due_date=_today(),
+        success_measure="Walk",
+    )
+
+
 def _document(child):
     from django.core.files.base import ContentFile
 
@@ -361,6 +374,7 @@ OBJECTS: dict[str, Callable[[object], object]] = {
     "sharing_restriction": _sharing_restriction,
     "secure_review": _secure_review,
     "invitee": _invitee,
+    "decision": _decision,
     "document": _document,
     "access_token": _access_token,
 }
@@ -369,6 +383,7 @@ KWARG_KINDS = {
     "period_pk": "period",
     "review_pk": "review",
     "invitee_pk": "invitee",
+    "decision_pk": "decision",
     "document_pk": "document",
     "placement_pk": "secure_placement",
     "restriction_pk": "sharing_restriction",
@@ -1070,6 +1085,22 @@ PAGES.update(
                 CHILDS_IRO: 400,
             },
         ),
+        # Corrections (C1-C3): the walk's review is planned, so each page sends the
+        # chair back to the review with the reason, and a POST is refused with it.
+        **{
+            name: Page(
+                of="review",
+                get={NOT_THE_IRO: 403, CHILDS_IRO: 302},
+                post={NOT_THE_IRO: 403, CHILDS_IRO: 400},
+            )
+            for name in (
+                "reviews:decision_edit",
+                "reviews:decision_remove",
+                "reviews:held_correct",
+                "reviews:record_amend",
+                "documents:amendment_issue",
+            )
+        },
         "reviews:decisions_submit": Page(
             of="review",
             get={

@@ -404,7 +404,7 @@ def test_decisions_cannot_change_after_submission(world, review):
     services.review_submit_decisions(
         review=review, by=world["iro_a"], today=TODAY, no_new_decisions=True
     )
-    with pytest.raises(ValidationError, match="before they are submitted"):
+    with pytest.raises(ValidationError, match="before they go to the team manager"):
         services.decision_save(
             review=review,
             by=world["iro_a"],

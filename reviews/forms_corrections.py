@@ -1,0 +1,44 @@
+"""Forms for putting mistakes right: a held review's facts, and amending a final record."""
+
+from django import forms
+
+from core.forms import GovUKDateField, GovUKForm, text_area
+from reviews.models import Review
+
+
+class HeldFactsForm(GovUKForm):
+    held_on = GovUKDateField(label="Date the meeting was held")
+    participation = forms.ChoiceField(
+        label="How did the child take part? (participation code)",
+        choices=Review.Participation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the child took part"},
+    )
+    chaired_by = forms.ChoiceField(
+        label="Who chaired the review?",
+        choices=Review.Chair.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who chaired the review"},
+    )
+    next_review_date = GovUKDateField(label="Date of the next review")
+    reason = text_area(
+        "Why are you correcting it?",
+        rows=3,
+        max_length=2000,
+        required=True,
+        error_messages={"required": "Enter the reason for the correction"},
+    )
+
+
+class AmendRecordForm(GovUKForm):
+    reason = text_area(
+        "What needs putting right, and why?",
+        rows=3,
+        max_length=2000,
+        required=True,
+        error_messages={"required": "Enter why the record needs amending"},
+    )
+
+
+class ConfirmForm(GovUKForm):
+    """A confirmation with nothing to fill in (the button is the answer)."""

@@ -1,0 +1,361 @@
+"""Putting mistakes right with their history (docs/rules.md, C1-C4).
+
+Until the record is final, the review's chair (the child's IRO, or the Duty IRO
+covering) changes or removes the decisions and corrects a held review's facts. Once
+it is final, the same people amend it: an amendment is opened with a reason, the
+record, its decisions and the review's facts are changed while it is open, and issuing
+it makes a new version of the record (the documents app sends that version to everyone
+who had the old one). A held review is never reopened: its facts are corrected in
+place, so the one-open-review rule holds.
+"""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import User
+from core import dates
+from reviews import timescales
+from reviews.models import (
+    Decision,
+    RecordAmendment,
+    Review,
+    ReviewCorrection,
+    ReviewRecord,
+)
+from reviews.services import sharing
+from reviews.services._base import lock, papers_changed, record_event, save_fields
+from reviews.services.planning import next_due_for_period
+
+# The statuses in which a review's record is final (finalised, sent, closed).
+FINAL_STATUSES = frozenset(
+    {Review.Status.RECORD_WRITTEN, Review.Status.DISTRIBUTED, Review.Status.CLOSED}
+)
+HELD_FACTS = ("held_on", "participation", "chaired_by", "next_review_date")
+
+
+def open_amendment(review: Review) -> RecordAmendment | None:
+    """The amendment of the review's record now open, if there is one."""
+    return RecordAmendment.objects.filter(
+        record__review=review, issued_at__isnull=True
+    ).first()
+
+
+def record_is_final(review: Review) -> bool:
+    return review.status in FINAL_STATUSES
+
+
+def decisions_changeable(review: Review) -> bool:
+    """C1: the decisions can be changed while the review is held and they are not with
+    the team manager (including when the team manager returned them), or while an
+    amendment of the final record is open."""
+    if review.status == Review.Status.HELD:
+        return True
+    return record_is_final(review) and open_amendment(review) is not None
+
+
+def record_changeable(review: Review) -> bool:
+    """The record text can be changed from the meeting until it is final, and again
+    while an amendment is open."""
+    if review.status in (
+        Review.Status.HELD,
+        Review.Status.RD_SUBMITTED,
+        Review.Status.RD_AUTHORISED,
+        Review.Status.RD_DISPUTED,
+    ):
+        return True
+    return record_is_final(review) and open_amendment(review) is not None
+
+
+def held_facts_correctable(review: Review) -> bool:
+    """C2: a held review's facts, until the record is final or while it is amended."""
+    if review.record_date is None or review.status == Review.Status.CANCELLED:
+        return False
+    return not record_is_final(review) or open_amendment(review) is not None
+
+
+def _refuse_unless(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise ValidationError(message)
+
+
+DECISIONS_CLOSED = (
+    "The decisions can be changed after the review is held and before they go to the "
+    "team manager, or once they are returned; after the record is final, amend the "
+    "record first."
+)
+
+
+@transaction.atomic
+def decision_remove(*, review: Review, by: User, decision: Decision) -> None:
+    """C1: remove a decision entered by mistake; its text stays in the history."""
+    review = lock(review)
+    _refuse_unless(decisions_changeable(review), DECISIONS_CLOSED)
+    if decision.review_id != review.pk:
+        raise ValidationError("That decision is not part of this review.")
+    if decision.updates.exists():
+        raise ValidationError(
+            "Progress has been recorded on this decision: mark it superseded instead."
+        )
+    text = decision.what
+    decision.withhold_from.clear()
+    decision.delete()
+    record_event(
+        review,
+        action="decision_removed",
+        by=by,
+        note=f"Removed: {text}"[:1000],
+        from_status=review.status,
+    )
+    papers_changed(review)
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter the reason for the correction"})
+    return reason
+
+
+def _held_dates_around(review: Review) -> tuple[date | None, date | None]:
+    """The record dates of the reviews held just before and just after this one."""
+    others = sorted(
+        review.period.reviews.held()
+        .exclude(pk=review.pk)
+        .values_list("record_date", flat=True)
+    )
+    before = [d for d in others if d < review.record_date]
+    after = [d for d in others if d > review.record_date]
+    return (before[-1] if before else None), (after[0] if after else None)
+
+
+def _check_held_on(review: Review, held_on: date, today: date) -> None:
+    """DR-3 for the corrected meeting, and between the reviews held either side (DR-5)."""
+    earlier_meetings = list(
+        review.meetings.order_by("held_on").values_list("held_on", flat=True)
+    )[:-1]
+    window = dates.meeting_held(today=today, period_started=review.period.started_on)
+    problems = dates.problems({"held_on": ("Date of the meeting", held_on, window)})
+    if problems:
+        raise ValidationError(problems)
+    before, after = _held_dates_around(review)
+    if earlier_meetings and held_on < earlier_meetings[-1]:
+        raise ValidationError(
+            {
+                "held_on": "The last meeting must be on or after the meeting before it "
+                f"({dates.long_date(earlier_meetings[-1])})"
+            }
+        )
+    if before and held_on <= before or after and held_on >= after:
+        raise ValidationError(
+            {
+                "held_on": "The review must be held between the reviews either side of it"
+                + (f", after {dates.long_date(before)}" if before else "")
+                + (f", before {dates.long_date(after)}" if after else "")
+            }
+        )
+
+
+def _check_next(review: Review, record_date: date, next_review_date: date) -> None:
+    """The next review date: after this review and within the engine's timescale."""
+    period = review.period
+    held = sorted(
+        [
+            d
+            for d in period.reviews.held()
+            .exclude(pk=review.pk)
+            .values_list("record_date", flat=True)
+            if d < record_date
+        ]
+        + [record_date]
+    )
+    due = timescales.next_review_due(
+        period.started_on,
+        held,
+        authority_to_place_on=period.authority_to_place_on,
+        placed_for_adoption_on=period.placed_for_adoption_on,
+        placement_ended_on=period.adoption_placement_ended_on,
+    )
+    if next_review_date <= record_date:
+        raise ValidationError(
+            {"next_review_date": "The next review date must be after this review"}
+        )
+    if next_review_date > due.date:
+        raise ValidationError(
+            {
+                "next_review_date": f"The next review must be by {dates.long_date(due.date)}"
+            }
+        )
+
+
+def _changes(review: Review, meeting, after: dict) -> dict[str, list[str]]:
+    """{field: [before, after]} for each held fact the correction changes."""
+    before = {
+        "held_on": meeting.held_on if meeting else None,
+        "participation": review.participation,
+        "chaired_by": review.chaired_by,
+        "next_review_date": review.next_review_date,
+    }
+    return {
+        name: [_iso(before[name]), _iso(after[name])]
+        for name in HELD_FACTS
+        if before[name] != after[name]
+    }
+
+
+def _iso(value) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+@transaction.atomic
+def held_facts_correct(
+    *,
+    review: Review,
+    by: User,
+    today: date,
+    reason: str,
+    held_on: date,
+    participation: str,
+    chaired_by: str,
+    next_review_date: date,
+) -> ReviewCorrection | None:
+    """C2: correct a held review's date, participation, chair or next review date in
+    place, with the reason; recompute the next review's due date. Returns None when
+    nothing changed."""
+    from reviews.services.transitions import _check_participation, record_date_for
+
+    review = lock(review)
+    _refuse_unless(
+        held_facts_correctable(review),
+        "The record is final: amend the record, with a reason, to correct the review.",
+    )
+    meeting = review.meetings.order_by("-held_on", "-pk").first()
+    after = {
+        "held_on": held_on,
+        "participation": participation,
+        "chaired_by": chaired_by,
+        "next_review_date": next_review_date,
+    }
+    changes = _changes(review, meeting, after)
+    if not changes:
+        return None
+    reason = _reason(reason)
+    _check_held_on(review, held_on, today)
+    meeting.held_on = held_on  # type: ignore[union-attr]  # a held review has one
+    meeting.save(update_fields=["held_on", "updated_at"])  # type: ignore[union-attr]
+    record_date = record_date_for(review)
+    _check_participation(review, record_date, participation)
+    _check_next(review, record_date, next_review_date)
+    if review.record_date != record_date:
+        changes["record_date"] = [_iso(review.record_date), _iso(record_date)]
+    review.record_date = record_date
+    review.completed_date = held_on
+    for name in ("participation", "chaired_by", "next_review_date"):
+        setattr(review, name, after[name])
+    save_fields(
+        review,
+        action="held_facts_corrected",
+        by=by,
+        note=reason[:1000],
+        fields=["record_date", "completed_date", *HELD_FACTS[1:]],
+    )
+    correction = ReviewCorrection.objects.create(
+        review=review, changes=changes, reason=reason, by=by
+    )
+    _replan_following(review, by=by)
+    papers_changed(review)
+    return correction
+
+
+def _replan_following(review: Review, *, by: User) -> Review | None:
+    """The period's open review takes its due date again from the held reviews."""
+    following = review.period.reviews.open().first()
+    if following is None:
+        return None
+    following = lock(following)
+    due = next_due_for_period(review.period)
+    if (following.due_date, following.due_track) == (due.date, due.track):
+        return following
+    was = following.due_date
+    following.due_date = due.date
+    following.due_track = due.track
+    following.due_rule = timescales.explain(due)
+    save_fields(
+        following,
+        action="due_date_recomputed",
+        by=by,
+        note=f"Due by {dates.long_date(due.date)} (was {dates.long_date(was)}): "
+        "the review held before it was corrected",
+        fields=["due_date", "due_track", "due_rule"],
+    )
+    return following
+
+
+@transaction.atomic
+def record_amendment_open(*, review: Review, by: User, reason: str) -> RecordAmendment:
+    """C3: open the final record again to put something right, with the reason."""
+    review = lock(review)
+    record = ReviewRecord.objects.select_for_update().filter(review=review).first()
+    if record is None or not record_is_final(review):
+        raise ValidationError("Only a final record can be amended.")
+    if open_amendment(review) is not None:
+        raise ValidationError("This record is already being amended.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the record needs amending"})
+    amendment = RecordAmendment.objects.create(
+        record=record, reason=reason, opened_by=by, from_version=record.version
+    )
+    record_event(
+        review,
+        action="record_amendment_started",
+        by=by,
+        note=reason[:1000],
+        from_status=review.status,
+    )
+    return amendment
+
+
+@transaction.atomic
+def record_amendment_issue(
+    *, review: Review, by: User, now: datetime
+) -> RecordAmendment:
+    """C3: issue the amended record as a new version. The documents app makes its
+    documents and sends them to everyone who had an earlier version (C4)."""
+    review = lock(review)
+    amendment = open_amendment(review)
+    if amendment is None:
+        raise ValidationError("There is no amendment of this record to issue.")
+    undecided = sharing.undecided_people(review)
+    if undecided:
+        names = ", ".join(sorted({person.name for person in undecided}))
+        raise ValidationError(
+            f"The child asked for things not to be shared with {names}: mark which "
+            "parts of the record to leave out for them, or say that nothing in it "
+            "needs leaving out."
+        )
+    record = ReviewRecord.objects.select_for_update().get(review=review)
+    record.version += 1
+    record.save(update_fields=["version", "updated_at"])
+    amendment.issued_by = by
+    amendment.issued_at = now
+    amendment.to_version = record.version
+    amendment.full_clean()
+    amendment.save()
+    record_event(
+        review,
+        action="record_amended",
+        by=by,
+        note=f"Version {record.version}: {amendment.reason}"[:1000],
+        from_status=review.status,
+    )
+    papers_changed(review)
+    return amendment
+
+
+def issued_amendments(record: ReviewRecord) -> list[RecordAmendment]:
+    """The amendments issued so far, oldest first (each document lists them)."""
+    return list(
+        record.amendments.filter(issued_at__isnull=False).select_related("issued_by")
+    )

@@ -238,10 +238,9 @@ def duty_cover_set(
         raise ValidationError({"duty_iro": f"{duty_iro} is not an IRO"})
     if covered_iro is not None and covered_iro.pk == duty_iro.pk:
         raise ValidationError({"covered_iro": "An IRO cannot cover themselves"})
-    if ends_on < starts_on:
-        raise ValidationError(
-            {"ends_on": "End date must be the same as or after the start date"}
-        )
+    # DR-10 and DR-4, each beside its own field: the start within 2 years of today, the
+    # end on or after the start. No order check of its own: run first, it put the
+    # message for an impossible start beside the end.
     today = timezone.localdate()
     errors = dates.problems(
         {

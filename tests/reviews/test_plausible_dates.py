@@ -330,3 +330,21 @@ def test_an_iro_allocation_ends_on_or_after_it_started(world):
     )
     first.refresh_from_db()
     assert first.ended_on == date(2025, 3, 3)
+
+
+def test_duty_cover_starting_in_2100_is_refused_beside_its_start(world):
+    from iro.models import DutyCover
+    from iro.services import duty_cover_set
+
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as refused:
+        duty_cover_set(
+            duty_iro=world["duty"], starts_on=FAR_AHEAD, ends_on=today, by=None
+        )
+    errors = refused.value.message_dict
+    assert errors["starts_on"][0].startswith("Start date must be on or after 2 years")
+    assert errors["starts_on"][0].endswith("and no more than 2 years ahead")
+    assert errors["ends_on"][0].startswith(
+        "End date must be on or after the date of the start (1 January 2100)"
+    )
+    assert not DutyCover.objects.exists()

@@ -70,13 +70,16 @@ SEES_EVERY_CHILD = frozenset({Role.IRO_MANAGER, Role.BUSINESS_SUPPORT})
 class Form:
     """How the fuzzer drives a POST form; it reads the fields themselves from the page.
 
-    Every page whose POST can answer 400 is fuzzed, with these defaults unless its entry
-    gives `form=Form(...)`. as_role: who submits it (default: the first role the table
-    gives a 400 POST; ANON for the sign-in form). valid: values a valid submission needs
-    that the empty page does not show, from (object, user), dates as `date`. ok: what a
-    valid submission gets (302 after saving; 200 for a form that only shows a result).
-    also: other correct answers (409 for a stale version). writes: rows a refused
-    submission may still write, each with the reason.
+    Every page whose POST can answer 400 is fuzzed, with these defaults unless its
+    entry gives `form=Form(...)`. as_role: who submits it (default: the first role
+    the table gives a 400 POST; ANON for the sign-in form). valid: values a valid
+    submission needs that the empty page does not show, from (object, user), dates
+    as `date`; it may put the object where a valid submission needs it first (below,
+    "What a valid submission needs"). On a form with a date field it must be
+    accepted as it is (tests/proof/test_dates.py). ok: what a valid submission gets
+    (302 after saving; 200 for a form that only shows a result). also: other correct
+    answers (409 for a stale version). writes: rows a refused submission may still
+    write, each with the reason.
     """
 
     as_role: str | None = None
@@ -687,6 +690,96 @@ PAGES.update(
 
 SOCIAL_CARE = frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER})
 
+
+# --- What a valid submission needs, for the date fuzzer (tests/proof/test_dates.py) -----
+# Some forms save only once the object is further on than the walk's (a first episode to
+# follow, a meeting logged, a review held): these `valid` functions put it there first,
+# through the services, as the object builders do. Both fuzzers call them in each
+# example's savepoint, before the snapshot that proves a refusal saved nothing.
+
+WALK_REVIEW_DAY = date(2025, 1, 29)  # the walk's first review: before its due date
+
+
+def _after_the_first_episode(child, user) -> dict:
+    _episode(child)  # the episode this one follows
+    return {
+        "reason_new": "L",  # a change of legal status
+        "legal_status": "C1",
+        "category_of_need": "N1",
+        "placement": "U4",
+        "placement_provider": "PR1",
+    }
+
+
+def _meeting_logged(review) -> None:
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from reviews import services
+
+    iro = review.child.iro
+    services.review_schedule(
+        review=review,
+        by=iro,
+        scheduled_for=timezone.make_aware(datetime(2025, 1, 29, 10)),
+        venue="Walk: the school",
+        format="face_to_face",
+    )
+    services.child_contact_record(
+        child=review.child,
+        review=review,
+        by=iro,
+        on=date(2025, 1, 20),
+        how="visit",
+        alone="yes",
+    )
+    services.review_start(
+        review=review, by=iro, held_on=WALK_REVIEW_DAY, social_worker_present=True
+    )
+
+
+HOLD = {
+    "participation": "PN1",
+    "chaired_by": "iro",
+    "next_review_date": date(2025, 4, 28),  # within 3 months of the first review
+}
+
+
+def _hold_valid(review, user) -> dict:
+    _meeting_logged(review)
+    return dict(HOLD)
+
+
+def _decisions_valid(review, user) -> dict:
+    from django.utils import timezone
+
+    from reviews import services
+
+    _meeting_logged(review)
+    services.review_hold(
+        review=review, by=review.child.iro, today=timezone.localdate(), **HOLD
+    )
+    return {"due_date": date(2025, 3, 3), "owner_role": "sw"}
+
+
+def _additional_valid(review, user) -> dict:
+    """The walk's review has been overdue since February 2025, and an additional review
+    replaces only one still to come: its due date is put 60 days ahead."""
+    from datetime import timedelta
+
+    from reviews.models import Review
+
+    Review.objects.filter(pk=review.pk).update(due_date=_today() + timedelta(days=60))
+    return {"due_by": _week_after(_today()), "reason": "Placement at risk"}
+
+
+def _post18_valid(child, user) -> dict:
+    from core import dates
+
+    return {"until": dates.years_after(child.date_of_birth, 20)}
+
+
 PAGES.update(
     {
         "children:create": Page(get={CHILD_EDITORS: 200}, post={CHILD_EDITORS: 400}),
@@ -701,6 +794,7 @@ PAGES.update(
                 NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 400,
             },
+            form=Form(valid=_after_the_first_episode),
         ),
         "children:episode_edit": Page(
             of="episode",
@@ -792,6 +886,7 @@ PAGES.update(
                 NOT_MANAGER: 403,
                 MANAGER: 400,
             },
+            form=Form(valid=_post18_valid),
         ),
         "children:sharing_add": Page(
             of="child",
@@ -814,6 +909,7 @@ PAGES.update(
                 NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 400,
             },
+            form=Form(valid=lambda obj, user: {"stated_date": _week_after(_today())}),
         ),
         "children:event": Page(
             of="event",
@@ -902,6 +998,7 @@ PAGES.update(
                 NOT_THE_IRO: 403,
                 CHILDS_IRO: 400,
             },
+            form=Form(valid=lambda obj, user: {"on": WALK_REVIEW_DAY}),
         ),
         "reviews:authorise_date": Page(
             of="review",
@@ -935,6 +1032,7 @@ PAGES.update(
                 NOT_THE_IRO: 403,
                 CHILDS_IRO: 400,
             },
+            form=Form(valid=_additional_valid),
         ),
         "reviews:choices": Page(
             of="review",
@@ -1073,6 +1171,7 @@ PAGES.update(
                 NOT_THE_IRO: 403,
                 CHILDS_IRO: 400,
             },
+            form=Form(valid=_hold_valid),
         ),
         "reviews:decisions": Page(
             of="review",
@@ -1084,6 +1183,7 @@ PAGES.update(
                 NOT_THE_IRO: 403,
                 CHILDS_IRO: 400,
             },
+            form=Form(valid=_decisions_valid),
         ),
         # Corrections (C1-C3): the walk's review is planned, so each page sends the
         # chair back to the review with the reason, and a POST is refused with it.

@@ -2,14 +2,41 @@
 record amended. Each row is the history of one correction: what changed, why, by whom
 (docs/rules.md, C1-C4)."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from core.audit_subject import AuditSubject
+from core.dates import long_date
+from reviews.models.review import Review
 
 _USER = settings.AUTH_USER_MODEL
+
+# What each corrected fact is called on the review page, and the labels of its codes.
+FACT_LABELS = {
+    "held_on": "Date held",
+    "record_date": "Record date",
+    "participation": "Participation",
+    "chaired_by": "Chaired by",
+    "next_review_date": "Next review date",
+}
+_CODE_LABELS = {
+    "participation": dict(Review.Participation.choices),
+    "chaired_by": dict(Review.Chair.choices),
+}
+
+
+def _shown(name: str, value: str) -> str:
+    """A stored before or after (an ISO date or a code) as the page says it."""
+    if name in _CODE_LABELS:
+        return _CODE_LABELS[name].get(value, value)
+    try:
+        return long_date(date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return value
 
 
 class ReviewCorrection(AuditSubject, models.Model):
@@ -30,6 +57,15 @@ class ReviewCorrection(AuditSubject, models.Model):
 
     def __str__(self):
         return f"Correction to {self.review} on {self.at:%d %b %Y}"
+
+    def lines(self) -> list[str]:
+        """Each change as the page says it: "Date held: 30 November 2026 to 28 November
+        2026", a code as its label."""
+        return [
+            f"{FACT_LABELS.get(name, name)}: {_shown(name, before)} to "
+            f"{_shown(name, after)}"
+            for name, (before, after) in self.changes.items()
+        ]
 
 
 class RecordAmendment(AuditSubject, models.Model):

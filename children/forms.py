@@ -10,7 +10,13 @@ from children.models import (
     PeriodOfCare,
     SecurePlacement,
 )
-from core.forms import GovUKDateField, GovUKForm, GovUKModelForm, LongSelect
+from core.forms import (
+    GovUKDateField,
+    GovUKForm,
+    GovUKModelForm,
+    LongSelect,
+    ServiceCheckedModelForm,
+)
 
 CHILD_DETAIL_FIELDS = [
     "first_name",
@@ -191,7 +197,7 @@ class ChildCreateForm(ChildDetailsForm):
             ).distinct()
 
 
-class EpisodeForm(GovUKModelForm):
+class EpisodeForm(ServiceCheckedModelForm):
     started_on = GovUKDateField(label="Date the episode started")
     ended_on = GovUKDateField(label="Date the episode ended", required=False)
 
@@ -213,16 +219,6 @@ class EpisodeForm(GovUKModelForm):
             "placement": {"required": "Select the placement type"},
         }
 
-    def _get_validation_exclusions(self):
-        # The episode's dates and end are the service's to check (children.episodes,
-        # core.dates), beside the field they are about; the model's constraints on them
-        # would name no field ("Constraint ... is violated") and stay its backstop.
-        return super()._get_validation_exclusions() | {
-            "started_on",
-            "ended_on",
-            "reason_ended",
-        }
-
     def __init__(self, *args, adding=False, **kwargs):
         super().__init__(*args, **kwargs)
         if adding:
@@ -236,7 +232,7 @@ class EpisodeForm(GovUKModelForm):
             )
 
 
-class PeriodForm(GovUKModelForm):
+class PeriodForm(ServiceCheckedModelForm):
     started_on = GovUKDateField(label="Date the child became looked after")
     authority_to_place_on = GovUKDateField(
         label="Date of authority to place for adoption", required=False
@@ -285,7 +281,7 @@ class PeriodStartForm(GovUKForm):
     placement_provider = ChildCreateForm.base_fields["placement_provider"]
 
 
-class SecurePlacementForm(GovUKModelForm):
+class SecurePlacementForm(ServiceCheckedModelForm):
     started_on = GovUKDateField(label="Date the secure placement started")
     ended_on = GovUKDateField(label="Date the secure placement ended", required=False)
     order_made_on = GovUKDateField(label="Date of the order", required=False)

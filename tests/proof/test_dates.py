@@ -90,18 +90,7 @@ FURTHER = {("children:post18", "until"): ranges.OLDEST_AGE_YEARS}
 IMPOSSIBLE_YEARS_AHEAD = 50
 # Still to fix: refused, but not beside the field, each with the reason. An entry no
 # longer true fails the test.
-MODEL_ORDER_FIRST = (
-    "the model's own order checks (PeriodOfCare.clean, SecurePlacement.clean) run in "
-    "the ModelForm before the service's core.dates ranges: a date 50 years ahead is "
-    "reported as out of order, beside the dates it is compared with"
-)
 REFUSED_NOT_BESIDE = {
-    "children:period_edit": (
-        {"placed_for_adoption_on", "started_on"},
-        MODEL_ORDER_FIRST,
-    ),
-    "children:secure_add": ({"order_made_on", "started_on"}, MODEL_ORDER_FIRST),
-    "children:secure_edit": ({"order_made_on", "started_on"}, MODEL_ORDER_FIRST),
     "reviews:schedule": (
         {"on"},
         "T23's check (reviews.services.transitions._check_within_timescale) runs "

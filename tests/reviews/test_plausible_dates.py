@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from children.models import Child
 from children.services import child_update
+from core.dates import years_after
 from reviews import services
 from reviews.models import Decision, Review
 from reviews.services.events import significant_event_record
@@ -348,3 +349,46 @@ def test_duty_cover_starting_in_2100_is_refused_beside_its_start(world):
         "End date must be on or after the date of the start (1 January 2100)"
     )
     assert not DutyCover.objects.exists()
+
+
+def test_a_date_50_years_ahead_is_refused_beside_itself_not_as_out_of_order(
+    world, client_as
+):
+    """The period's and secure placement's forms checked the model's order first: the
+    date ahead was reported beside the dates after it (core.forms.ServiceCheckedModelForm)."""
+    child = world["north_child"]  # born 1 June 2015, looked after from 6 January 2025
+    today = timezone.localdate()
+    ahead = years_after(today, 50)
+    client = client_as(world["sw_north"])
+    period = child.periods_of_care.get()
+    response = client.post(
+        reverse("children:period_edit", args=[period.pk]),
+        {
+            **_d("started_on", period.started_on),
+            **_d("placed_for_adoption_on", ahead),
+            **_d("adoption_order_on", today),
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["placed_for_adoption_on"] == [
+        "Date placed for adoption must be today or in the past, and on or after the "
+        "child's date of birth (1 June 2015)"
+    ]
+    response = client.post(
+        reverse("children:secure_add", args=[child.pk]),
+        {
+            **_d("started_on", today),
+            "unit": "Hill House",
+            **_d("order_made_on", ahead),
+            **_d("order_expires_on", today),
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["order_made_on"] == [
+        "Date of the order must be today or in the past, and on or after the child's "
+        "date of birth (1 June 2015)"
+    ]
+    period.refresh_from_db()
+    assert period.placed_for_adoption_on is None
+    assert not child.secure_placements.exists()

@@ -93,7 +93,7 @@ def rows_about(child: Child) -> dict[type[Model], QuerySet]:
         query = Q(pk__in=[])
         for lookup in lookups:
             query |= Q(**{lookup: child})
-        rows = model._default_manager.filter(query).distinct().order_by("pk")
+        rows = model._base_manager.filter(query).distinct().order_by("pk")
         if rows.exists():
             found[model] = rows
     return found

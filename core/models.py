@@ -16,6 +16,38 @@ class TimeStampedModel(AuditSubject, models.Model):
         abstract = True
 
 
+class KeptManager(models.Manager):
+    """Rows not removed: what every page, document and figure reads."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
+class Removable(models.Model):
+    """An entry that can be taken back when it was made by mistake (docs/rules.md, C1).
+
+    Case data is never deleted: a removed entry keeps its row, with who removed it and
+    when, and drops out of everything the service reads through `objects` (the default
+    manager, so related lists leave it out too). `everything` and the base manager
+    still see it: the child's record export and the audit trail keep it.
+    """
+
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = KeptManager()
+    everything = models.Manager()  # noqa: DJ012 (a manager; ruff reads it as a field)
+
+    class Meta:
+        abstract = True
+
+
 class Notification(models.Model):
     """An in-app message to one user (the notifications page shows them)."""
 

@@ -266,11 +266,15 @@ class IssueAmendmentView(ReviewStepView):
     allowed = staticmethod(can_chair_review)
     button = "Issue the amended record"
 
-    def get(self, request, pk, **kwargs):
+    def get_form(self, data=None, files=None):
+        return ConfirmForm(
+            data, label="I have checked the amended record and its decisions"
+        )
+
+    def render(self, form, status: int = 200):
         if corrections.open_amendment(self.review) is None:
-            messages.error(request, "There is no amendment of this record to issue.")
-            return redirect(self.review)
-        return super().get(request, pk, **kwargs)
+            self.not_now = "There is no amendment of this record to issue."
+        return super().render(form, status)
 
     def get_context(self):
         return {

@@ -41,4 +41,15 @@ class AmendRecordForm(GovUKForm):
 
 
 class ConfirmForm(GovUKForm):
-    """A confirmation with nothing to fill in (the button is the answer)."""
+    """A step that cannot be taken back needs its box ticked: a form sent empty (or by
+    mistake) changes nothing."""
+
+    confirm = forms.BooleanField(
+        label="Yes, I am sure",
+        error_messages={"required": "Tick the box to say you are sure"},
+    )
+
+    def __init__(self, *args, label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["confirm"].label = label

@@ -81,6 +81,31 @@ urlpatterns = [
         name="held_correct",
     ),
     path(
+        "<int:pk>/consultations/<int:consultation_pk>/",
+        corrections.ConsultationEditView.as_view(),
+        name="consultation_edit",
+    ),
+    path(
+        "<int:pk>/consultations/<int:consultation_pk>/remove/",
+        corrections.ConsultationRemoveView.as_view(),
+        name="consultation_remove",
+    ),
+    path(
+        "<int:pk>/child-contact/<int:contact_pk>/",
+        corrections.ChildContactEditView.as_view(),
+        name="child_contact_edit",
+    ),
+    path(
+        "<int:pk>/child-contact/<int:contact_pk>/remove/",
+        corrections.ChildContactRemoveView.as_view(),
+        name="child_contact_remove",
+    ),
+    path(
+        "<int:pk>/checklist/people/<int:invitee_pk>/remove/",
+        corrections.InviteeRemoveView.as_view(),
+        name="invitee_remove",
+    ),
+    path(
         "<int:pk>/record/amend/",
         corrections.AmendRecordView.as_view(),
         name="record_amend",

@@ -130,6 +130,7 @@ asked_contacts AS (
            bool_or(c.on > a.record_date) AS after
     FROM reviews_childcontact c
     JOIN asked a ON a.id = c.review_id
+    WHERE c.removed_at IS NULL  -- a contact entered by mistake and removed (C1)
     GROUP BY c.review_id
 ),
 unwanted_invited AS (
@@ -279,7 +280,7 @@ feedback AS (
 -- IRO visits and contacts between reviews (not tied to a review) in the period.
 between_contacts AS (
     SELECT child_id, how FROM reviews_childcontact
-    WHERE review_id IS NULL AND "on" BETWEEN %(start)s AND %(end)s
+    WHERE review_id IS NULL AND removed_at IS NULL AND "on" BETWEEN %(start)s AND %(end)s
 ),
 contacts AS (
     SELECT count(*) AS d, count(b.child_id) AS n

@@ -11,7 +11,8 @@ SELECT json_build_object(
                    r.rd_submitted_on, c.id AS child, c.first_name, c.last_name,
                    c.team_id, c.iro_id, p.started_on AS period_started_on,
                    ch.id AS choices, cl.id AS checklist, cl.confirmed_on,
-                   EXISTS (SELECT 1 FROM reviews_childcontact cc WHERE cc.review_id = r.id)
+                   EXISTS (SELECT 1 FROM reviews_childcontact cc
+                           WHERE cc.review_id = r.id AND cc.removed_at IS NULL)
                        AS child_contact,
                    (SELECT count(*) FROM reviews_keydocument d
                     WHERE d.review_id = r.id AND d.kind IN ('sw_report', 'care_plan')

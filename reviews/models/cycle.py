@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.audit_subject import AuditSubject
-from core.models import TimeStampedModel
+from core.models import Removable, TimeStampedModel
 from core.uploads import generated_name
 
 _USER = settings.AUTH_USER_MODEL
@@ -114,7 +114,7 @@ class ConveningChecklist(TimeStampedModel):
         return f"Convening checklist for {self.review}"
 
 
-class Invitee(TimeStampedModel):
+class Invitee(Removable, TimeStampedModel):
     """Someone on the review's convening list: invited, or asked for a written report."""
 
     class Method(models.TextChoices):
@@ -246,7 +246,7 @@ class AccessLink(AuditSubject, models.Model):
         return bool(self.code_hash)
 
 
-class Consultation(TimeStampedModel):
+class Consultation(Removable, TimeStampedModel):
     """Views given before the review: what is going well, less well, what needs to happen."""
 
     class Channel(models.TextChoices):
@@ -300,7 +300,7 @@ class Consultation(TimeStampedModel):
         return self.respondent_role == ParticipantRole.CHILD
 
 
-class ChildContact(TimeStampedModel):
+class ChildContact(Removable, TimeStampedModel):
     """The IRO meeting or speaking to the child: before a review, or between reviews."""
 
     class How(models.TextChoices):
@@ -422,7 +422,7 @@ class MeetingAttendance(AuditSubject, models.Model):
         return f"{self.name}: {self.get_how_display()}"
 
 
-class Decision(TimeStampedModel):
+class Decision(Removable, TimeStampedModel):
     """A SMART decision or recommendation from the review (R&D)."""
 
     class Kind(models.TextChoices):

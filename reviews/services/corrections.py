@@ -13,12 +13,17 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from core import dates
 from reviews import timescales
 from reviews.models import (
+    AccessLink,
+    ChildContact,
+    Consultation,
     Decision,
+    Invitee,
     RecordAmendment,
     Review,
     ReviewCorrection,
@@ -89,7 +94,8 @@ DECISIONS_CLOSED = (
 
 @transaction.atomic
 def decision_remove(*, review: Review, by: User, decision: Decision) -> None:
-    """C1: remove a decision entered by mistake; its text stays in the history."""
+    """C1: remove a decision entered by mistake: it is kept, marked removed, and leaves
+    every copy of the record; the history says what it was."""
     review = lock(review)
     _refuse_unless(decisions_changeable(review), DECISIONS_CLOSED)
     if decision.review_id != review.pk:
@@ -99,8 +105,7 @@ def decision_remove(*, review: Review, by: User, decision: Decision) -> None:
             "Progress has been recorded on this decision: mark it superseded instead."
         )
     text = decision.what
-    decision.withhold_from.clear()
-    decision.delete()
+    _take_back(decision, by)
     record_event(
         review,
         action="decision_removed",
@@ -336,8 +341,11 @@ def record_amendment_issue(
             "needs leaving out."
         )
     record = ReviewRecord.objects.select_for_update().get(review=review)
-    record.version += 1
-    record.save(update_fields=["version", "updated_at"])
+    if record.version == amendment.from_version:
+        # Nothing in the record itself changed (a decision or a fact did): the issue
+        # is a version of its own, so that each person's copy is sent again.
+        record.version += 1
+        record.save(update_fields=["version", "updated_at"])
     amendment.issued_by = by
     amendment.issued_at = now
     amendment.to_version = record.version
@@ -359,3 +367,164 @@ def issued_amendments(record: ReviewRecord) -> list[RecordAmendment]:
     return list(
         record.amendments.filter(issued_at__isnull=False).select_related("issued_by")
     )
+
+
+def entries_changeable(review: Review) -> bool:
+    """C1: the review's other entries (the people on its list, the views staff entered,
+    the IRO's contacts with the child) until the record is final, and again while it
+    is amended; never on a cancelled review."""
+    if review.status == Review.Status.CANCELLED:
+        return False
+    return not record_is_final(review) or open_amendment(review) is not None
+
+
+ENTRIES_CLOSED = (
+    "The record of this review is final: amend the record, with a reason, to change it."
+)
+
+
+def _take_back(entry, by: User) -> None:
+    """Remove an entry made by mistake: its row stays, marked (core.models.Removable)."""
+    entry.removed_at = timezone.now()
+    entry.removed_by = by
+    entry.save(update_fields=["removed_at", "removed_by", "updated_at"])
+
+
+def _removed(review: Review, by: User, what: str) -> None:
+    record_event(
+        review,
+        action="entry_removed",
+        by=by,
+        note=f"Removed: {what}"[:1000],
+        from_status=review.status,
+    )
+
+
+def _own(entry, review: Review, what: str) -> None:
+    if entry.review_id != review.pk:
+        raise ValidationError(f"That {what} is not part of this review.")
+
+
+@transaction.atomic
+def consultation_correct(
+    *, review: Review, by: User, consultation: Consultation, **fields
+) -> Consultation:
+    """C1: correct views that staff entered (a booklet, a call); views a person sent
+    through their link are their own words and are not changed."""
+    review = lock(review)
+    _refuse_unless(entries_changeable(review), ENTRIES_CLOSED)
+    _own(consultation, review, "consultation")
+    if consultation.entered_by_id is None:
+        raise ValidationError("Views sent through a person's own link are theirs.")
+    received = dates.happened(
+        today=timezone.localdate(), born=review.child.date_of_birth
+    )
+    errors = dates.problems(
+        {"received_on": ("Date received", fields.get("received_on"), received)}
+    )
+    if errors:
+        raise ValidationError(errors)
+    for name, value in fields.items():
+        setattr(consultation, name, value)
+    consultation.full_clean()
+    consultation.save()
+    return consultation
+
+
+@transaction.atomic
+def consultation_remove(
+    *, review: Review, by: User, consultation: Consultation
+) -> None:
+    """C1: remove views entered by mistake (kept, marked removed)."""
+    review = lock(review)
+    _refuse_unless(entries_changeable(review), ENTRIES_CLOSED)
+    _own(consultation, review, "consultation")
+    if consultation.entered_by_id is None:
+        raise ValidationError("Views sent through a person's own link are theirs.")
+    what = (
+        f"views of {consultation} received {dates.long_date(consultation.received_on)}"
+    )
+    _take_back(consultation, by)
+    _removed(review, by, what)
+
+
+@transaction.atomic
+def child_contact_correct(
+    *, review: Review, by: User, contact: ChildContact, **fields
+) -> ChildContact:
+    """C1: correct the IRO's record of meeting or speaking to the child."""
+    review = lock(review)
+    _refuse_unless(entries_changeable(review), ENTRIES_CLOSED)
+    _own(contact, review, "contact")
+    window = dates.happened(today=timezone.localdate(), born=review.child.date_of_birth)
+    errors = dates.problems({"on": ("Date", fields.get("on"), window)})
+    if errors:
+        raise ValidationError(errors)
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def child_contact_remove(*, review: Review, by: User, contact: ChildContact) -> None:
+    review = lock(review)
+    _refuse_unless(entries_changeable(review), ENTRIES_CLOSED)
+    _own(contact, review, "contact")
+    what = str(contact)
+    _take_back(contact, by)
+    _removed(review, by, what)
+
+
+def _sent_anything(invitee: Invitee) -> str:
+    """What the service has already sent or received for this person, if anything."""
+    for name, label in (
+        ("invitations", "an invitation"),
+        ("distributions", "the record"),
+        ("documents", "a letter"),
+        ("consultations", "their views"),
+    ):
+        if getattr(invitee, name).exists():
+            return label
+    if AccessLink.objects.filter(invitee=invitee).exists():
+        return "a link"
+    return ""
+
+
+def removable_invitees(review: Review) -> set[int]:
+    """The people who can be taken off the list now (invitee_remove's rule)."""
+    if not entries_changeable(review):
+        return set()
+    return {
+        person.pk
+        for person in review.invitees.all()
+        if not _sent_anything(person) and not person.restrictions.exists()
+    }
+
+
+@transaction.atomic
+def invitee_remove(*, review: Review, by: User, invitee: Invitee) -> None:
+    """C1: take a person entered by mistake off the list, before anything went to them
+    (after that they stay on the record of who was sent what); the IRO confirms the
+    list again."""
+    from reviews.services.preparation import _unconfirm_checklist
+
+    review = lock(review)
+    _refuse_unless(entries_changeable(review), ENTRIES_CLOSED)
+    _own(invitee, review, "person")
+    sent = _sent_anything(invitee)
+    if sent:
+        raise ValidationError(
+            f"{invitee.name} has been sent or has given {sent}, so they stay on the "
+            "list; change their details instead."
+        )
+    name = f"{invitee.name} ({invitee.get_role_display().lower()})"
+    if invitee.restrictions.exists():
+        raise ValidationError(
+            f"The child asked for something not to be shared with {invitee.name}: "
+            "they stay on the list, so that the child's wish is kept."
+        )
+    _take_back(invitee, by)
+    _unconfirm_checklist(review)
+    _removed(review, by, name)

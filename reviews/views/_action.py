@@ -133,6 +133,7 @@ class ReviewStepView(View):
             "title": self.title,
             "intro": self.intro,
             "button": self.button,
+            "not_now": getattr(self, "not_now", ""),
             **self.get_context(),
         }
         return render(self.request, self.template_name, context, status=status)

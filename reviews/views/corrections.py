@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 
 from reviews import forms
 from reviews.forms_corrections import AmendRecordForm, ConfirmForm, HeldFactsForm
-from reviews.permissions import can_chair_review
+from reviews.permissions import can_chair_review, can_prepare_review
 from reviews.services import corrections, decision_save
 from reviews.views._action import ReviewStepView
 
@@ -18,15 +18,17 @@ class _WhenChangeable(ReviewStepView):
 
     allowed = staticmethod(can_chair_review)
     refused = ""
+    not_now = ""
 
     def changeable(self) -> bool:  # pragma: no cover - each subclass sets it
         raise NotImplementedError
 
-    def get(self, request, pk, **kwargs):
+    def render(self, form, status: int = 200):
+        # Shown in any state (a submission is refused by the service, beside the
+        # form); the page says first why it cannot be used now.
         if not self.changeable():
-            messages.error(request, self.refused)
-            return redirect(self.review)
-        return super().get(request, pk, **kwargs)
+            self.not_now = self.refused
+        return super().render(form, status)
 
 
 class DecisionEditView(_WhenChangeable):
@@ -73,6 +75,9 @@ class DecisionRemoveView(_WhenChangeable):
 
     def changeable(self) -> bool:
         return corrections.decisions_changeable(self.review)
+
+    def get_form(self, data=None, files=None):
+        return ConfirmForm(data, label="Yes, remove this decision")
 
     def get_context(self):
         return {"intro": f"Remove “{self.decision.what}”? The history keeps its text."}
@@ -154,3 +159,143 @@ class AmendRecordView(_WhenChangeable):
             "You are amending the record. Issue the amendment when it is right.",
         )
         return redirect("reviews:record", self.review.pk)
+
+
+class _EntryView(_WhenChangeable):
+    """Change or remove one entry of the review (C1): `kind` finds it among the
+    review's own, `fields` are the form's, the services do the rest."""
+
+    related = ""
+    kwarg = ""
+    back = ""
+    refused = corrections.ENTRIES_CLOSED
+
+    def changeable(self) -> bool:
+        return corrections.entries_changeable(self.review)
+
+    @property
+    def entry(self):
+        return get_object_or_404(
+            getattr(self.review, self.related), pk=self.kwargs[self.kwarg]
+        )
+
+    def done(self, message: str):
+        messages.success(self.request, message)
+        return redirect(self.back, self.review.pk)
+
+
+def _may_enter_views(user, review) -> bool:
+    return can_chair_review(user, review) or can_prepare_review(user, review)
+
+
+class ConsultationEditView(_EntryView):
+    title = "Change views entered by staff"
+    form_class = forms.EnterConsultationForm
+    allowed = staticmethod(_may_enter_views)
+    button = "Save the views"
+    related, kwarg, back = "consultations", "consultation_pk", "reviews:consultations"
+
+    @property
+    def entry(self):
+        return get_object_or_404(
+            self.review.consultations.filter(entered_by__isnull=False),
+            pk=self.kwargs[self.kwarg],
+        )
+
+    def get_form(self, data=None, files=None):
+        consultation = self.entry
+        initial = {name: getattr(consultation, name) for name in self.form_fields()}
+        return forms.EnterConsultationForm(data, initial=initial)
+
+    @staticmethod
+    def form_fields():
+        return list(forms.EnterConsultationForm.base_fields)
+
+    def perform(self, data, form):
+        corrections.consultation_correct(
+            review=self.review, by=self.request.user, consultation=self.entry, **data
+        )
+        return self.done("The views are changed.")
+
+
+class ConsultationRemoveView(ConsultationEditView):
+    title = "Remove views entered by staff"
+    form_class = ConfirmForm
+    button = "Remove the views"
+
+    def get_form(self, data=None, files=None):
+        return ConfirmForm(data, label="Yes, remove these views")
+
+    def get_context(self):
+        return {
+            "intro": f"Remove the {self.entry}? The history keeps that it was entered."
+        }
+
+    def perform(self, data, form):
+        corrections.consultation_remove(
+            review=self.review, by=self.request.user, consultation=self.entry
+        )
+        return self.done("The views are removed.")
+
+
+class ChildContactEditView(_EntryView):
+    title = "Change a contact with the child"
+    form_class = forms.ChildContactForm
+    button = "Save the contact"
+    related, kwarg, back = "child_contacts", "contact_pk", "reviews:child_contact"
+
+    def get_form(self, data=None, files=None):
+        contact = self.entry
+        initial = {
+            name: getattr(contact, name) for name in forms.ChildContactForm.Meta.fields
+        }
+        return forms.ChildContactForm(data, initial=initial)
+
+    def perform(self, data, form):
+        corrections.child_contact_correct(
+            review=self.review, by=self.request.user, contact=self.entry, **data
+        )
+        return self.done("The contact is changed.")
+
+
+class ChildContactRemoveView(ChildContactEditView):
+    title = "Remove a contact with the child"
+    button = "Remove the contact"
+
+    def get_form(self, data=None, files=None):
+        return ConfirmForm(data, label="Yes, remove this contact")
+
+    def get_context(self):
+        return {
+            "intro": f"Remove “{self.entry}”? The history keeps that it was recorded."
+        }
+
+    def perform(self, data, form):
+        corrections.child_contact_remove(
+            review=self.review, by=self.request.user, contact=self.entry
+        )
+        return self.done("The contact is removed.")
+
+
+class InviteeRemoveView(_EntryView):
+    title = "Take someone off the list"
+    form_class = ConfirmForm
+    allowed = staticmethod(can_prepare_review)
+    button = "Take them off the list"
+    related, kwarg, back = "invitees", "invitee_pk", "reviews:checklist"
+
+    def get_form(self, data=None, files=None):
+        return ConfirmForm(data, label=f"Yes, take {self.entry.name} off the list")
+
+    def get_context(self):
+        person = self.entry
+        return {
+            "intro": f"Take {person.name} off the list? Only someone added by mistake, "
+            "before anything was sent to them. The IRO confirms the list again."
+        }
+
+    def perform(self, data, form):
+        corrections.invitee_remove(
+            review=self.review, by=self.request.user, invitee=self.entry
+        )
+        return self.done("They are off the list.")

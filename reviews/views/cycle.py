@@ -207,6 +207,7 @@ class ChecklistView(ReviewStepView):
             "invitees": self.review.invitees.all(),
             "restrictions": sharing.restrictions_at(self.review),
             "unmatched_wishes": sharing.unmatched_wishes(self.review),
+            "removable": corrections.removable_invitees(self.review),
         }
 
     def perform(self, data, form):
@@ -310,6 +311,13 @@ class ChildContactView(ReviewStepView):
     form_class = forms.ChildContactForm
     allowed = staticmethod(can_chair_review)
     success_message = "Your contact with the child is recorded."
+    template_name = "reviews/child_contact.html"
+
+    def get_context(self):
+        return {
+            "contacts": self.review.child_contacts.select_related("iro"),
+            "changeable": corrections.entries_changeable(self.review),
+        }
 
     def perform(self, data, form):
         services.child_contact_record(
@@ -537,7 +545,9 @@ class RecordView(ReviewStepView):
             "amendment": corrections.open_amendment(self.review),
             "can_amend": corrections.record_is_final(self.review)
             and can_chair_review(self.request.user, self.review),
-            "changeable": corrections.record_changeable(self.review),
+            # A final record changes only through an amendment: no form to save.
+            "changeable": corrections.record_changeable(self.review)
+            or not corrections.record_is_final(self.review),
         }
 
     def perform(self, data, form):
@@ -628,6 +638,9 @@ def consultations_view(request, pk):
             "consultations": visible,
             "hidden": len(review.consultations.all()) - len(visible),
             "can_enter_views": EnterConsultationView.allowed(request.user, review),
+            # C1: views staff entered can be changed until the record is final.
+            "can_change_views": EnterConsultationView.allowed(request.user, review)
+            and corrections.entries_changeable(review),
         },
     )
 

@@ -56,6 +56,9 @@ ADMINS = frozenset({Role.ADMINISTRATOR})
 NOT_CHILD_EDITORS = SEES_CHILDREN - CHILD_EDITORS
 NOT_THE_IRO = SEES_CHILDREN - {Role.IRO, Role.DUTY_IRO}
 NOT_SOCIAL_WORK_TEAM = SEES_CHILDREN - {Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
+SOCIAL_WORK_TEAM = frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER})
+CHAIR_OR_TEAM = frozenset({Role.IRO, Role.DUTY_IRO}) | SOCIAL_WORK_TEAM
+NOT_CHAIR_OR_TEAM = SEES_CHILDREN - CHAIR_OR_TEAM
 OUTSIDE_IRO_SERVICE = SEES_CHILDREN - IRO_SERVICE
 NOT_MANAGER = SEES_CHILDREN - MANAGER
 CASE_ROLES_NOT_IRO = CASE_ROLES - {Role.IRO, Role.DUTY_IRO}
@@ -336,6 +339,28 @@ def _decision(child):
     )
 
 
+def _consultation(child):
+    """Views entered by staff (only those can be changed)."""
+    from reviews.models import Consultation
+
+    return Consultation.objects.create(
+        review=_review(child),
+        respondent_role="carer",
+        channel="phone",
+        received_on=_today(),
+        entered_by=child.social_worker,
+        going_well="Walk: views",
+    )
+
+
+def _contact(child):
+    from reviews.models import ChildContact
+
+    return ChildContact.objects.create(
+        child=child, review=_review(child), iro=child.iro, on=_today(), how="visit"
+    )
+
+
 def _document(child):
     from django.core.files.base import ContentFile
 
@@ -378,6 +403,8 @@ OBJECTS: dict[str, Callable[[object], object]] = {
     "secure_review": _secure_review,
     "invitee": _invitee,
     "decision": _decision,
+    "consultation": _consultation,
+    "contact": _contact,
     "document": _document,
     "access_token": _access_token,
 }
@@ -387,6 +414,8 @@ KWARG_KINDS = {
     "review_pk": "review",
     "invitee_pk": "invitee",
     "decision_pk": "decision",
+    "consultation_pk": "consultation",
+    "contact_pk": "contact",
     "document_pk": "document",
     "placement_pk": "secure_placement",
     "restriction_pk": "sharing_restriction",
@@ -761,6 +790,20 @@ def _decisions_valid(review, user) -> dict:
         review=review, by=review.child.iro, today=timezone.localdate(), **HOLD
     )
     return {"due_date": date(2025, 3, 3), "owner_role": "sw"}
+
+
+def _held_and_confirmed(review, user) -> dict:
+    _decisions_valid(review, user)
+    return {"confirm": "on"}
+
+
+def _held_correct_valid(review, user) -> dict:
+    _decisions_valid(review, user)
+    return {**HOLD, "held_on": date(2025, 1, 28), "reason": "Walk: the wrong day"}
+
+
+# A removal is confirmed by ticking its box (reviews.forms_corrections.ConfirmForm).
+CONFIRMED = Form(valid=lambda obj, user: {"confirm": "on"})
 
 
 def _additional_valid(review, user) -> dict:
@@ -1185,22 +1228,58 @@ PAGES.update(
             },
             form=Form(valid=_decisions_valid),
         ),
-        # Corrections (C1-C3): the walk's review is planned, so each page sends the
-        # chair back to the review with the reason, and a POST is refused with it.
+        # Corrections (C1-C3): the walk's review is planned, so each page says why it
+        # cannot be used yet, and a POST is refused; the fuzzers hold the review first.
         **{
             name: Page(
                 of="review",
-                get={NOT_THE_IRO: 403, CHILDS_IRO: 302},
+                get={NOT_THE_IRO: 403, CHILDS_IRO: 200},
                 post={NOT_THE_IRO: 403, CHILDS_IRO: 400},
+                form=form,
             )
-            for name in (
-                "reviews:decision_edit",
-                "reviews:decision_remove",
-                "reviews:held_correct",
-                "reviews:record_amend",
-                "documents:amendment_issue",
+            for name, form in (
+                ("reviews:decision_edit", Form(valid=_decisions_valid)),
+                ("reviews:decision_remove", Form(valid=_held_and_confirmed)),
+                ("reviews:held_correct", Form(valid=_held_correct_valid)),
+                ("reviews:record_amend", None),
+                ("documents:amendment_issue", None),
             )
         },
+        # C1: the walk's review is planned, so its entries can be changed now.
+        **{
+            name: Page(
+                of="review",
+                get={NOT_CHAIR_OR_TEAM: 403, CHAIR_OR_TEAM: 200},
+                post={NOT_CHAIR_OR_TEAM: 403, CHAIR_OR_TEAM: 400},
+            )
+            for name in ("reviews:consultation_edit", "reviews:consultation_remove")
+        },
+        "reviews:consultation_remove": Page(
+            of="review",
+            get={NOT_CHAIR_OR_TEAM: 403, CHAIR_OR_TEAM: 200},
+            post={NOT_CHAIR_OR_TEAM: 403, CHAIR_OR_TEAM: 400},
+            form=CONFIRMED,
+        ),
+        **{
+            name: Page(
+                of="review",
+                get={NOT_THE_IRO: 403, CHILDS_IRO: 200},
+                post={NOT_THE_IRO: 403, CHILDS_IRO: 400},
+            )
+            for name in ("reviews:child_contact_edit", "reviews:child_contact_remove")
+        },
+        "reviews:child_contact_remove": Page(
+            of="review",
+            get={NOT_THE_IRO: 403, CHILDS_IRO: 200},
+            post={NOT_THE_IRO: 403, CHILDS_IRO: 400},
+            form=CONFIRMED,
+        ),
+        "reviews:invitee_remove": Page(
+            of="review",
+            get={NOT_SOCIAL_WORK_TEAM: 403, SOCIAL_WORK_TEAM: 200},
+            post={NOT_SOCIAL_WORK_TEAM: 403, SOCIAL_WORK_TEAM: 400},
+            form=CONFIRMED,
+        ),
         "reviews:decisions_submit": Page(
             of="review",
             get={

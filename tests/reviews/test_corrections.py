@@ -16,7 +16,7 @@ from core.models import Notification
 from documents.models import Distribution, Document
 from documents.services import record_amendment_send, review_distribute
 from reviews import services
-from reviews.models import Decision, Review, ReviewCorrection
+from reviews.models import Consultation, Decision, Review, ReviewCorrection
 from reviews.services import corrections
 from tests.reviews.test_transitions import TODAY, _held
 
@@ -75,10 +75,15 @@ def test_a_returned_decision_set_is_changed_and_a_wrong_decision_removed(
     ]
     removed = returned.events.get(action="decision_removed")
     assert "parenting assessment" in removed.note and removed.by == world["iro_a"]
-    # Nothing silently overwritten: the audit keeps the old words and the deletion.
+    # Nothing deleted or silently overwritten: the removed decision keeps its row, and
+    # the audit keeps the old words.
+    kept = Decision.everything.get(pk=pks[0])
+    assert kept.removed_at is not None and kept.removed_by == world["iro_a"]
     entries = LogEntry.objects.filter(object_pk__in=pks)
-    assert entries.filter(action=LogEntry.Action.DELETE).exists()
-    update = entries.filter(action=LogEntry.Action.UPDATE).latest("timestamp")
+    assert not entries.filter(action=LogEntry.Action.DELETE).exists()
+    update = entries.filter(
+        action=LogEntry.Action.UPDATE, object_pk=pks[1], changes__has_key="what"
+    ).latest("timestamp")
     assert update.changes_dict["what"] == [
         "Swimming lessons every week",
         "Swimming lessons every Saturday",
@@ -153,7 +158,9 @@ def test_the_decision_pages_change_and_remove_for_the_iro_only(
     right.refresh_from_db()
     assert right.what == "Swimming on Saturdays"
     wrong_pk = wrong.pk
-    assert iro.post(remove_url).status_code == 302
+    assert iro.post(remove_url).status_code == 400  # not confirmed: kept
+    assert returned.decisions.filter(pk=wrong_pk).exists()
+    assert iro.post(remove_url, {"confirm": "on"}).status_code == 302
     assert not returned.decisions.filter(pk=wrong_pk).exists()
     for user in ("sw_north", "tm_north", "bs"):
         assert client_as(world[user]).get(edit_url).status_code in (403, 404)
@@ -324,7 +331,7 @@ def test_an_amendment_issues_a_new_version_to_everyone_who_had_the_old_one(world
     )
     assert corrections.open_amendment(review) is None
     assert not corrections.record_changeable(review)
-    told = Notification.objects.filter(text__contains="was amended (version 3)")
+    told = Notification.objects.filter(text__contains="was amended (version 2)")
     assert {n.user for n in told} == {world["sw_north"], world["tm_north"]}
 
 
@@ -347,5 +354,121 @@ def test_only_the_chair_amends_the_record(world, sent, client_as):
         .count("Save the record")
     )
     assert client_as(world["sw_north"]).post(issue).status_code in (403, 404)
-    assert iro.post(issue).status_code == 302
+    assert iro.post(issue).status_code == 400
+    assert iro.post(issue, {"confirm": "on"}).status_code == 302
     assert review.record.amendments.get().to_version == 2
+
+
+def test_views_staff_entered_are_changed_or_removed_and_a_persons_own_are_not(
+    world, review, client_as
+):
+    entered = services.consultation_enter(
+        review=review,
+        by=world["sw_north"],
+        respondent_role="carer",
+        respondent_name="Pat",
+        channel="phone",
+        received_on=date(2025, 1, 20),
+        going_well="Sleeping well",
+    )
+    own = Consultation.objects.create(
+        review=review,
+        respondent_role="parent",
+        channel="form",
+        received_on=date(2025, 1, 21),
+        going_well="Her own words",
+    )
+    corrections.consultation_correct(
+        review=review,
+        by=world["sw_north"],
+        consultation=entered,
+        received_on=date(2025, 1, 19),
+        going_well="Sleeping well most nights",
+    )
+    entered.refresh_from_db()
+    assert entered.going_well == "Sleeping well most nights"
+    with pytest.raises(ValidationError, match="today or in the past"):
+        corrections.consultation_correct(
+            review=review,
+            by=world["sw_north"],
+            consultation=entered,
+            received_on=date(2100, 1, 1),
+        )
+    with pytest.raises(ValidationError, match="own link are theirs"):
+        corrections.consultation_correct(
+            review=review, by=world["iro_a"], consultation=own, going_well="Changed"
+        )
+    page = client_as(world["iro_a"]).get(
+        reverse("reviews:consultations", args=[review.pk])
+    )
+    html = page.content.decode()
+    assert reverse("reviews:consultation_edit", args=[review.pk, entered.pk]) in html
+    assert reverse("reviews:consultation_edit", args=[review.pk, own.pk]) not in html
+    sw = client_as(world["sw_north"])
+    remove = reverse("reviews:consultation_remove", args=[review.pk, entered.pk])
+    assert sw.post(remove).status_code == 400
+    assert sw.post(remove, {"confirm": "on"}).status_code == 302
+    assert list(review.consultations.all()) == [own]
+    assert "Pat" in review.events.get(action="entry_removed").note
+    assert client_as(world["bs"]).get(
+        reverse("reviews:consultation_edit", args=[review.pk, own.pk])
+    ).status_code in (403, 404)
+
+
+def test_a_contact_with_the_child_is_changed_and_removed(world, review, client_as):
+    contact = services.child_contact_record(
+        child=review.child,
+        review=review,
+        by=world["iro_a"],
+        on=date(2025, 1, 20),
+        how="visit",
+        alone="yes",
+    )
+    iro = client_as(world["iro_a"])
+    page = iro.get(reverse("reviews:child_contact", args=[review.pk])).content.decode()
+    edit = reverse("reviews:child_contact_edit", args=[review.pk, contact.pk])
+    assert edit in page
+    bad = iro.post(edit, {"on_0": "1", "on_1": "1", "on_2": "2100", "how": "phone"})
+    assert bad.status_code == 400 and "govuk-error-summary" in bad.content.decode()
+    good = iro.post(edit, {"on_0": "21", "on_1": "1", "on_2": "2025", "how": "phone"})
+    assert good.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.on, contact.how) == (date(2025, 1, 21), "phone")
+    remove = reverse("reviews:child_contact_remove", args=[review.pk, contact.pk])
+    assert iro.post(remove, {"confirm": "on"}).status_code == 302
+    assert not review.child_contacts.exists()
+    assert client_as(world["sw_north"]).get(edit).status_code in (403, 404)
+
+
+def test_someone_added_by_mistake_comes_off_the_list_until_something_is_sent(
+    world, review, client_as
+):
+    aunt = services.invitee_save(
+        review=review,
+        by=world["sw_north"],
+        name="Aunt Jo",
+        role="other",
+        method="letter",
+        postal_address="2 Low Road",
+    )
+    kept = services.invitee_save(
+        review=review,
+        by=world["sw_north"],
+        name="Uncle Ray",
+        role="other",
+        method="letter",
+        postal_address="3 Low Road",
+    )
+    services.sharing_restriction_add(
+        review=review, by=world["sw_north"], person=kept, what="The new school"
+    )
+    sw = client_as(world["sw_north"])
+    page = sw.get(reverse("reviews:checklist", args=[review.pk])).content.decode()
+    assert reverse("reviews:invitee_remove", args=[review.pk, aunt.pk]) in page
+    assert reverse("reviews:invitee_remove", args=[review.pk, kept.pk]) not in page
+    with pytest.raises(ValidationError, match="child's wish is kept"):
+        corrections.invitee_remove(review=review, by=world["sw_north"], invitee=kept)
+    remove = reverse("reviews:invitee_remove", args=[review.pk, aunt.pk])
+    assert sw.post(remove, {"confirm": "on"}).status_code == 302
+    assert list(review.invitees.all()) == [kept]
+    assert "Aunt Jo" in review.events.get(action="entry_removed").note

@@ -1,6 +1,5 @@
 """My work (the home page) and the search for a child: what gathers from every app."""
 
-from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,6 +15,8 @@ from iro.selectors import allocation_queue
 from reviews.worklist import my_tasks
 from ssda903.permissions import can_exchange_903
 from ssda903.resubmit import stale_returns
+from workspace import my_work
+from workspace.forms_my_work import MyWorkFilterForm
 
 
 @require_GET
@@ -37,27 +38,49 @@ def home_view(request):
         context["my_children_heading"] = "Children you are the social worker for"
     if can_see_any_children(user):
         context["children_in_scope"] = visible.active().count()
-        today = timezone.localdate()
-        context["tasks"] = my_tasks(user, today)[:MY_WORK_TASKS]
-        context["challenges"] = open_challenges_for(user).select_related("child")[
-            :MY_WORK_TASKS
-        ]
-        context["today"] = today
-        context["events_to_decide"] = _events_to_decide(user, today)
-        if can_allocate_iro(user):
-            # A child waiting for an IRO is a task for whoever allocates (T2), from
-            # the day they become looked after, until an IRO is allocated.
-            waiting = allocation_queue()
-            context["waiting_for_iro"] = waiting[:MY_WORK_TASKS]
-            context["waiting_for_iro_count"] = len(waiting)
-            context["waiting_overdue_count"] = sum(e.overdue(today) for e in waiting)
+        context.update(_my_work(request, user, timezone.localdate()))
     if can_exchange_903(user):
         # A review corrected after its year's return was exported: send it again (C2).
         context["stale_returns"] = stale_returns(today=timezone.localdate())
-    return render(request, "workspace/home.html", context)
+    return render_form_page(
+        request, "workspace/home.html", context, form_key="filter_form"
+    )
 
 
 MY_WORK_TASKS = 50
+
+
+def _my_work(request, user, today) -> dict:
+    """Every task of the user from every app, with its date, grouped by child (D-WORK)."""
+    items = [
+        *my_work.review_items(my_tasks(user, today)),
+        *my_work.event_items(_events_to_decide(user, today)),
+        *my_work.challenge_items(
+            open_challenges_for(user).select_related("child")[:MY_WORK_TASKS],
+            user,
+            today,
+        ),
+    ]
+    context: dict = {"today": today}
+    if can_allocate_iro(user):
+        # A child waiting for an IRO is a task for whoever allocates (T2), from the
+        # day they become looked after, until an IRO is allocated.
+        waiting = allocation_queue()
+        items += my_work.allocation_items(waiting)
+        context["waiting_for_iro_count"] = len(waiting)
+        context["waiting_overdue_count"] = sum(e.overdue(today) for e in waiting)
+    form = MyWorkFilterForm(request.GET or None, items=items)
+    filters = form.filters()
+    groups = my_work.by_child(items, today, filters)
+    return {
+        **context,
+        "filter_form": form,
+        "filtered": filters != my_work.Filters(),
+        "counts": my_work.counts(items, today),
+        "groups": groups,
+        "shown": sum(len(group.items) for group in groups),
+        "week_end": my_work.week_end(today),
+    }
 
 
 def _events_to_decide(user, today):

@@ -1,0 +1,173 @@
+"""My work: every task of the user, from every app, with its real date, grouped by child
+(docs/rules.md, D-WORK). A task is overdue when its date has passed, due this week when it
+falls in the next seven days, and later otherwise; the child whose most urgent task is
+most urgent comes first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+OVERDUE, THIS_WEEK, LATER = "overdue", "week", "later"
+WHEN_LABELS = {OVERDUE: "Overdue", THIS_WEEK: "Due this week", LATER: "Later"}
+WEEK_DAYS = 7
+
+
+def week_end(today: date) -> date:
+    """The last day "this week" covers: today and the six days after."""
+    return today + timedelta(days=WEEK_DAYS - 1)
+
+
+def when(due: date, today: date) -> str:
+    """D-WORK: overdue, due this week (today and the six days after) or later."""
+    if due < today:
+        return OVERDUE
+    return THIS_WEEK if due <= week_end(today) else LATER
+
+
+@dataclass(frozen=True)
+class Item:
+    """One task: what to do, where, by when, for which child (and review)."""
+
+    kind: (
+        str  # the filter's "step": a review step's key, or allocate / event / challenge
+    )
+    name: str
+    url: str
+    due: date
+    child: object
+    context: str = ""  # the review or the event it belongs to
+    yours: bool = False  # a challenge stage waiting for this user's response
+
+
+@dataclass
+class ChildWork:
+    child: object
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def first_due(self) -> date:
+        return self.items[0].due
+
+
+def review_items(tasks) -> list[Item]:
+    """The review steps (reviews.worklist.my_tasks). A step with no deadline of its own
+    is due by the review's date: its scheduled day, or else its due date."""
+    found = []
+    for task in tasks:
+        review, step = task.review, task.step
+        if step.due is not None:
+            due = step.due.date
+        elif review.scheduled_for is not None:
+            due = timezone.localtime(review.scheduled_for).date()
+        else:
+            due = review.due_date
+        found.append(
+            Item(
+                kind=step.key,
+                name=step.name,
+                url=step.url,
+                due=due,
+                child=review.child,
+                context=f"{review.get_kind_display()}, due {review.due_date:%-d %b %Y}",
+            )
+        )
+    return found
+
+
+def event_items(events) -> list[Item]:
+    return [
+        Item(
+            kind="event",
+            name=f"Decide: {event.get_kind_display().lower()}",
+            url=reverse("children:event", args=[event.pk]),
+            due=event.decision_due,
+            child=event.child,
+            context=f"Happened {event.occurred_on:%-d %b %Y}",
+        )
+        for event in events
+    ]
+
+
+def allocation_items(waiting) -> list[Item]:
+    return [
+        Item(
+            kind="allocate",
+            name="Allocate an IRO",
+            url=reverse("iro:allocate", args=[entry.child.pk]),
+            due=entry.allocation.date,
+            child=entry.child,
+            context=f"Looked after from {entry.period.started_on:%-d %b %Y}",
+        )
+        for entry in waiting
+    ]
+
+
+def challenge_items(challenges, user, today: date) -> list[Item]:
+    """Open challenges on the user's desk; one with no stage due yet is for today."""
+    return [
+        Item(
+            kind="challenge",
+            name=f"Challenge: {challenge.get_category_display().lower()}",
+            url=challenge.get_absolute_url(),
+            due=challenge.current_due_on or today,
+            child=challenge.child,
+            yours=challenge.current_owner_id == user.pk,
+        )
+        for challenge in challenges
+    ]
+
+
+KIND_LABELS = {
+    "allocate": "Allocate an IRO",
+    "event": "Significant events to decide",
+    "challenge": "Challenges",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    when: str = ""
+    kind: str = ""
+    child: int | None = None
+
+    def keep(self, item: Item, today: date) -> bool:
+        return (
+            (not self.when or when(item.due, today) == self.when)
+            and (not self.kind or item.kind == self.kind)
+            and (self.child is None or item.child.pk == self.child)
+        )
+
+
+def counts(items: Iterable[Item], today: date) -> dict[str, int]:
+    found = {OVERDUE: 0, THIS_WEEK: 0, LATER: 0}
+    for item in items:
+        found[when(item.due, today)] += 1
+    return {**found, "all": sum(found.values())}
+
+
+def by_child(items: Iterable[Item], today: date, filters: Filters) -> list[ChildWork]:
+    """The filtered tasks, soonest first, in one group per child; the groups by their
+    soonest task (so every child with something overdue comes first)."""
+    groups: dict[int, ChildWork] = {}
+    for item in sorted(items, key=lambda item: (item.due, item.name)):
+        if filters.keep(item, today):
+            groups.setdefault(item.child.pk, ChildWork(item.child)).items.append(item)
+    return sorted(groups.values(), key=lambda group: (group.first_due, group.child.pk))
+
+
+def kind_choices(items: Iterable[Item]) -> list[tuple[str, str]]:
+    """The kinds of task the user has, for the filter."""
+    seen: dict[str, str] = {}
+    for item in items:
+        seen.setdefault(item.kind, KIND_LABELS.get(item.kind, item.name))
+    return sorted(seen.items(), key=lambda pair: pair[1])
+
+
+def child_choices(items: Iterable[Item]) -> list[tuple[int, str]]:
+    seen = {item.child.pk: item.child.full_name for item in items}
+    return sorted(seen.items(), key=lambda pair: pair[1])

@@ -209,7 +209,12 @@ class AuthoriseLaterDateForm(GovUKForm):
 class CancelForm(GovUKForm):
     reason = forms.ChoiceField(
         label="Why is the review cancelled?",
-        choices=Review.CancelReason.choices,
+        # Replacing a review is bringing it forward (an additional review), not this.
+        choices=[
+            choice
+            for choice in Review.CancelReason.choices
+            if choice[0] != Review.CancelReason.SUPERSEDED
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": "Select why the review is cancelled"},
     )

@@ -48,6 +48,7 @@ CHAIRING_ACTIONS = frozenset(
         "started",
         "meeting_added",
         "adjourned",
+        "adjournment_undone",
         "reconvened",
         "held",
         "decisions_submitted",
@@ -175,3 +176,10 @@ def can_cancel_review(user: User, review) -> bool:
     """The child's IRO (or the Duty IRO covering) or the IRO service manager cancels a
     review; whether the review can still be cancelled is Review.can_become's."""
     return can_chair_review(user, review) or can_authorise_out_of_timescale(user)
+
+
+def can_undo_adjournment(user: User, review) -> bool:
+    """The chair (the child's IRO, or the Duty IRO covering) puts right an adjournment
+    recorded by mistake, while the review is adjourned: one rule for the link and the
+    page."""
+    return review.status == "adjourned" and can_chair_review(user, review)

@@ -27,6 +27,16 @@ urlpatterns = [
         cycle.AuthoriseLaterDateView.as_view(),
         name="authorise_date",
     ),
+    path(
+        "<int:pk>/later-date/",
+        corrections.AskLaterDateView.as_view(),
+        name="later_date_ask",
+    ),
+    path(
+        "<int:pk>/later-date/decide/",
+        corrections.DecideLaterDateView.as_view(),
+        name="later_date_decide",
+    ),
     path("<int:pk>/cancel/", cycle.CancelView.as_view(), name="cancel"),
     path(
         "<int:pk>/additional/", cycle.AdditionalReviewView.as_view(), name="additional"
@@ -63,6 +73,11 @@ urlpatterns = [
     ),
     path("<int:pk>/meeting/", cycle.MeetingView.as_view(), name="meeting"),
     path("<int:pk>/adjourn/", cycle.AdjournView.as_view(), name="adjourn"),
+    path(
+        "<int:pk>/adjourn/undo/",
+        cycle.UndoAdjournmentView.as_view(),
+        name="undo_adjournment",
+    ),
     path("<int:pk>/held/", cycle.HoldView.as_view(), name="hold"),
     path("<int:pk>/decisions/", cycle.DecisionsView.as_view(), name="decisions"),
     path(

@@ -59,6 +59,7 @@ from reviews.services.transitions import (
     review_schedule,
     review_start,
     review_submit_decisions,
+    review_undo_adjournment,
 )
 
 __all__ = [
@@ -109,6 +110,7 @@ __all__ = [
     "review_schedule",
     "review_start",
     "review_submit_decisions",
+    "review_undo_adjournment",
     "reviews_held_dates",
     "sharing_restriction_add",
 ]

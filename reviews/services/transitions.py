@@ -51,19 +51,41 @@ def _check_within_timescale(review: Review, on: date) -> None:
         raise ValidationError({"scheduled_for": OUT_OF_TIMESCALE})
 
 
-def _check_meeting_date(review: Review, held_on: date) -> None:
+def _check_meeting_date(
+    review: Review,
+    held_on: date,
+    *,
+    today: date | None = None,
+    label: str = "Date of the meeting",
+) -> None:
     """DR-3: a meeting is not in the future, nor before the period of care."""
     _refuse_implausible(
         {
             "held_on": (
-                "Date of the meeting",
+                label,
                 held_on,
                 dates.meeting_held(
-                    today=timezone.localdate(), period_started=review.period.started_on
+                    today=today or timezone.localdate(),
+                    period_started=review.period.started_on,
                 ),
             )
         }
     )
+
+
+def _check_not_before_the_date_set(review: Review, held_on: date) -> None:
+    """A meeting before the date the review is set for: rearrange the review first
+    (T23), or the record date of an adjourned review or a series, the date set
+    (D-RECORD), would follow its meetings and could still be to come. (review_start
+    has checked that the review has a date.)"""
+    scheduled = timezone.localtime(review.scheduled_for).date()
+    if held_on < scheduled:
+        raise ValidationError(
+            {
+                "held_on": f"The review is set for {dates.long_date(scheduled)}: "
+                "to log a meeting held before then, rearrange the review to that date first"
+            }
+        )
 
 
 @transaction.atomic
@@ -158,8 +180,18 @@ def review_rearrange(
 def review_cancel(
     *, review: Review, by: User, reason: str, note: str = "", today: date
 ) -> Review:
-    """Cancel a review that has not been held, with a reason from the list."""
+    """Cancel a review that has not been held, with a reason from the list.
+
+    While the period of care goes on, its next review is planned at once, due when
+    the engine says (G-OPEN: a child in care always has one open review). A
+    child who left care or moved council is the period's end (reviews.services.
+    register.period_end, which cancels the review after the period has ended).
+    """
     review = lock(review)
+    if reason == Review.CancelReason.SUPERSEDED:
+        raise ValidationError(
+            {"reason": "To replace the review, bring it forward (an additional review)"}
+        )
     if reason not in Review.CancelReason.values:
         raise ValidationError({"reason": "Choose a reason from the list"})
     is_manager = by.has_role(Role.IRO_MANAGER)
@@ -180,7 +212,7 @@ def review_cancel(
         )
     review.cancel_reason = reason
     review.cancel_note = note
-    return move(
+    move(
         review,
         Review.Status.CANCELLED,
         action="cancelled",
@@ -188,6 +220,8 @@ def review_cancel(
         note=note,
         fields=["cancel_reason", "cancel_note"],
     )
+    review_plan_next(period=review.period, by=by)
+    return review
 
 
 @transaction.atomic
@@ -253,7 +287,12 @@ def review_start(
 ) -> ReviewMeeting:
     """Log the first (or central) meeting: the review is in progress (T3)."""
     review = lock(review)
+    if review.status not in (Review.Status.SCHEDULED, Review.Status.INVITATIONS_ISSUED):
+        raise ValidationError("Only a scheduled review can start.")
+    if review.scheduled_for is None:
+        raise ValidationError("Schedule the review before starting it.")
     _check_meeting_date(review, held_on)
+    _check_not_before_the_date_set(review, held_on)
     if not social_worker_present and not social_worker_absent_reason.strip():
         raise ValidationError(
             {
@@ -270,8 +309,6 @@ def review_start(
     review.social_worker_present = social_worker_present
     review.social_worker_absent_reason = social_worker_absent_reason
     review.child_not_seen_reason = child_not_seen_reason
-    if review.scheduled_for is None:
-        raise ValidationError("Schedule the review before starting it.")
     move(
         review,
         Review.Status.IN_PROGRESS,
@@ -336,9 +373,39 @@ def review_adjourn(*, review: Review, by: User, reason: str) -> Review:
 
 
 @transaction.atomic
+def review_undo_adjournment(*, review: Review, by: User, reason: str) -> Review:
+    """Put right an adjournment recorded by mistake: the review is in progress again (T22a).
+
+    No meeting is added (the meeting that was under way goes on) and the adjournment
+    no longer counts (T22: it may still be adjourned once). The adjournment's own
+    event stays in the history; the undo is an event of its own, with its reason.
+    """
+    review = lock(review)
+    if review.status != Review.Status.ADJOURNED:
+        raise ValidationError("Only an adjourned review's adjournment can be undone.")
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": "Enter why the adjournment was recorded by mistake"}
+        )
+    review.adjournment_count = 0
+    review.adjourned_reason = ""
+    review.reconvene_by = None
+    return move(
+        review,
+        Review.Status.IN_PROGRESS,
+        action="adjournment_undone",
+        by=by,
+        note=reason,
+        fields=["adjournment_count", "adjourned_reason", "reconvene_by"],
+    )
+
+
+@transaction.atomic
 def review_reconvene(*, review: Review, by: User, held_on: date) -> ReviewMeeting:
     """Reconvene an adjourned review; after the reconvene-by date it is flagged as a breach."""
     review = lock(review)
+    if review.status != Review.Status.ADJOURNED:
+        raise ValidationError("Only an adjourned review can be reconvened.")
     _check_meeting_date(review, held_on)
     note = ""
     if held_on > review.reconvene_by:  # type: ignore[operator]  # set by review_adjourn
@@ -387,8 +454,10 @@ def review_hold(
         raise ValidationError("Log the meeting before recording the review as held.")
     record_date = record_date_for(review)
     completed = review.meetings.order_by("-held_on").first().held_on  # type: ignore[union-attr]  # checked above
-    if completed > today:
-        raise ValidationError("A review cannot be held in the future.")
+    # DR-3: held today or before, not before the period of care.
+    _check_meeting_date(
+        review, completed, today=today, label="Date of the last meeting"
+    )
     _check_participation(review, record_date, participation)
     if review.kind == Review.Kind.SECOND and permanence_plan_ratified is None:
         raise ValidationError(

@@ -23,10 +23,11 @@ from reviews.permissions import (
     can_read_child_consultation,
     can_read_review_case_content,
     can_send_for_review,
+    can_undo_adjournment,
 )
 from reviews.readability import check_record
 from reviews.selectors import challenges_closed_since_last_review
-from reviews.services import corrections, sharing
+from reviews.services import corrections, later_dates, sharing
 from reviews.services.preparation import invited_people
 from reviews.views._action import ReviewStepView, load_review
 from reviews.worklist import preparation_base, review_steps
@@ -57,8 +58,13 @@ def review_detail_view(request, pk):
         # One rule for the link and the page: the cycle allows it and the user may.
         "can_cancel": review.can_become(Review.Status.CANCELLED)
         and can_cancel_review(request.user, review),
+        "can_undo_adjournment": can_undo_adjournment(request.user, review),
         "can_authorise_date": can_authorise_out_of_timescale(request.user)
         and review.is_open,
+        # T23a: the chair asks for a later date; the manager answers what was asked.
+        "later_date_asked": later_dates.open_request(review),
+        "can_ask_later_date": can_chair_review(request.user, review)
+        and later_dates.can_ask(review),
         # C2, C3: put a held review's facts right, or amend its final record.
         "can_correct": can_chair_review(request.user, review)
         and corrections.held_facts_correctable(review),
@@ -147,7 +153,8 @@ class CancelView(ReviewStepView):
     form_class = forms.CancelForm
     button = "Cancel the review"
     allowed = staticmethod(can_cancel_review)
-    success_message = "The review is cancelled."
+    # The child is still in care: the next review is planned at once (G-OPEN).
+    success_message = "The review is cancelled. The next review is planned."
 
     def perform(self, data, form):
         services.review_cancel(
@@ -407,6 +414,24 @@ class AdjournView(ReviewStepView):
         messages.success(
             self.request,
             f"The review is adjourned. Reconvene by {timescales.long_date(review.reconvene_by)}.",
+        )
+
+
+class UndoAdjournmentView(ReviewStepView):
+    title = "Undo the adjournment"
+    intro = (
+        "If the review was adjourned by mistake, it goes back to being in progress: "
+        "no meeting is added, and it can still be adjourned once. The adjournment "
+        "stays in the history."
+    )
+    form_class = forms.ReasonForm
+    allowed = staticmethod(can_undo_adjournment)
+    button = "Undo the adjournment"
+    success_message = "The adjournment is undone. The review is in progress."
+
+    def perform(self, data, form):
+        services.review_undo_adjournment(
+            review=self.review, by=self.request.user, reason=data["reason"]
         )
 
 

@@ -267,6 +267,7 @@ COVERED = {
         "can_record_secure_review",
         "secure_chair_scope",
         "can_cancel_review",
+        "can_undo_adjournment",
         "can_download_key_document",
     },
     "disputes.permissions": {

@@ -32,6 +32,7 @@ from reviews.permissions import (
     can_read_review_case_content,
     can_record_secure_review,
     can_send_for_review,
+    can_undo_adjournment,
     chaired_or_recorded,
     reviews_visible_to,
 )
@@ -142,6 +143,42 @@ REVIEW = matrix(
     ],
 )
 # fmt: on
+
+
+def _as_adjourned(world, rule, user, key):
+    """Ask the rule about a review; "<review> adjourned" asks it as if that review
+    were adjourned (in memory only)."""
+    name, _, adjourned = key.partition(" ")
+    review = every_review(world)[name]
+    if adjourned:
+        review.status = "adjourned"
+    return rule(user, review)
+
+
+# Undoing an adjournment recorded by mistake: the chair (the child's IRO, or the Duty
+# IRO covering), only while the review is adjourned.
+UNDO_ADJOURNMENT = table(
+    can_undo_adjournment,
+    _as_adjourned,
+    [
+        ("iro", "planned_after_held", False),  # not adjourned
+        ("iro", "held", False),
+        ("iro", "planned_after_held adjourned", True),
+        ("iro", "no_team_planned adjourned", True),
+        ("iro", "planned_out adjourned", False),  # former child
+        ("duty", "planned adjourned", True),  # the rota
+        ("duty", "scheduled_east adjourned", True),  # their own
+        ("duty", "scheduled_south adjourned", False),  # next month's cover
+        ("manager", "planned_after_held adjourned", False),  # does not chair
+        ("sw", "planned_after_held adjourned", False),
+        ("tm", "planned_after_held adjourned", False),
+        ("bs", "planned_after_held adjourned", False),
+        ("admin", "planned_after_held adjourned", False),
+        ("iro_south", "planned_out adjourned", True),
+        ("iro_south", "planned adjourned", False),  # the secure chair
+        ("inactive", "planned_after_held adjourned", False),
+    ],
+)
 
 # The held review's consultations: the child's kept to the IRO, the child's shared
 # with the social worker, a parent's (D-CONSULT). The columns, in order:
@@ -278,6 +315,7 @@ KEY_DOCUMENTS = table(
 TABLES = {
     "reviews_visible_to": REVIEWS,
     "the rules about a review": REVIEW,
+    "can_undo_adjournment": UNDO_ADJOURNMENT,
     "can_read_child_consultation": CONSULTATION,
     "can_record_secure_review": SECURE,
     "documents_visible_to": DOCUMENTS,

@@ -141,10 +141,14 @@ def iro_allocation_end(
     current.save(update_fields=["ended_on", "end_reason", "updated_at"])
     child.iro = None
     child.save(update_fields=["iro", "updated_at"])
+    # The IRO no longer sees the child (D-NTK): the message is shown to them without
+    # the child's name or the link (workspace.permissions), and the IRO service sends
+    # the farewell letter in their name, a task on the service manager's My work
+    # (D-LETTERS).
     notify(
         current.iro,
-        f"Your work with {child.full_name} ({child.child_id}) has ended: "
-        "send your farewell letter.",
+        f"Your work with {child.full_name} ({child.child_id}) has ended. The IRO "
+        "service sends your farewell letter.",
         reverse("children:detail", args=[child.pk]),
         key=f"iro-farewell:{current.pk}",
     )

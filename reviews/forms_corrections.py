@@ -53,3 +53,22 @@ class ConfirmForm(GovUKForm):
         super().__init__(*args, **kwargs)
         if label:
             self.fields["confirm"].label = label
+
+
+class LaterDateDecisionForm(GovUKForm):
+    decision = forms.ChoiceField(
+        label="Your answer",
+        choices=[
+            ("authorise", "Authorise the date asked for"),
+            ("refuse", "Refuse it: the review must be held by its due date"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to authorise the later date"},
+    )
+    answer = text_area(
+        "Your reason (the IRO is told)",
+        rows=3,
+        max_length=2000,
+        required=True,
+        error_messages={"required": "Enter the reason for your answer"},
+    )

@@ -27,6 +27,16 @@ urlpatterns = [
         cycle.AuthoriseLaterDateView.as_view(),
         name="authorise_date",
     ),
+    path(
+        "<int:pk>/later-date/",
+        corrections.AskLaterDateView.as_view(),
+        name="later_date_ask",
+    ),
+    path(
+        "<int:pk>/later-date/decide/",
+        corrections.DecideLaterDateView.as_view(),
+        name="later_date_decide",
+    ),
     path("<int:pk>/cancel/", cycle.CancelView.as_view(), name="cancel"),
     path(
         "<int:pk>/additional/", cycle.AdditionalReviewView.as_view(), name="additional"

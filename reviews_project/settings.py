@@ -364,6 +364,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     # Corrections after the event (C2, C3): their rows are the history of what changed.
     "reviews.ReviewCorrection",
     "reviews.RecordAmendment",
+    "reviews.LaterDateRequest",
     "reviews.SecureReview",
     "reviews.SecurePanelMember",
 )

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews.timescales import add_working_days
+
 OVERDUE, THIS_WEEK, LATER = "overdue", "week", "later"
 WHEN_LABELS = {OVERDUE: "Overdue", THIS_WEEK: "Due this week", LATER: "Later"}
 WEEK_DAYS = 7
@@ -107,6 +109,83 @@ def allocation_items(waiting) -> list[Item]:
     ]
 
 
+def later_date_items(requests) -> list[Item]:
+    """Requests for a date after the due date (T23a), due by the review's due date."""
+    return [
+        Item(
+            kind="later_date",
+            name="Answer a request for a later date",
+            url=reverse("reviews:later_date_decide", args=[request.review.pk]),
+            due=request.review.due_date,
+            child=request.review.child,
+            context=f"Asked by {request.asked_by} for {request.until:%-d %b %Y}",
+        )
+        for request in requests
+    ]
+
+
+def secure_items(reviews, user) -> list[Item]:
+    """Secure accommodation reviews: a chair to nominate (the service manager), or to
+    hold and record (the nominated chair)."""
+    found = []
+    for review in reviews:
+        if review.chair_id is None:
+            name, url = (
+                "Nominate a chair for the secure accommodation review",
+                reverse("reviews:secure_nominate", args=[review.pk]),
+            )
+        elif review.chair_id == user.pk:
+            name, url = (
+                "Hold and record the secure accommodation review",
+                reverse("reviews:secure_record", args=[review.pk]),
+            )
+        else:
+            continue
+        found.append(
+            Item(
+                kind="secure",
+                name=name,
+                url=url,
+                due=review.due_date,
+                child=review.secure_placement.child,
+                context=f"Secure placement from {review.secure_placement.started_on:%-d %b %Y}",
+            )
+        )
+    return found
+
+
+# D-LETTERS: an IRO's letters are due within this many working days of the allocation
+# starting or ending; a farewell letter is asked for until this many days after the end.
+LETTER_WORKING_DAYS = 5
+FAREWELL_ASKED_DAYS = 180
+
+
+def letter_items(allocations, *, farewell: bool) -> list[Item]:
+    """The IRO's introduction letter and profile card (the child's IRO), or the farewell
+    letter (the IRO service: the IRO whose work ended no longer sees the child)."""
+    found = []
+    for allocation in allocations:
+        start = allocation.ended_on if farewell else allocation.started_on
+        found.append(
+            Item(
+                kind="farewell" if farewell else "introduction",
+                name="Send the farewell letter"
+                if farewell
+                else "Send your introduction letter and profile card",
+                url=reverse("iro:letters", args=[allocation.pk]),
+                due=add_working_days(start, LETTER_WORKING_DAYS),
+                child=allocation.child,
+                context=f"{allocation.iro}'s work "
+                + (
+                    f"ended {start:%-d %b %Y}"
+                    if farewell
+                    else f"began {start:%-d %b %Y}"
+                ),
+            )
+        )
+    return found
+
+
 def challenge_items(challenges, user, today: date) -> list[Item]:
     """Open challenges on the user's desk; one with no stage due yet is for today."""
     return [
@@ -126,6 +205,10 @@ KIND_LABELS = {
     "allocate": "Allocate an IRO",
     "event": "Significant events to decide",
     "challenge": "Challenges",
+    "later_date": "Requests for a later date",
+    "secure": "Secure accommodation reviews",
+    "introduction": "Introduction letters",
+    "farewell": "Farewell letters",
 }
 
 

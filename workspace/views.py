@@ -1,5 +1,8 @@
 """My work (the home page) and the search for a child: what gathers from every app."""
 
+from datetime import timedelta
+
+from django.db.models import Q
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -10,8 +13,15 @@ from children.permissions import can_see_any_children, children_visible_to
 from core.forms import ChildSearchForm
 from core.http import render_form_page
 from disputes.selectors import open_challenges_for
+from iro.models import IroAllocation
 from iro.permissions import as_iro_children, can_allocate_iro
 from iro.selectors import allocation_queue
+from reviews.models import SecureReview
+from reviews.permissions import (
+    can_authorise_out_of_timescale,
+    can_nominate_secure_chair,
+)
+from reviews.services.later_dates import requests_to_decide
 from reviews.worklist import my_tasks
 from ssda903.permissions import can_exchange_903
 from ssda903.resubmit import stale_returns
@@ -69,6 +79,12 @@ def _my_work(request, user, today) -> dict:
         items += my_work.allocation_items(waiting)
         context["waiting_for_iro_count"] = len(waiting)
         context["waiting_overdue_count"] = sum(e.overdue(today) for e in waiting)
+    if can_authorise_out_of_timescale(user):
+        items += my_work.later_date_items(requests_to_decide()[:MY_WORK_TASKS])
+    items += my_work.secure_items(_secure_reviews(user), user)
+    items += my_work.letter_items(_introductions(user), farewell=False)
+    if can_allocate_iro(user):
+        items += my_work.letter_items(_farewells(today), farewell=True)
     form = MyWorkFilterForm(request.GET or None, items=items)
     filters = form.filters()
     groups = my_work.by_child(items, today, filters)
@@ -81,6 +97,42 @@ def _my_work(request, user, today) -> dict:
         "shown": sum(len(group.items) for group in groups),
         "week_end": my_work.week_end(today),
     }
+
+
+def _introductions(user):
+    return (
+        IroAllocation.objects.filter(
+            iro=user, ended_on__isnull=True, introduction_letter_sent_on__isnull=True
+        )
+        .select_related("child", "iro")
+        .order_by("started_on", "pk")[:MY_WORK_TASKS]
+    )
+
+
+def _farewells(today):
+    """Ended allocations whose farewell letter is not recorded, recent ones only
+    (D-LETTERS)."""
+    since = today - timedelta(days=my_work.FAREWELL_ASKED_DAYS)
+    return (
+        IroAllocation.objects.filter(
+            ended_on__gte=since, farewell_letter_sent_on__isnull=True
+        )
+        .select_related("child", "iro")
+        .order_by("ended_on", "pk")[:MY_WORK_TASKS]
+    )
+
+
+def _secure_reviews(user):
+    """Planned secure accommodation reviews: without a chair, for whoever nominates
+    one; the user's own, for the chair."""
+    wanted = Q(chair=user)
+    if can_nominate_secure_chair(user):
+        wanted |= Q(chair__isnull=True)
+    return (
+        SecureReview.objects.filter(wanted, status=SecureReview.Status.PLANNED)
+        .select_related("secure_placement__child")
+        .order_by("due_date", "pk")[:MY_WORK_TASKS]
+    )
 
 
 def _events_to_decide(user, today):

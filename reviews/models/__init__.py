@@ -1,6 +1,10 @@
 """Review models: the review and its state machine, and every step of the cycle."""
 
-from reviews.models.corrections import RecordAmendment, ReviewCorrection
+from reviews.models.corrections import (
+    LaterDateRequest,
+    RecordAmendment,
+    ReviewCorrection,
+)
 from reviews.models.cycle import (
     AccessLink,
     ChildContact,
@@ -39,6 +43,7 @@ __all__ = [
     "RecordAmendment",
     "RecordAudience",
     "KeyDocument",
+    "LaterDateRequest",
     "MeetingAttendance",
     "ParticipantRole",
     "ProgressReview",

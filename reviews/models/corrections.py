@@ -112,3 +112,39 @@ class RecordAmendment(AuditSubject, models.Model):
     @property
     def is_open(self) -> bool:
         return self.issued_at is None
+
+
+class LaterDateRequest(AuditSubject, models.Model):
+    """The IRO asking the service manager to authorise a date after the review's due date
+    (T23a), and the answer."""
+
+    class Outcome(models.TextChoices):
+        AUTHORISED = "authorised", "Authorised"
+        REFUSED = "refused", "Refused"
+
+    review = models.ForeignKey(
+        "reviews.Review", on_delete=models.PROTECT, related_name="later_date_requests"
+    )
+    until = models.DateField("latest date asked for")
+    reason = models.TextField()
+    asked_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=20, choices=Outcome, blank=True)
+    answer = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        _USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review"],
+                condition=Q(outcome=""),
+                name="reviews_one_open_later_date_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"Later date asked for {self.review} (until {self.until:%d %b %Y})"

@@ -4,11 +4,21 @@ Issuing the amendment sends documents, so its page is the documents app's."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 
 from reviews import forms
-from reviews.forms_corrections import AmendRecordForm, ConfirmForm, HeldFactsForm
-from reviews.permissions import can_chair_review, can_prepare_review
-from reviews.services import corrections, decision_save
+from reviews.forms_corrections import (
+    AmendRecordForm,
+    ConfirmForm,
+    HeldFactsForm,
+    LaterDateDecisionForm,
+)
+from reviews.permissions import (
+    can_authorise_out_of_timescale,
+    can_chair_review,
+    can_prepare_review,
+)
+from reviews.services import corrections, decision_save, later_dates
 from reviews.views._action import ReviewStepView
 
 
@@ -299,3 +309,57 @@ class InviteeRemoveView(_EntryView):
             review=self.review, by=self.request.user, invitee=self.entry
         )
         return self.done("They are off the list.")
+
+
+class AskLaterDateView(ReviewStepView):
+    """T23a: the chair asks the service manager for a date after the due date."""
+
+    title = "Ask for a date after the due date"
+    intro = (
+        "The IRO service manager decides. Until they authorise it, the review must be "
+        "held by its due date."
+    )
+    form_class = forms.AuthoriseLaterDateForm
+    allowed = staticmethod(can_chair_review)
+    button = "Ask the service manager"
+    success_message = "Your request is with the IRO service manager."
+
+    def render(self, form, status: int = 200):
+        if not later_dates.can_ask(self.review):
+            self.not_now = "A later date is already waiting for an answer, or the review is not open."
+        return super().render(form, status)
+
+    def perform(self, data, form):
+        later_dates.later_date_ask(review=self.review, by=self.request.user, **data)
+
+
+class DecideLaterDateView(ReviewStepView):
+    """T23a: the service manager answers the IRO's request."""
+
+    title = "Answer a request for a later date"
+    template_name = "reviews/later_date_decide.html"
+    form_class = LaterDateDecisionForm
+    allowed = staticmethod(lambda user, review: can_authorise_out_of_timescale(user))
+    button = "Send your answer"
+
+    def get_context(self):
+        request = later_dates.open_request(self.review)
+        return {
+            "request_asked": request,
+            "not_now": ""
+            if request
+            else "There is no request for a later date to answer.",
+        }
+
+    def perform(self, data, form):
+        request = later_dates.later_date_decide(
+            review=self.review,
+            by=self.request.user,
+            authorise=data["decision"] == "authorise",
+            answer=data["answer"],
+            now=timezone.now(),
+        )
+        messages.success(
+            self.request,
+            f"The later date is {request.get_outcome_display().lower()}; the IRO is told.",
+        )

@@ -27,7 +27,7 @@ from reviews.permissions import (
 )
 from reviews.readability import check_record
 from reviews.selectors import challenges_closed_since_last_review
-from reviews.services import corrections, sharing
+from reviews.services import corrections, later_dates, sharing
 from reviews.services.preparation import invited_people
 from reviews.views._action import ReviewStepView, load_review
 from reviews.worklist import preparation_base, review_steps
@@ -61,6 +61,10 @@ def review_detail_view(request, pk):
         "can_undo_adjournment": can_undo_adjournment(request.user, review),
         "can_authorise_date": can_authorise_out_of_timescale(request.user)
         and review.is_open,
+        # T23a: the chair asks for a later date; the manager answers what was asked.
+        "later_date_asked": later_dates.open_request(review),
+        "can_ask_later_date": can_chair_review(request.user, review)
+        and later_dates.can_ask(review),
         # C2, C3: put a held review's facts right, or amend its final record.
         "can_correct": can_chair_review(request.user, review)
         and corrections.held_facts_correctable(review),

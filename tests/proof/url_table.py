@@ -802,6 +802,24 @@ def _held_correct_valid(review, user) -> dict:
     return {**HOLD, "held_on": date(2025, 1, 28), "reason": "Walk: the wrong day"}
 
 
+def _later_date_valid(review, user) -> dict:
+    from datetime import timedelta
+
+    return {
+        "until": review.due_date + timedelta(days=10),
+        "reason": "Walk: in hospital",
+    }
+
+
+def _later_date_asked(review, user) -> dict:
+    from reviews.services.later_dates import later_date_ask
+
+    later_date_ask(
+        review=review, by=review.child.iro, **_later_date_valid(review, user)
+    )
+    return {"decision": "refuse", "answer": "Walk: hold it on time"}
+
+
 # A removal is confirmed by ticking its box (reviews.forms_corrections.ConfirmForm).
 CONFIRMED = Form(valid=lambda obj, user: {"confirm": "on"})
 
@@ -1277,6 +1295,19 @@ PAGES.update(
             get={NOT_THE_IRO: 403, CHILDS_IRO: 200},
             post={NOT_THE_IRO: 403, CHILDS_IRO: 400},
             form=CONFIRMED,
+        ),
+        # T23a: the chair asks for a later date, the service manager answers.
+        "reviews:later_date_ask": Page(
+            of="review",
+            get={NOT_THE_IRO: 403, CHILDS_IRO: 200},
+            post={NOT_THE_IRO: 403, CHILDS_IRO: 400},
+            form=Form(valid=_later_date_valid),
+        ),
+        "reviews:later_date_decide": Page(
+            of="review",
+            get={NOT_MANAGER: 403, MANAGER: 200},
+            post={NOT_MANAGER: 403, MANAGER: 400},
+            form=Form(valid=_later_date_asked),
         ),
         "reviews:invitee_remove": Page(
             of="review",

@@ -152,3 +152,26 @@ def test_manager_plans_from_the_list(world, placement, client_as):
     assert (
         client_as(world["iro_a"]).get(reverse("reviews:secure_list")).status_code == 403
     )
+
+
+def test_nominating_the_chair_and_holding_the_review_are_tasks_on_my_work(
+    world, placement, client_as
+):
+    """The nomination and the chair's own steps reached nobody's My work."""
+    review = services.secure_review_plan(placement=placement, by=world["manager"])
+    nominate = reverse("reviews:secure_nominate", args=[review.pk])
+    hold = reverse("reviews:secure_record", args=[review.pk])
+    home = reverse("workspace:home")
+    manager = client_as(world["manager"])
+    assert nominate in manager.get(home).content.decode()
+    assert nominate not in client_as(world["iro_b"]).get(home).content.decode()
+    services.secure_review_nominate_chair(
+        review=review, by=world["manager"], chair=world["iro_b"]
+    )
+    assert nominate not in manager.get(home).content.decode()
+    chair = client_as(world["iro_b"])
+    body = chair.get(home).content.decode()
+    assert hold in body and chair.get(hold).status_code == 200
+    assert hold not in client_as(world["iro_a"]).get(home).content.decode()
+    record(review, world["iro_b"])
+    assert hold not in chair.get(home).content.decode()

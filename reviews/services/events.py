@@ -52,6 +52,58 @@ def _event_date_problems(
     )
 
 
+def _check_event(
+    child: Child, kind: str, occurred_on: date, stated_date: date | None, today: date
+) -> None:
+    errors = {}
+    if kind in SignificantEvent.DATED and stated_date is None:
+        errors["stated_date"] = "Enter the date it will happen"
+    elif stated_date is not None and stated_date <= today:
+        errors["stated_date"] = "The date it will happen must be in the future"
+    errors = {
+        **_event_date_problems(child, kind, occurred_on, stated_date, today),
+        **errors,
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def significant_event_correct(
+    *,
+    event: SignificantEvent,
+    by: User,
+    today: date,
+    kind: str,
+    occurred_on: date,
+    description: str,
+    stated_date: date | None = None,
+) -> SignificantEvent:
+    """C1: put right what was recorded about an event while the IRO has not decided on
+    it; its decision stays due when it was, and the IRO is told it changed."""
+    event = SignificantEvent.objects.select_for_update().get(pk=event.pk)
+    if event.decision:
+        raise ValidationError(
+            "The IRO has decided on this event: record a new event for what changed."
+        )
+    _check_event(event.child, kind, occurred_on, stated_date, today)
+    event.kind = kind
+    event.occurred_on = occurred_on
+    event.description = description
+    event.stated_date = stated_date
+    event.additional_review_by = additional_review_deadline(kind, stated_date)
+    event.full_clean()
+    event.save()
+    for iro in _deciders(event.child, today=today):
+        notify(
+            iro,
+            f"The significant event for {event.child.full_name} "
+            f"({event.child.child_id}) was corrected: {event.get_kind_display()}.",
+            event.get_absolute_url(),
+        )
+    return event
+
+
 @transaction.atomic
 def significant_event_record(
     *,
@@ -69,17 +121,7 @@ def significant_event_record(
         raise ValidationError(
             "The child is not looked after: there is no review to bring forward."
         )
-    errors = {}
-    if kind in SignificantEvent.DATED and stated_date is None:
-        errors["stated_date"] = "Enter the date it will happen"
-    elif stated_date is not None and stated_date <= today:
-        errors["stated_date"] = "The date it will happen must be in the future"
-    errors = {
-        **_event_date_problems(child, kind, occurred_on, stated_date, today),
-        **errors,
-    }
-    if errors:
-        raise ValidationError(errors)
+    _check_event(child, kind, occurred_on, stated_date, today)
     event = SignificantEvent(
         child=child,
         period=period,

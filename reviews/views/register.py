@@ -521,6 +521,41 @@ def event_add_view(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+def event_edit_view(request, pk):
+    """C1: whoever tells the IRO about events corrects one the IRO has not decided on."""
+    event = get_object_or_404(
+        SignificantEvent.objects.filter(
+            child__in=children_visible_to(request.user)
+        ).select_related("child"),
+        pk=pk,
+    )
+    child = event.child
+    if not can_record_significant_event(request.user, child):
+        raise PermissionDenied
+    showing(request, event)
+    initial = {
+        name: getattr(event, name)
+        for name in ("kind", "occurred_on", "stated_date", "description")
+    }
+    form = EventForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        try:
+            event_services.significant_event_correct(
+                event=event,
+                by=request.user,
+                today=timezone.localdate(),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The event is corrected. The IRO is told.")
+            return redirect(event)
+    context = {"form": form, "child": child, "event": event, "correcting": True}
+    return render_form_page(request, "children/event_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 def event_detail_view(request, pk):
     """One significant event; the IRO records their decision here."""
     event = get_object_or_404(
@@ -561,6 +596,9 @@ def event_detail_view(request, pk):
         "child": event.child,
         "form": form,
         "today": timezone.localdate(),
+        # C1: correctable until the IRO decides, by whoever tells the IRO of events.
+        "may_correct": not event.decision
+        and can_record_significant_event(request.user, event.child),
     }
     return render_form_page(request, "children/event_detail.html", context)
 

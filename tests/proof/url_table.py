@@ -972,6 +972,13 @@ PAGES.update(
             },
             form=Form(valid=lambda obj, user: {"stated_date": _week_after(_today())}),
         ),
+        # C1: corrected until the IRO decides, by whoever tells the IRO of events.
+        "children:event_edit": Page(
+            of="event",
+            get={NOT_CHILD_EDITORS: 403, CHILD_EDITORS: 200},
+            post={NOT_CHILD_EDITORS: 403, CHILD_EDITORS: 400},
+            form=Form(valid=lambda obj, user: {"stated_date": _week_after(_today())}),
+        ),
         "children:event": Page(
             of="event",
             get={CASE_ROLES: 200, frozenset({Role.BUSINESS_SUPPORT}): 403},

@@ -85,3 +85,69 @@ def test_a_significant_event_is_a_task_for_the_childs_iro_until_decided(
     )
     body = iro.get(reverse("workspace:home")).content.decode()
     assert "Significant events to decide" not in body
+
+
+def test_an_event_is_corrected_until_the_iro_decides(world, client_as):
+    """A significant event recorded wrongly could not be put right (C1)."""
+    from datetime import timedelta
+
+    from auditlog.models import LogEntry
+
+    from reviews.services.events import significant_event_decide
+
+    event = _event(world)
+    edit = reverse("children:event_edit", args=[event.pk])
+    sw = client_as(world["sw_north"])
+    assert edit in sw.get(reverse("children:event", args=[event.pk])).content.decode()
+    day = timezone.localdate() - timedelta(days=1)
+    bad = sw.post(
+        edit,
+        {
+            "kind": event.kind,
+            "description": "x",
+            "occurred_on_0": "1",
+            "occurred_on_1": "1",
+            "occurred_on_2": "2100",
+        },
+    )
+    assert bad.status_code == 400 and "There is a problem" in bad.content.decode()
+    good = sw.post(
+        edit,
+        {
+            "kind": event.kind,
+            "description": "The placement ended yesterday, not today",
+            "occurred_on_0": str(day.day),
+            "occurred_on_1": str(day.month),
+            "occurred_on_2": str(day.year),
+        },
+    )
+    assert good.status_code == 302
+    event.refresh_from_db()
+    assert event.occurred_on == day and "yesterday" in event.description
+    assert LogEntry.objects.filter(
+        object_pk=str(event.pk), action=LogEntry.Action.UPDATE
+    ).exists()
+    assert client_as(world["bs"]).get(edit).status_code in (403, 404)
+    significant_event_decide(
+        event=event,
+        decision="no_action",
+        reason="Nothing changes",
+        child_consulted=True,
+        parents_consulted=False,
+        by=world["iro_a"],
+        today=timezone.localdate(),
+    )
+    assert (
+        edit not in sw.get(reverse("children:event", args=[event.pk])).content.decode()
+    )
+    again = sw.post(
+        edit,
+        {
+            "kind": event.kind,
+            "description": "Changed after the decision",
+            "occurred_on_0": str(day.day),
+            "occurred_on_1": str(day.month),
+            "occurred_on_2": str(day.year),
+        },
+    )
+    assert again.status_code == 400 and "has decided" in again.content.decode()

@@ -3,10 +3,12 @@
 from django import forms
 
 from core.forms import GovUKDateField, GovUKForm, text_area
-from reviews.models import Review
+from reviews.models import MeetingAttendance, Review
 
 
 class HeldFactsForm(GovUKForm):
+    """The facts recorded when the review was held, and who took part in its meeting."""
+
     held_on = GovUKDateField(label="Date the meeting was held")
     participation = forms.ChoiceField(
         label="How did the child take part? (participation code)",
@@ -28,6 +30,25 @@ class HeldFactsForm(GovUKForm):
         required=True,
         error_messages={"required": "Enter the reason for the correction"},
     )
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = list(review.invitees.filter(child_does_not_want=False))
+        for person in self.people:
+            self.fields[f"took_part_{person.pk}"] = forms.ChoiceField(
+                label=f"How did {person.name} ({person.get_role_display().lower()}) take part?",
+                choices=[("", "As recorded"), *MeetingAttendance.How.choices],
+                required=False,
+            )
+        self.order_fields(
+            ["held_on", "participation", "chaired_by", "next_review_date"]
+        )
+
+    def attendance(self) -> dict:
+        return {
+            person: self.cleaned_data.get(f"took_part_{person.pk}", "")
+            for person in self.people
+        }
 
 
 class AmendRecordForm(GovUKForm):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.audit_subject import AuditSubject
 from core.dates import long_date
+from reviews.models.cycle import MeetingAttendance
 from reviews.models.review import Review
 
 _USER = settings.AUTH_USER_MODEL
@@ -23,14 +24,24 @@ FACT_LABELS = {
     "chaired_by": "Chaired by",
     "next_review_date": "Next review date",
 }
+# How someone took part, by code.
+_HOW = dict(MeetingAttendance.How.choices)
 _CODE_LABELS = {
     "participation": dict(Review.Participation.choices),
     "chaired_by": dict(Review.Chair.choices),
 }
 
 
+def _label(name: str) -> str:
+    if name.startswith("took_part:"):
+        return f"How {name.split(':', 1)[1]} took part"
+    return FACT_LABELS.get(name, name)
+
+
 def _shown(name: str, value: str) -> str:
     """A stored before or after (an ISO date or a code) as the page says it."""
+    if name.startswith("took_part:"):
+        return _HOW.get(value, value) or "Not recorded"
     if name in _CODE_LABELS:
         return _CODE_LABELS[name].get(value, value)
     try:
@@ -62,8 +73,7 @@ class ReviewCorrection(AuditSubject, models.Model):
         """Each change as the page says it: "Date held: 30 November 2026 to 28 November
         2026", a code as its label."""
         return [
-            f"{FACT_LABELS.get(name, name)}: {_shown(name, before)} to "
-            f"{_shown(name, after)}"
+            f"{_label(name)}: {_shown(name, before)} to {_shown(name, after)}"
             for name, (before, after) in self.changes.items()
         ]
 

@@ -24,6 +24,7 @@ from reviews.models import (
     Consultation,
     Decision,
     Invitee,
+    MeetingAttendance,
     RecordAmendment,
     Review,
     ReviewCorrection,
@@ -224,10 +225,11 @@ def held_facts_correct(
     participation: str,
     chaired_by: str,
     next_review_date: date,
+    attendance: dict | None = None,
 ) -> ReviewCorrection | None:
-    """C2: correct a held review's date, participation, chair or next review date in
-    place, with the reason; recompute the next review's due date. Returns None when
-    nothing changed."""
+    """C2: correct a held review's date, participation, chair, next review date or who
+    took part, in place, with the reason; recompute the next review's due date.
+    Returns None when nothing changed."""
     from reviews.services.transitions import _check_participation, record_date_for
 
     review = lock(review)
@@ -242,7 +244,8 @@ def held_facts_correct(
         "chaired_by": chaired_by,
         "next_review_date": next_review_date,
     }
-    changes = _changes(review, meeting, after)
+    attendance = attendance or {}
+    changes = _changes(review, meeting, after) | _took_part(meeting, attendance)
     if not changes:
         return None
     reason = _reason(reason)
@@ -265,12 +268,40 @@ def held_facts_correct(
         note=reason[:1000],
         fields=["record_date", "completed_date", *HELD_FACTS[1:]],
     )
+    _record_took_part(meeting, attendance)
     correction = ReviewCorrection.objects.create(
         review=review, changes=changes, reason=reason, by=by
     )
     _replan_following(review, by=by)
     papers_changed(review)
     return correction
+
+
+def _took_part(meeting, attendance: dict) -> dict[str, list[str]]:
+    """{"took_part:<name>": [before, after]} for each person whose part changes; a
+    blank answer changes nothing (what was recorded stays)."""
+    recorded = {
+        (row.name, row.role): row.how
+        for row in MeetingAttendance.objects.filter(meeting=meeting)
+    }
+    return {
+        f"took_part:{person.name}": [recorded.get((person.name, person.role), ""), how]
+        for person, how in attendance.items()
+        if how and recorded.get((person.name, person.role), "") != how
+    }
+
+
+def _record_took_part(meeting, attendance: dict) -> None:
+    for person, how in attendance.items():
+        if person.review_id != meeting.review_id:
+            raise ValidationError("Only people on this review's list can be recorded.")
+        if how:
+            MeetingAttendance.objects.update_or_create(
+                meeting=meeting,
+                name=person.name,
+                role=person.role,
+                defaults={"how": how},
+            )
 
 
 def _replan_following(review: Review, *, by: User) -> Review | None:

@@ -108,7 +108,7 @@ class HeldFactsView(_WhenChangeable):
     title = "Correct the review's facts"
     intro = (
         "Put right the date the review was held, how the child took part, who chaired "
-        "it or the next review date. The review is not reopened; the history keeps "
+        "it, the next review date or how each person took part. The review is not reopened; the history keeps "
         "what it said before and your reason."
     )
     form_class = HeldFactsForm
@@ -129,11 +129,22 @@ class HeldFactsView(_WhenChangeable):
             "chaired_by": review.chaired_by,
             "next_review_date": review.next_review_date,
         }
-        return HeldFactsForm(data, initial=initial)
+        if meeting is not None:
+            recorded = {(a.name, a.role): a.how for a in meeting.attendance.all()}
+            for person in self.review.invitees.all():
+                initial[f"took_part_{person.pk}"] = recorded.get(
+                    (person.name, person.role), ""
+                )
+        return HeldFactsForm(data, initial=initial, review=self.review)
 
     def perform(self, data, form):
+        facts = {name: data[name] for name in (*corrections.HELD_FACTS, "reason")}
         correction = corrections.held_facts_correct(
-            review=self.review, by=self.request.user, today=self.today, **data
+            review=self.review,
+            by=self.request.user,
+            today=self.today,
+            attendance=form.attendance(),
+            **facts,
         )
         messages.success(
             self.request,

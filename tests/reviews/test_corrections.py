@@ -472,3 +472,43 @@ def test_someone_added_by_mistake_comes_off_the_list_until_something_is_sent(
     assert sw.post(remove, {"confirm": "on"}).status_code == 302
     assert list(review.invitees.all()) == [kept]
     assert "Aunt Jo" in review.events.get(action="entry_removed").note
+
+
+def test_who_took_part_is_corrected_with_the_held_facts(world, review, client_as):
+    mum = services.invitee_save(
+        review=review,
+        by=world["sw_north"],
+        name="Jane Smith",
+        role="parent",
+        method="letter",
+        postal_address="1 High Street",
+    )
+    review = _held(world, review)
+    services.meeting_attendance_record(
+        review=review, by=world["iro_a"], attendance={mum: "attended"}
+    )
+    url = reverse("reviews:held_correct", args=[review.pk])
+    iro = client_as(world["iro_a"])
+    page = iro.get(url).content.decode()
+    assert f"id_took_part_{mum.pk}" in page
+    meeting = review.meetings.get()
+    posted = {
+        "held_on_0": str(meeting.held_on.day),
+        "held_on_1": str(meeting.held_on.month),
+        "held_on_2": str(meeting.held_on.year),
+        "participation": review.participation,
+        "chaired_by": review.chaired_by,
+        "next_review_date_0": str(review.next_review_date.day),
+        "next_review_date_1": str(review.next_review_date.month),
+        "next_review_date_2": str(review.next_review_date.year),
+        f"took_part_{mum.pk}": "phone",
+        "reason": "She joined by phone",
+    }
+    assert iro.post(url, posted).status_code == 302
+    assert meeting.attendance.get(name="Jane Smith").how == "phone"
+    correction = review.corrections.get()
+    assert correction.lines() == ["How Jane Smith took part: Attended to By phone"]
+    assert (
+        "How Jane Smith took part"
+        in iro.get(review.get_absolute_url()).content.decode()
+    )

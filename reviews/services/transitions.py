@@ -13,9 +13,14 @@ from reviews.models import MeetingAttendance, Review, ReviewMeeting
 from reviews.services._base import lock, move, record_event, save_fields
 from reviews.services.planning import next_due_for_period, review_plan_next
 
-OUT_OF_TIMESCALE = (
-    "A date after the due date needs the IRO service manager's authorisation."
-)
+
+def out_of_timescale(latest: date) -> str:
+    """T23's refusal, beside the date: what would be accepted, and how to get more."""
+    return (
+        f"Date of the review must be on or before {dates.long_date(latest)}: a later "
+        "date needs the IRO service manager's authorisation (ask for it from the "
+        "review's page)"
+    )
 
 
 def _latest_allowed(review: Review) -> date:
@@ -48,7 +53,9 @@ def _check_within_timescale(review: Review, on: date) -> None:
         }
     )
     if on > _latest_allowed(review):
-        raise ValidationError({"scheduled_for": OUT_OF_TIMESCALE})
+        raise ValidationError(
+            {"scheduled_for": out_of_timescale(_latest_allowed(review))}
+        )
 
 
 def _check_meeting_date(

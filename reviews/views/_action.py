@@ -35,6 +35,8 @@ def apply_errors(form, error: ValidationError) -> None:
     """Put a service's ValidationError beside the right field, or in the summary."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
+            # The service's name for a field may be the form's other name for it.
+            field = getattr(form, "service_fields", {}).get(field, field)
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)

@@ -90,13 +90,7 @@ FURTHER = {("children:post18", "until"): ranges.OLDEST_AGE_YEARS}
 IMPOSSIBLE_YEARS_AHEAD = 50
 # Still to fix: refused, but not beside the field, each with the reason. An entry no
 # longer true fails the test.
-REFUSED_NOT_BESIDE = {
-    "reviews:schedule": (
-        {"on"},
-        "T23's check (reviews.services.transitions._check_within_timescale) runs "
-        "first and names no field",
-    ),
-}
+REFUSED_NOT_BESIDE: dict[str, tuple[set[str], str]] = {}
 
 
 # What an empty field is filled with, so that most submissions are refused, if at all,

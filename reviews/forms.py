@@ -222,7 +222,7 @@ class CancelForm(GovUKForm):
 
 
 class AdditionalReviewForm(GovUKForm):
-    due_by = GovUKDateField(label="Hold the additional review by")
+    due_by = GovUKDateField(label="Latest date for the additional review")
     reason = text_area(
         "Why the review is brought forward",
         rows=3,
@@ -507,7 +507,7 @@ class HoldForm(GovUKForm):
 
 
 class DecisionForm(GovUKModelForm):
-    due_date = GovUKDateField(label="Due by")
+    due_date = GovUKDateField(label="Date it is due")
     withhold_from = forms.ModelMultipleChoiceField(
         label="Leave this out of the copy for (optional)",
         queryset=Invitee.objects.none(),

@@ -63,7 +63,13 @@ def decision_save(
         setattr(decision, field, value)
     held = review.record_date or review.completed_date or timezone.localdate()
     errors = dates.problems(
-        {"due_date": ("Due by", decision.due_date, dates.due_after(start=held))}
+        {
+            "due_date": (
+                "Date it is due",
+                decision.due_date,
+                dates.due_after(start=held),
+            )
+        }
     )
     if errors:
         raise ValidationError(errors)

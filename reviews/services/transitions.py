@@ -245,7 +245,7 @@ def review_request_additional(
     _refuse_implausible(
         {
             "due_by": (
-                "Hold the additional review by",
+                "Latest date for the additional review",
                 due_by,
                 dates.ahead(today=today, code="DR-6"),
             )

@@ -90,7 +90,7 @@ def test_a_decision_cannot_be_due_in_1900(world, review):
                 success_measure="Seen by CAMHS",
             )
         assert refused.value.message_dict["due_date"] == [
-            "Due by must be on or after the date of the meeting (30 January 2025) "
+            "Date it is due must be on or after the date of the meeting (30 January 2025) "
             "and no more than 2 years after it"
         ]
     assert not Decision.objects.filter(review=review).exists()
@@ -106,7 +106,7 @@ def test_an_additional_review_due_in_1900_does_not_replace_the_real_one(world, r
             today=date(2025, 1, 10),
         )
     assert refused.value.message_dict["due_by"] == [
-        "Hold the additional review by must be today or in the future, and no more than 2 years ahead"
+        "Latest date for the additional review must be today or in the future, and no more than 2 years ahead"
     ]
     review.refresh_from_db()
     assert review.status == Review.Status.PLANNED
@@ -123,7 +123,7 @@ def test_the_additional_review_page_refuses_1900_with_the_message_beside_the_fie
         {**_d("due_by", LONG_AGO), "reason": "Placement at risk"},
     )
     assert response.status_code == 400
-    assert "Hold the additional review by must be today or in the future" in (
+    assert "Latest date for the additional review must be today or in the future" in (
         response.content.decode()
     )
     review.refresh_from_db()

@@ -66,15 +66,34 @@ def chaired_or_recorded(user: User, review) -> bool:
     return record is not None and user.pk in (record.author_id, record.finalised_by_id)
 
 
-def can_authorise_decisions(user: User, review) -> bool:
-    """The team manager of the child's team authorises the decisions, unless they
-    chaired or recorded the review themselves (I-1); no team on either side is a no."""
+def _team_manager_may_authorise(user: User, review) -> bool:
     return (
         user.has_role(Role.TEAM_MANAGER)
         and user.team_id is not None
         and user.team_id == review.child.team_id
         and not chaired_or_recorded(user, review)
     )
+
+
+def can_authorise_decisions(user: User, review) -> bool:
+    """The team manager of the child's team authorises the decisions, unless they
+    chaired or recorded the review themselves (I-1); no team on either side is a no.
+    When no team manager of the team may (there is none, or each chaired or recorded
+    it), a senior manager over the team does, so the decisions are never stuck (I-1a)."""
+    if _team_manager_may_authorise(user, review):
+        return True
+    team_id = review.child.team_id
+    if (
+        team_id is None
+        or not user.has_role(Role.SENIOR_MANAGER)
+        or not user.overseen_teams.filter(pk=team_id).exists()
+        or chaired_or_recorded(user, review)
+    ):
+        return False
+    managers = User.objects.filter(
+        groups__name=Role.TEAM_MANAGER, team_id=team_id, is_active=True
+    )
+    return not any(_team_manager_may_authorise(tm, review) for tm in managers)
 
 
 def can_authorise_out_of_timescale(user: User) -> bool:

@@ -126,6 +126,7 @@ REVIEW = matrix(
         ("tm_south",     "planned_out",                  "N     Y    N    N   Y    N   Y    Y       N      N    N"),
         ("tm_south",     "held",                         "N     N    N    N   N    N   N    N       N      N    N"),
         ("hos",          "held",                         "N     N    N    N   N    N   Y    Y       N      N    N"),
+        ("hos",          "held|recorded by tm",          "N     N    N    N   Y    N   Y    Y       N      N    N"),  # I-1a: no TM may
         ("hos",          "planned_out",                  "N     N    N    N   N    N   N    N       N      N    N"),
         ("hos_no_teams", "held",                         "N     N    N    N   N    N   N    N       N      N    N"),
         ("bs",           "held",                         "N     N    Y    N   N    N   N    N       N      Y    Y"),

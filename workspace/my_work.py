@@ -186,6 +186,22 @@ def letter_items(allocations, *, farewell: bool) -> list[Item]:
     return found
 
 
+def amend_items(reviews, today: date) -> list[Item]:
+    """A final record with someone the child now keeps something from (V1): the IRO
+    amends it, today."""
+    return [
+        Item(
+            kind="amend",
+            name="Amend the record: a wish recorded since it was final",
+            url=reverse("reviews:record_amend", args=[review.pk]),
+            due=today,
+            child=review.child,
+            context=f"{review.get_kind_display()} held {review.record_date:%-d %b %Y}",
+        )
+        for review in reviews
+    ]
+
+
 def challenge_items(challenges, user, today: date) -> list[Item]:
     """Open challenges on the user's desk; one with no stage due yet is for today."""
     return [
@@ -209,6 +225,7 @@ KIND_LABELS = {
     "secure": "Secure accommodation reviews",
     "introduction": "Introduction letters",
     "farewell": "Farewell letters",
+    "amend": "Records to amend",
 }
 
 

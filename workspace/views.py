@@ -16,11 +16,12 @@ from disputes.selectors import open_challenges_for
 from iro.models import IroAllocation
 from iro.permissions import as_iro_children, can_allocate_iro
 from iro.selectors import allocation_queue
-from reviews.models import SecureReview
+from reviews.models import Review, SecureReview
 from reviews.permissions import (
     can_authorise_out_of_timescale,
     can_nominate_secure_chair,
 )
+from reviews.services.corrections import reviews_with_wishes_since_final
 from reviews.services.later_dates import requests_to_decide
 from reviews.worklist import my_tasks
 from ssda903.permissions import can_exchange_903
@@ -83,6 +84,7 @@ def _my_work(request, user, today) -> dict:
         items += my_work.later_date_items(requests_to_decide()[:MY_WORK_TASKS])
     items += my_work.secure_items(_secure_reviews(user), user)
     items += my_work.letter_items(_introductions(user), farewell=False)
+    items += my_work.amend_items(_records_to_amend(user, today), today)
     if can_allocate_iro(user):
         items += my_work.letter_items(_farewells(today), farewell=True)
     form = MyWorkFilterForm(request.GET or None, items=items)
@@ -97,6 +99,14 @@ def _my_work(request, user, today) -> dict:
         "shown": sum(len(group.items) for group in groups),
         "week_end": my_work.week_end(today),
     }
+
+
+def _records_to_amend(user, today):
+    """The user's children's final records with a wish recorded since (V1, C3)."""
+    children = Child.objects.filter(as_iro_children(user, today))
+    return reviews_with_wishes_since_final(
+        Review.objects.filter(child__in=children).select_related("child", "record")
+    )
 
 
 def _introductions(user):

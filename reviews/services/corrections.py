@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
@@ -29,6 +30,7 @@ from reviews.models import (
     Review,
     ReviewCorrection,
     ReviewRecord,
+    SharingRestriction,
 )
 from reviews.services import sharing
 from reviews.services._base import lock, papers_changed, record_event, save_fields
@@ -559,3 +561,32 @@ def invitee_remove(*, review: Review, by: User, invitee: Invitee) -> None:
     _take_back(invitee, by)
     _unconfirm_checklist(review)
     _removed(review, by, name)
+
+
+def wishes_since_final(review: Review) -> list[Invitee]:
+    """V1 after the event: the people the child now keeps something from, whose copy of
+    the final record leaves nothing out for them (a wish recorded since it was final).
+    The record is amended to decide; until then they are listed wherever it is."""
+    if not record_is_final(review) or not hasattr(review, "record"):
+        return []
+    return sharing.undecided_people(review)
+
+
+def reviews_with_wishes_since_final(reviews):
+    """Of these reviews, those whose final record has someone undecided (above); only
+    the reviews whose child or list had a wish recorded after the record was
+    finalised are looked at."""
+    from children.models import ParentSharingRestriction
+
+    finalised = OuterRef("record__finalised_on")
+    later = Exists(
+        ParentSharingRestriction.objects.filter(
+            child=OuterRef("child"), created_at__date__gt=finalised
+        )
+    ) | Exists(
+        SharingRestriction.objects.filter(
+            review=OuterRef("pk"), created_at__date__gt=finalised
+        )
+    )
+    candidates = reviews.filter(status__in=FINAL_STATUSES).filter(later)
+    return [review for review in candidates if wishes_since_final(review)]

@@ -71,6 +71,9 @@ def review_detail_view(request, pk):
         "can_amend": can_chair_review(request.user, review)
         and corrections.record_is_final(review)
         and corrections.open_amendment(review) is None,
+        "wishes_since_final": corrections.wishes_since_final(review)
+        if can_read_case
+        else [],
         "corrections": review.corrections.select_related("by") if can_read_case else [],
         "asks": asks_for(review) if can_read_case else None,
         "iro_letters": _iro_letters(request.user, review),
@@ -573,6 +576,7 @@ class RecordView(ReviewStepView):
             # A final record changes only through an amendment: no form to save.
             "changeable": corrections.record_changeable(self.review)
             or not corrections.record_is_final(self.review),
+            "wishes_since_final": corrections.wishes_since_final(self.review),
         }
 
     def perform(self, data, form):

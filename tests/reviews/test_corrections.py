@@ -512,3 +512,51 @@ def test_who_took_part_is_corrected_with_the_held_facts(world, review, client_as
         "How Jane Smith took part"
         in iro.get(review.get_absolute_url()).content.decode()
     )
+
+
+def test_a_wish_recorded_after_the_record_went_out_is_put_right_by_an_amendment(
+    world, sent, client_as
+):
+    """It changed nothing already sent, and nobody was told (V1, C3, C4)."""
+    from children.services import sharing_restriction_record
+
+    review, (mum, teacher) = sent
+    assert corrections.wishes_since_final(review) == []
+    sharing_restriction_record(
+        child=review.child,
+        person="Jane Smith",
+        applies_to="person",
+        what="Her new school",
+        agreed_with_child_on=date(2025, 3, 2),
+        by=world["sw_north"],
+    )
+    assert corrections.wishes_since_final(review) == [mum]
+    iro = client_as(world["iro_a"])
+    amend = reverse("reviews:record_amend", args=[review.pk])
+    assert (
+        "Since the record was finalised"
+        in iro.get(review.get_absolute_url()).content.decode()
+    )
+    home = iro.get(reverse("workspace:home")).content.decode()
+    assert "a wish recorded since it was final" in home and amend in home
+    corrections.record_amendment_open(
+        review=review, by=world["iro_a"], reason="Her new school is not to be shared"
+    )
+    with pytest.raises(ValidationError, match="not to be shared with Jane Smith"):
+        record_amendment_send(review=review, by=world["iro_a"], now=timezone.now())
+    services.record_save(
+        review=review,
+        by=world["iro_a"],
+        band="13_plus",
+        translation_language="",
+        sections={"going_well": "You are doing well at Ashfield School."},
+        withheld={"going_well": [mum]},
+    )
+    _, resent = record_amendment_send(
+        review=review, by=world["iro_a"], now=timezone.now()
+    )
+    assert {d.invitee for d in resent} == {mum, teacher}
+    mums = next(d for d in resent if d.invitee == mum)
+    assert "Ashfield" not in _text(mums.document)
+    assert corrections.wishes_since_final(review) == []
+    assert amend not in iro.get(reverse("workspace:home")).content.decode()

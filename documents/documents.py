@@ -15,7 +15,7 @@ from documents.translations import translation_due_on
 from iro.models import IroAllocation
 from reviews.models import Invitee, RecordAudience, Review
 from reviews.readability import BAND_TARGETS
-from reviews.services import band_for_age, record_version_for
+from reviews.services import band_for_age, record_version_for, sharing
 from reviews.services.corrections import issued_amendments
 from reviews.services.preparation import invited_people
 
@@ -252,6 +252,8 @@ def invitation_spec(review: Review, person: Invitee) -> DocumentSpec:
             "invitee": person,
             "is_child": person.role == "child",
             "clock": clock(review.scheduled_for),
+            # V3: the place, or that the IRO will say where.
+            "place": sharing.meeting_place_for(review, person),
             "iro": _person(child.iro),
             "letter_date": invitation.sent_at.date() if invitation else None,
         },

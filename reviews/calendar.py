@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from reviews.services import sharing
+
 MEETING_LENGTH = timedelta(minutes=45)
 
 
@@ -23,7 +25,9 @@ def invitation_ics(review, invitee) -> bytes:
     event.add("dtstart", review.scheduled_for)
     event.add("dtend", review.scheduled_for + MEETING_LENGTH)
     event.add("dtstamp", review.updated_at)
-    event["location"] = vText(review.venue or "To be confirmed")
+    # V3: no place for someone the child keeps something from (the IRO tells them).
+    place = sharing.meeting_place_for(review, invitee)
+    event["location"] = vText(place[:1].upper() + place[1:])
     organiser = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
     organiser.params["cn"] = vText("IRO service")
     event["organizer"] = organiser

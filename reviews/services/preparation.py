@@ -21,6 +21,7 @@ from reviews.models import (
     ReviewChoices,
     SharingRestriction,
 )
+from reviews.services import sharing
 from reviews.services._base import (
     lock,
     move,
@@ -258,7 +259,7 @@ def _invitation_text(review: Review, invitee: Invitee, link: str | None) -> str:
         f"Dear {invitee.name},",
         "",
         f"You are invited to a review meeting on {when:%A %-d %B %Y} at {when:%H:%M}.",
-        f"Where: {review.venue or 'to be confirmed'} ({review.get_format_display().lower() or 'format to be confirmed'}).",
+        f"Where: {sharing.meeting_place_for(review, invitee)} ({review.get_format_display().lower() or 'format to be confirmed'}).",
         "",
     ]
     if link:

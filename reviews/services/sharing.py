@@ -132,3 +132,16 @@ def undecided_people(review: Review) -> list[Invitee]:
         )
     )
     return [person for person in restricted_people(review) if person.pk not in decided]
+
+
+PLACE_TOLD_SEPARATELY = "the Independent Reviewing Officer will tell you where"
+
+
+def meeting_place_for(review: Review, invitee: Invitee) -> str:
+    """V3: where the meeting is, as this person's invitation says it. Someone the child
+    keeps something from is not sent the place (it may be what they must not know: a
+    placement, a school, a town); the IRO tells them where, having looked at what is
+    kept from them."""
+    if any(person.pk == invitee.pk for person in restricted_people(review)):
+        return PLACE_TOLD_SEPARATELY
+    return review.venue or "to be confirmed"

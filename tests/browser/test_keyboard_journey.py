@@ -66,7 +66,12 @@ def test_iro_schedules_and_starts_a_review_with_the_keyboard_alone(
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="My work")).to_be_visible()
 
-    # From My work, the task link for Kit's review.
+    # My work narrowed to Kit's tasks with its filter, then the task link.
+    tab_to(page, "#id_child")
+    page.keyboard.type("Kit Keyboard")
+    tab_to(page, "button:text('Show these tasks')")
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_child")).to_have_value(str(new_child.pk))
     tab_to(page, "a[href$='/schedule/']:has(span:text('Kit Keyboard'))")
     page.keyboard.press("Enter")
     expect(

@@ -227,3 +227,29 @@ def test_the_iro_saves_the_record_again_without_a_conflict(
         url, {"band": "13_plus", "version": version, "section_going_well": "Old"}
     )
     assert stale.status_code == 409, "the record's own version is still checked"
+
+
+def test_someone_the_child_keeps_something_from_is_not_sent_the_place(world, review):
+    """The invitation email, its calendar entry and the letter gave them the place (V3)."""
+    from icalendar import Calendar
+
+    from documents.documents import invitation_spec
+    from documents.pdf import render_html
+    from reviews.calendar import invitation_ics
+    from reviews.services.preparation import _invitation_text
+    from tests.reviews.test_transitions import schedule
+
+    mum = _person(review, world["sw_north"], "Jane Smith", "parent")
+    teacher = _person(review, world["sw_north"], "Ms Page", "teacher")
+    _wish(world, mum)
+    review = schedule(review, world["iro_a"])
+    assert review.venue == "The child's school"
+    for person, told in ((mum, False), (teacher, True)):
+        text = _invitation_text(review, person, None)
+        event = Calendar.from_ical(invitation_ics(review, person)).walk("VEVENT")[0]
+        spec = invitation_spec(review, person)
+        letter = render_html(spec.template, spec.full_context())
+        for shown in (text, str(event["location"]), letter):
+            assert ("school" in shown) is told, (person.name, shown[:200])
+        if not told:
+            assert sharing.PLACE_TOLD_SEPARATELY in text

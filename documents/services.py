@@ -214,6 +214,8 @@ def review_distribute(
 ) -> list[Distribution]:
     """Send the record to each recipient once, logging which version went to whom (T19, V1)."""
     review = lock(review)
+    if not hasattr(review, "record") or review.record.finalised_on is None:
+        raise ValidationError("Finalise the record before sending it.")
     if not recipients:
         raise ValidationError("Choose who the record goes to.")
     sent = _send_record(review, by=by, now=now, recipients=recipients)

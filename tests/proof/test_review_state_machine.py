@@ -446,12 +446,6 @@ class ReviewMachine(RuleBasedStateMachine):
         self.attempt(write)
 
     def step_distribute(self, data, review):
-        if not hasattr(review, "record"):
-            # documents.services.review_distribute reads review.record before it
-            # checks the status: with no record it raises RelatedObjectDoesNotExist,
-            # not ValidationError (left to the documents app; reported).
-            return
-
         def distribute():
             if not review.invitees.exists():
                 services.invitee_save(

@@ -560,3 +560,19 @@ def test_a_wish_recorded_after_the_record_went_out_is_put_right_by_an_amendment(
     assert "Ashfield" not in _text(mums.document)
     assert corrections.wishes_since_final(review) == []
     assert amend not in iro.get(reverse("workspace:home")).content.decode()
+
+
+def test_a_record_not_written_or_not_final_cannot_be_sent(world, review):
+    """Sending a review with no record raised RelatedObjectDoesNotExist (a 500)."""
+    mum = services.invitee_save(
+        review=review,
+        by=world["sw_north"],
+        name="Jane Smith",
+        role="parent",
+        method="letter",
+        postal_address="1 High Street",
+    )
+    with pytest.raises(ValidationError, match="Finalise the record"):
+        review_distribute(
+            review=review, by=world["bs"], now=timezone.now(), recipients=[mum]
+        )

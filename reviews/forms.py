@@ -490,20 +490,31 @@ class HoldForm(GovUKForm):
 
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
-        self.people = list(review.invitees.filter(child_does_not_want=False))
-        for person in self.people:
-            self.fields[f"took_part_{person.pk}"] = forms.ChoiceField(
-                label=f"How did {person.name} ({person.get_role_display().lower()}) take part?",
-                choices=[("", "Not recorded"), *MeetingAttendance.How.choices],
-                required=False,
-            )
+        add_took_part_fields(self, review, blank="Not recorded")
 
     def attendance(self) -> dict:
-        return {
-            person: self.cleaned_data[f"took_part_{person.pk}"]
-            for person in self.people
-            if self.cleaned_data.get(f"took_part_{person.pk}")
-        }
+        return took_part(self)
+
+
+def add_took_part_fields(form, review, *, blank: str) -> None:
+    """A "how did they take part" choice for each person invited (the hold and the
+    correction of a held review's facts)."""
+    form.people = list(review.invitees.filter(child_does_not_want=False))
+    for person in form.people:
+        form.fields[f"took_part_{person.pk}"] = forms.ChoiceField(
+            label=f"How did {person.name} ({person.get_role_display().lower()}) take part?",
+            choices=[("", blank), *MeetingAttendance.How.choices],
+            required=False,
+        )
+
+
+def took_part(form) -> dict:
+    """{person: how} for each person given an answer."""
+    return {
+        person: form.cleaned_data[f"took_part_{person.pk}"]
+        for person in form.people
+        if form.cleaned_data.get(f"took_part_{person.pk}")
+    }
 
 
 class DecisionForm(GovUKModelForm):

@@ -3,25 +3,16 @@
 from django import forms
 
 from core.forms import GovUKDateField, GovUKForm, text_area
-from reviews.models import MeetingAttendance, Review
+from reviews.forms import HoldForm, add_took_part_fields, took_part
 
 
 class HeldFactsForm(GovUKForm):
     """The facts recorded when the review was held, and who took part in its meeting."""
 
     held_on = GovUKDateField(label="Date the meeting was held")
-    participation = forms.ChoiceField(
-        label="How did the child take part? (participation code)",
-        choices=Review.Participation.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select how the child took part"},
-    )
-    chaired_by = forms.ChoiceField(
-        label="Who chaired the review?",
-        choices=Review.Chair.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select who chaired the review"},
-    )
+    # The same questions as when the review was held (reviews.forms.HoldForm).
+    participation = HoldForm.base_fields["participation"]
+    chaired_by = HoldForm.base_fields["chaired_by"]
     next_review_date = GovUKDateField(label="Date of the next review")
     reason = text_area(
         "Why are you correcting it?",
@@ -33,22 +24,13 @@ class HeldFactsForm(GovUKForm):
 
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
-        self.people = list(review.invitees.filter(child_does_not_want=False))
-        for person in self.people:
-            self.fields[f"took_part_{person.pk}"] = forms.ChoiceField(
-                label=f"How did {person.name} ({person.get_role_display().lower()}) take part?",
-                choices=[("", "As recorded"), *MeetingAttendance.How.choices],
-                required=False,
-            )
+        add_took_part_fields(self, review, blank="As recorded")
         self.order_fields(
             ["held_on", "participation", "chaired_by", "next_review_date"]
         )
 
     def attendance(self) -> dict:
-        return {
-            person: self.cleaned_data.get(f"took_part_{person.pk}", "")
-            for person in self.people
-        }
+        return took_part(self)
 
 
 class AmendRecordForm(GovUKForm):

@@ -26,6 +26,18 @@ class EventForm(GovUKForm):
     )
 
 
+class WithdrawEventForm(GovUKForm):
+    """Taking back an event recorded by mistake needs a reason."""
+
+    reason = forms.CharField(
+        label="Why is it being withdrawn?",
+        help_text="For example: recorded for the wrong child.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter why the event is withdrawn"},
+    )
+
+
 class EventDecisionForm(GovUKForm):
     decision = forms.ChoiceField(
         choices=SignificantEvent.Decision.choices,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from children import codes_903
 from core import dates
-from core.models import TimeStampedModel
+from core.models import Removable, TimeStampedModel
 from core.spreadsheets import refuse_formula_start
 
 
@@ -677,8 +677,10 @@ class SocialWorkerAllocation(TimeStampedModel):
         return f"{self.social_worker} ({self.team}) from {self.started_on:%d %b %Y}"
 
 
-class SignificantEvent(TimeStampedModel):
-    """A significant change or event the social worker tells the IRO about (CPPCR reg. 33(3))."""
+class SignificantEvent(Removable, TimeStampedModel):
+    """A significant change or event the social worker tells the IRO about (CPPCR reg. 33(3)).
+
+    One recorded by mistake is withdrawn (C1): its row stays, marked, with the reason."""
 
     class Kind(models.TextChoices):
         CARE_PLAN_CHANGE_COURT = (
@@ -807,6 +809,7 @@ class SignificantEvent(TimeStampedModel):
         blank=True,
         related_name="significant_events",
     )
+    withdrawn_reason = models.TextField("why the event was withdrawn", blank=True)
 
     class Meta:
         ordering = ["-occurred_on", "-pk"]

@@ -45,4 +45,5 @@ urlpatterns = [
     path("<int:pk>/events/new/", views.event_add_view, name="event_add"),
     path("events/<int:pk>/", views.event_detail_view, name="event"),
     path("events/<int:pk>/edit/", views.event_edit_view, name="event_edit"),
+    path("events/<int:pk>/withdraw/", views.event_withdraw_view, name="event_withdraw"),
 ]

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from children.models import Child, SignificantEvent
@@ -100,6 +101,37 @@ def significant_event_correct(
             f"The significant event for {event.child.full_name} "
             f"({event.child.child_id}) was corrected: {event.get_kind_display()}.",
             event.get_absolute_url(),
+        )
+    return event
+
+
+@transaction.atomic
+def significant_event_withdraw(
+    *, event: SignificantEvent, by: User, today: date, reason: str
+) -> SignificantEvent:
+    """C1: take back an event recorded by mistake (the wrong child, or something that
+    did not happen) while the IRO has not decided on it. Its row stays, marked, with
+    the reason; its decision is no longer due, and the IRO is told."""
+    event = SignificantEvent.objects.select_for_update().get(pk=event.pk)
+    if event.decision:
+        raise ValidationError(
+            "The IRO has decided on this event: it stays on the child's record."
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the event is withdrawn"})
+    event.withdrawn_reason = reason
+    event.removed_at = timezone.now()
+    event.removed_by = by
+    event.save(
+        update_fields=["withdrawn_reason", "removed_at", "removed_by", "updated_at"]
+    )
+    for iro in _deciders(event.child, today=today):
+        notify(
+            iro,
+            f"The significant event for {event.child.full_name} "
+            f"({event.child.child_id}) was withdrawn: no decision is needed.",
+            event.child.get_absolute_url(),
         )
     return event
 

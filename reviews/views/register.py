@@ -25,7 +25,7 @@ from children.forms import (
     SharingRestrictionEndForm,
     SharingRestrictionForm,
 )
-from children.forms_events import EventDecisionForm, EventForm
+from children.forms_events import EventDecisionForm, EventForm, WithdrawEventForm
 from children.models import (
     Child,
     Episode,
@@ -523,16 +523,7 @@ def event_add_view(request, pk):
 @require_http_methods(["GET", "POST"])
 def event_edit_view(request, pk):
     """C1: whoever tells the IRO about events corrects one the IRO has not decided on."""
-    event = get_object_or_404(
-        SignificantEvent.objects.filter(
-            child__in=children_visible_to(request.user)
-        ).select_related("child"),
-        pk=pk,
-    )
-    child = event.child
-    if not can_record_significant_event(request.user, child):
-        raise PermissionDenied
-    showing(request, event)
+    event, child = _undecided_event(request, pk)
     initial = {
         name: getattr(event, name)
         for name in ("kind", "occurred_on", "stated_date", "description")
@@ -553,6 +544,43 @@ def event_edit_view(request, pk):
             return redirect(event)
     context = {"form": form, "child": child, "event": event, "correcting": True}
     return render_form_page(request, "children/event_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def event_withdraw_view(request, pk):
+    """C1: whoever tells the IRO about events withdraws one recorded by mistake,
+    before the IRO decides."""
+    event, child = _undecided_event(request, pk)
+    form = WithdrawEventForm(request.POST or None)
+    if form.is_valid():
+        try:
+            event_services.significant_event_withdraw(
+                event=event,
+                by=request.user,
+                today=timezone.localdate(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The event is withdrawn. The IRO is told.")
+            return redirect(child)
+    context = {"form": form, "child": child, "event": event}
+    return render_form_page(request, "children/event_withdraw.html", context)
+
+
+def _undecided_event(request, pk) -> tuple[SignificantEvent, Child]:
+    """An event the user may correct or withdraw: in scope, and theirs to tell."""
+    event = get_object_or_404(
+        SignificantEvent.objects.filter(
+            child__in=children_visible_to(request.user)
+        ).select_related("child"),
+        pk=pk,
+    )
+    if not can_record_significant_event(request.user, event.child):
+        raise PermissionDenied
+    showing(request, event)
+    return event, event.child
 
 
 @require_http_methods(["GET", "POST"])

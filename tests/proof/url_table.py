@@ -979,6 +979,15 @@ PAGES.update(
             post={NOT_CHILD_EDITORS: 403, CHILD_EDITORS: 400},
             form=Form(valid=lambda obj, user: {"stated_date": _week_after(_today())}),
         ),
+        # C1: withdrawn, with a reason, until the IRO decides.
+        "children:event_withdraw": Page(
+            of="event",
+            get={NOT_CHILD_EDITORS: 403, CHILD_EDITORS: 200},
+            post={NOT_CHILD_EDITORS: 403, CHILD_EDITORS: 400},
+            form=Form(
+                valid=lambda obj, user: {"reason": "Recorded for the wrong child"}
+            ),
+        ),
         "children:event": Page(
             of="event",
             get={CASE_ROLES: 200, frozenset({Role.BUSINESS_SUPPORT}): 403},

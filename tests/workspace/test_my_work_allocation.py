@@ -151,3 +151,61 @@ def test_an_event_is_corrected_until_the_iro_decides(world, client_as):
         },
     )
     assert again.status_code == 400 and "has decided" in again.content.decode()
+
+
+def test_an_event_recorded_by_mistake_is_withdrawn_with_a_reason(world, client_as):
+    """An event recorded for the wrong child could be corrected but never taken back:
+    the IRO's decision stayed due (C1)."""
+    from children.models import SignificantEvent
+    from core.models import Notification
+
+    event = _event(world)
+    withdraw = reverse("children:event_withdraw", args=[event.pk])
+    sw = client_as(world["sw_north"])
+    assert (
+        withdraw in sw.get(reverse("children:event", args=[event.pk])).content.decode()
+    )
+    empty = sw.post(withdraw, {"reason": ""})
+    assert empty.status_code == 400
+    assert "Enter why the event is withdrawn" in empty.content.decode()
+    assert (
+        sw.post(withdraw, {"reason": "Recorded for the wrong child"}).status_code == 302
+    )
+
+    kept = SignificantEvent.everything.get(pk=event.pk)
+    assert (
+        kept.removed_by == world["sw_north"] and "wrong child" in kept.withdrawn_reason
+    )
+    assert not SignificantEvent.objects.filter(pk=event.pk).exists()
+    iro = client_as(world["iro_a"])
+    assert (
+        "Significant events to decide"
+        not in iro.get(reverse("workspace:home")).content.decode()
+    )
+    told = Notification.objects.get(user=world["iro_a"], text__contains="withdrawn")
+    assert iro.get(told.url).status_code == 200  # the child's page, not the gone event
+    assert iro.get(reverse("children:event", args=[event.pk])).status_code == 404
+
+
+def test_a_decided_event_is_not_withdrawn(world):
+    from django.core.exceptions import ValidationError
+
+    from reviews.services.events import (
+        significant_event_decide,
+        significant_event_withdraw,
+    )
+
+    event = _event(world)
+    significant_event_decide(
+        event=event,
+        decision="no_action",
+        reason="Nothing changes for the plan",
+        child_consulted=True,
+        parents_consulted=False,
+        by=world["iro_a"],
+        today=timezone.localdate(),
+    )
+    with pytest.raises(ValidationError, match="has decided"):
+        significant_event_withdraw(
+            event=event, by=world["sw_north"], today=timezone.localdate(), reason="x"
+        )

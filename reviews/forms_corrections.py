@@ -33,6 +33,17 @@ class HeldFactsForm(GovUKForm):
         return took_part(self)
 
 
+class MeetingCorrectForm(GovUKForm):
+    held_on = GovUKDateField(label="Date the meeting was held")
+    reason = text_area(
+        "Why are you correcting it?",
+        rows=3,
+        max_length=2000,
+        required=True,
+        error_messages={"required": "Enter the reason for the correction"},
+    )
+
+
 class AmendRecordForm(GovUKForm):
     reason = text_area(
         "What needs putting right, and why?",

@@ -91,6 +91,11 @@ urlpatterns = [
         name="decision_remove",
     ),
     path(
+        "<int:pk>/meetings/<int:meeting_pk>/correct/",
+        corrections.MeetingCorrectView.as_view(),
+        name="meeting_correct",
+    ),
+    path(
         "<int:pk>/held/correct/",
         corrections.HeldFactsView.as_view(),
         name="held_correct",

@@ -35,6 +35,8 @@ _CODE_LABELS = {
 def _label(name: str) -> str:
     if name.startswith("took_part:"):
         return f"How {name.split(':', 1)[1]} took part"
+    if name.startswith("meeting:"):
+        return "Date of a meeting"
     return FACT_LABELS.get(name, name)
 
 
@@ -51,8 +53,9 @@ def _shown(name: str, value: str) -> str:
 
 
 class ReviewCorrection(AuditSubject, models.Model):
-    """A held review's facts (its date, participation, chair, next review date) corrected
-    in place, with the reason: the review is not reopened (C2)."""
+    """A held review's facts (its date, participation, chair, next review date), or the
+    date of one of a review's meetings, corrected in place, with the reason: the
+    review is not reopened (C2)."""
 
     review = models.ForeignKey(
         "reviews.Review", on_delete=models.PROTECT, related_name="corrections"

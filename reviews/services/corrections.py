@@ -330,6 +330,66 @@ def _replan_following(review: Review, *, by: User) -> Review | None:
     return following
 
 
+def meetings_correctable(review: Review) -> bool:
+    """C2: a meeting's date is put right while the review is in progress or adjourned,
+    and once it is held until its record is final (and while it is amended)."""
+    return review.status in (
+        Review.Status.IN_PROGRESS,
+        Review.Status.ADJOURNED,
+    ) or held_facts_correctable(review)
+
+
+MEETINGS_CLOSED = (
+    "The record is final: amend the record, with a reason, to correct a meeting's date."
+)
+
+
+@transaction.atomic
+def meeting_correct(
+    *, review: Review, by: User, today: date, meeting, held_on: date, reason: str
+) -> ReviewCorrection | None:
+    """C2: correct the date of one meeting of a review, with the reason; any meeting of
+    an open review, and a held review's earlier meetings (the last is the date the
+    review was held: held_facts_correct). Returns None when nothing changed."""
+    from reviews.services.transitions import _check_meeting_date
+
+    review = lock(review)
+    _refuse_unless(meetings_correctable(review), MEETINGS_CLOSED)
+    _own(meeting, review, "meeting")
+    meetings = list(review.meetings.order_by("held_on", "pk"))
+    if review.status == Review.Status.HELD and meeting.pk == meetings[-1].pk:
+        raise ValidationError(
+            "The last meeting's date is the date the review was held: correct it with "
+            "the review's facts."
+        )
+    if held_on == meeting.held_on:
+        return None
+    reason = _reason(reason)
+    _check_meeting_date(review, held_on, today=today)
+    if review.status == Review.Status.HELD and held_on > meetings[-1].held_on:
+        raise ValidationError(
+            {
+                "held_on": "A meeting of this review must be on or before its last "
+                f"meeting ({dates.long_date(meetings[-1].held_on)})"
+            }
+        )
+    changes = {f"meeting:{meeting.pk}": [_iso(meeting.held_on), _iso(held_on)]}
+    meeting.held_on = held_on
+    meeting.save(update_fields=["held_on", "updated_at"])
+    record_event(
+        review,
+        action="meeting_corrected",
+        by=by,
+        note=reason[:1000],
+        from_status=review.status,
+    )
+    if review.status == Review.Status.HELD:
+        papers_changed(review)
+    return ReviewCorrection.objects.create(
+        review=review, changes=changes, reason=reason, by=by
+    )
+
+
 @transaction.atomic
 def record_amendment_open(*, review: Review, by: User, reason: str) -> RecordAmendment:
     """C3: open the final record again to put something right, with the reason."""

@@ -12,6 +12,7 @@ from reviews.forms_corrections import (
     ConfirmForm,
     HeldFactsForm,
     LaterDateDecisionForm,
+    MeetingCorrectForm,
 )
 from reviews.permissions import (
     can_authorise_out_of_timescale,
@@ -112,6 +113,7 @@ class HeldFactsView(_WhenChangeable):
         "what it said before and your reason."
     )
     form_class = HeldFactsForm
+    template_name = "reviews/held_correct.html"
     button = "Save the correction"
     refused = (
         "The record is final: amend the record, with a reason, to correct the review."
@@ -119,6 +121,14 @@ class HeldFactsView(_WhenChangeable):
 
     def changeable(self) -> bool:
         return corrections.held_facts_correctable(self.review)
+
+    def get_context(self):
+        # The last meeting is the date held, above; the earlier ones have their own page.
+        return {
+            "earlier_meetings": list(self.review.meetings.order_by("held_on", "pk"))[
+                :-1
+            ]
+        }
 
     def get_form(self, data=None, files=None):
         review = self.review
@@ -151,6 +161,42 @@ class HeldFactsView(_WhenChangeable):
             "The correction is saved."
             if correction
             else "Nothing was changed: the facts are as they were.",
+        )
+
+
+class MeetingCorrectView(_WhenChangeable):
+    title = "Correct a meeting's date"
+    intro = (
+        "Put right the date this meeting was held. The history keeps the date it "
+        "said before and your reason."
+    )
+    form_class = MeetingCorrectForm
+    button = "Save the correction"
+    refused = corrections.MEETINGS_CLOSED
+
+    def changeable(self) -> bool:
+        return corrections.meetings_correctable(self.review)
+
+    @property
+    def meeting(self):
+        return get_object_or_404(self.review.meetings, pk=self.kwargs["meeting_pk"])
+
+    def get_form(self, data=None, files=None):
+        return MeetingCorrectForm(data, initial={"held_on": self.meeting.held_on})
+
+    def perform(self, data, form):
+        correction = corrections.meeting_correct(
+            review=self.review,
+            by=self.request.user,
+            today=self.today,
+            meeting=self.meeting,
+            **data,
+        )
+        messages.success(
+            self.request,
+            "The correction is saved."
+            if correction
+            else "Nothing was changed: the date is as it was.",
         )
 
 

@@ -339,6 +339,20 @@ def _decision(child):
     )
 
 
+def _meeting(child):
+    """A meeting of the walk's review (C2: its date is corrected): not its central
+    meeting, and on the day that meeting is held, so a review held later keeps its
+    record date and this meeting is never its last."""
+    from reviews.models import ReviewMeeting
+
+    review = _review(child)
+    return review.meetings.filter(
+        central=False
+    ).first() or ReviewMeeting.objects.create(
+        review=review, held_on=WALK_REVIEW_DAY, central=False
+    )
+
+
 def _consultation(child):
     """Views entered by staff (only those can be changed)."""
     from reviews.models import Consultation
@@ -405,6 +419,7 @@ OBJECTS: dict[str, Callable[[object], object]] = {
     "decision": _decision,
     "consultation": _consultation,
     "contact": _contact,
+    "meeting": _meeting,
     "document": _document,
     "access_token": _access_token,
 }
@@ -416,6 +431,7 @@ KWARG_KINDS = {
     "decision_pk": "decision",
     "consultation_pk": "consultation",
     "contact_pk": "contact",
+    "meeting_pk": "meeting",
     "document_pk": "document",
     "placement_pk": "secure_placement",
     "restriction_pk": "sharing_restriction",
@@ -800,6 +816,11 @@ def _held_and_confirmed(review, user) -> dict:
 def _held_correct_valid(review, user) -> dict:
     _decisions_valid(review, user)
     return {**HOLD, "held_on": date(2025, 1, 28), "reason": "Walk: the wrong day"}
+
+
+def _meeting_correct_valid(review, user) -> dict:
+    _meeting_logged(review)
+    return {"held_on": date(2025, 1, 28), "reason": "Walk: the wrong day"}
 
 
 def _later_date_valid(review, user) -> dict:
@@ -1279,6 +1300,7 @@ PAGES.update(
                 ("reviews:decision_edit", Form(valid=_decisions_valid)),
                 ("reviews:decision_remove", Form(valid=_held_and_confirmed)),
                 ("reviews:held_correct", Form(valid=_held_correct_valid)),
+                ("reviews:meeting_correct", Form(valid=_meeting_correct_valid)),
                 ("reviews:record_amend", None),
                 ("documents:amendment_issue", None),
             )

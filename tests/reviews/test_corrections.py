@@ -576,3 +576,115 @@ def test_a_record_not_written_or_not_final_cannot_be_sent(world, review):
         review_distribute(
             review=review, by=world["bs"], now=timezone.now(), recipients=[mum]
         )
+
+
+def _series(world, review):
+    """Northa's review held over two meetings: 30 January and 3 February 2025."""
+    from tests.reviews.test_transitions import held, schedule, start
+
+    schedule(review, world["iro_a"])
+    start(review, world["iro_a"])
+    services.review_add_meeting(
+        review=review,
+        by=world["iro_a"],
+        held_on=date(2025, 2, 3),
+        reason="Northa wanted to speak to the IRO on her own first",
+    )
+    held(review, world["iro_a"])
+    review.refresh_from_db()
+    return review
+
+
+def test_an_earlier_meeting_of_a_series_has_its_date_corrected(
+    world, review, client_as
+):
+    """Only the last meeting of a series could have its date put right (C2)."""
+    review = _series(world, review)
+    first, last = review.meetings.order_by("held_on")
+    iro = client_as(world["iro_a"])
+    page = reverse("reviews:meeting_correct", args=[review.pk, first.pk])
+    held_page = iro.get(reverse("reviews:held_correct", args=[review.pk]))
+    assert page in held_page.content.decode()
+    refused = iro.post(page, {"held_on_0": "4", "held_on_1": "2", "held_on_2": "2025"})
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "Enter the reason for the correction" in body
+    after_last = iro.post(
+        page,
+        {"held_on_0": "4", "held_on_1": "2", "held_on_2": "2025", "reason": "Typo"},
+    )
+    assert after_last.status_code == 400
+    assert (
+        "on or before its last meeting (3 February 2025)" in after_last.content.decode()
+    )
+    ok = iro.post(
+        page,
+        {"held_on_0": "29", "held_on_1": "1", "held_on_2": "2025", "reason": "Typo"},
+    )
+    assert ok.status_code == 302
+    first.refresh_from_db()
+    review.refresh_from_db()
+    assert first.held_on == date(2025, 1, 29)
+    assert review.record_date == date(2025, 1, 30)  # a series: the date it was set for
+    correction = review.corrections.get()
+    assert correction.lines() == [
+        "Date of a meeting: 30 January 2025 to 29 January 2025"
+    ]
+    assert review.events.filter(action="meeting_corrected", note="Typo").exists()
+    with pytest.raises(ValidationError, match="correct it with the review's facts"):
+        corrections.meeting_correct(
+            review=review,
+            by=world["iro_a"],
+            today=TODAY,
+            meeting=last,
+            held_on=date(2025, 2, 2),
+            reason="Typo",
+        )
+    assert client_as(world["sw_north"]).get(page).status_code == 403
+
+
+def test_a_meeting_of_a_review_in_progress_is_corrected(world, review, client_as):
+    from tests.reviews.test_transitions import schedule, start
+
+    schedule(review, world["iro_a"])
+    meeting = start(review, world["iro_a"])
+    iro = client_as(world["iro_a"])
+    assert (
+        reverse("reviews:meeting_correct", args=[review.pk, meeting.pk])
+        in iro.get(reverse("reviews:meeting", args=[review.pk])).content.decode()
+    )
+    with pytest.raises(ValidationError) as future:
+        corrections.meeting_correct(
+            review=review,
+            by=world["iro_a"],
+            today=TODAY,
+            meeting=meeting,
+            held_on=date(2025, 3, 2),
+            reason="Typo",
+        )
+    assert "held_on" in future.value.error_dict
+    corrections.meeting_correct(
+        review=review,
+        by=world["iro_a"],
+        today=TODAY,
+        meeting=meeting,
+        held_on=date(2025, 1, 31),
+        reason="Typo",
+    )
+    meeting.refresh_from_db()
+    assert meeting.held_on == date(2025, 1, 31)
+
+
+def test_a_final_records_meetings_are_corrected_only_by_an_amendment(world, sent):
+    review, _ = sent
+    meeting = review.meetings.get()
+    assert not corrections.meetings_correctable(review)
+    with pytest.raises(ValidationError, match="amend the record"):
+        corrections.meeting_correct(
+            review=review,
+            by=world["iro_a"],
+            today=TODAY,
+            meeting=meeting,
+            held_on=date(2025, 1, 29),
+            reason="Typo",
+        )

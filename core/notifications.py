@@ -2,7 +2,7 @@
 
 import re
 
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -82,6 +82,29 @@ def send_queued_emails(*, limit: int = 100) -> int:
     return sent
 
 
+CALENDAR = "text/calendar"
+CALENDAR_FILE = "application/ics"
+
+
+def _message(email: OutboundEmail) -> EmailMultiAlternatives:
+    """The email as it goes. A calendar invitation (an attachment of type text/calendar;
+    method=...) goes twice, as iMIP asks (RFC 6047 §2.4) and Outlook and Gmail read it:
+    inline, as the text/calendar alternative of the body, so that the mail program
+    shows an invitation and updates the calendar, and as an .ics file for the rest.
+    Django makes that multipart/mixed holding multipart/alternative (text/plain,
+    text/calendar; method=...) first, then the file (docs/decisions.md)."""
+    message = EmailMultiAlternatives(email.subject, _as_sent(email.body), to=[email.to])
+    if not email.attachment:
+        return message
+    content = bytes(email.attachment)
+    if email.attachment_type.startswith(CALENDAR):
+        message.attach_alternative(content.decode("utf-8"), email.attachment_type)
+        message.attach(email.attachment_name, content, CALENDAR_FILE)
+    else:
+        message.attach(email.attachment_name, content, email.attachment_type)
+    return message
+
+
 def _send_one(pk: int) -> int:
     with transaction.atomic():
         email = (
@@ -92,11 +115,7 @@ def _send_one(pk: int) -> int:
         )
         if email is None:
             return 0
-        message = EmailMessage(email.subject, _as_sent(email.body), to=[email.to])
-        if email.attachment:
-            message.attach(
-                email.attachment_name, bytes(email.attachment), email.attachment_type
-            )
+        message = _message(email)
         email.attempts += 1
         try:
             message.send()

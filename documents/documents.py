@@ -17,6 +17,7 @@ from reviews.models import Invitee, RecordAudience, Review
 from reviews.readability import BAND_TARGETS
 from reviews.services import band_for_age, record_version_for, sharing
 from reviews.services.corrections import issued_amendments
+from reviews.services.invitations import latest as latest_invitation
 from reviews.services.preparation import invited_people
 
 Kind = Document.Kind
@@ -235,9 +236,9 @@ def invitation_specs(review: Review) -> list[DocumentSpec]:
 
 def invitation_spec(review: Review, person: Invitee) -> DocumentSpec:
     """The invitation letter for one person (also rendered on demand by the reviews pages)."""
-    invitation = review.invitations.filter(
-        invitee=person, scheduled_for=review.scheduled_for
-    ).first()
+    # Its latest version (D-CAL2): an update says it replaces the earlier letter, a
+    # cancellation says the meeting is off.
+    invitation = latest_invitation(person)
     child = review.child
     return DocumentSpec(
         key=f"{Kind.INVITATION}:review={review.pk}:invitee={person.pk}",
@@ -256,6 +257,8 @@ def invitation_spec(review: Review, person: Invitee) -> DocumentSpec:
             "place": sharing.meeting_place_for(review, person),
             "iro": _person(child.iro),
             "letter_date": invitation.sent_at.date() if invitation else None,
+            "updated": bool(invitation and invitation.sequence),
+            "cancelled": bool(invitation and invitation.is_cancellation),
         },
         author=_iro_author(child.iro),
         review=review,

@@ -61,6 +61,11 @@ urlpatterns = [
     path("<int:pk>/confirm/", cycle.ConfirmView.as_view(), name="confirm"),
     path("<int:pk>/invitations/", cycle.InvitationsView.as_view(), name="invitations"),
     path(
+        "<int:pk>/invitations/<int:invitee_pk>/resend/",
+        cycle.invitation_resend_view,
+        name="invitation_resend",
+    ),
+    path(
         "<int:pk>/child-contact/",
         cycle.ChildContactView.as_view(),
         name="child_contact",

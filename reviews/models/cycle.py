@@ -1,5 +1,7 @@
 """Every step of a review's cycle (docs/rules.md, T10-T31), around the Review row."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -145,6 +147,14 @@ class Invitee(Removable, TimeStampedModel):
     )
     safety_notes = models.TextField(blank=True)
     interpreter_language = models.CharField(max_length=60, blank=True)
+    calendar_uid = models.UUIDField(
+        "calendar entry's UID",
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Random, and this person's for this review for good: every "
+        "version of their invitation, and its cancellation, carries it (D-CAL1).",
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -177,7 +187,17 @@ class SharingRestriction(TimeStampedModel):
 
 
 class Invitation(TimeStampedModel):
-    """One invitation sent to one invitee for one review date; sent exactly once."""
+    """One version of one person's invitation: sent once, by email or letter (D-CAL2).
+
+    The first is version 0; every change to the review's date, time, place or format
+    after the invitations went out, and its cancellation, is the next version, with
+    the same calendar UID (the invitee's) and the next SEQUENCE. Sending a version
+    again points `email` at the new email; the version stays the same.
+    """
+
+    class CalendarMethod(models.TextChoices):
+        REQUEST = "REQUEST", "Invitation"
+        CANCEL = "CANCEL", "Cancellation"
 
     review = models.ForeignKey(
         "reviews.Review", on_delete=models.PROTECT, related_name="invitations"
@@ -187,19 +207,45 @@ class Invitation(TimeStampedModel):
     )
     scheduled_for = models.DateTimeField()
     method = models.CharField(max_length=10, choices=Invitee.Method)
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="The calendar entry's SEQUENCE: 0, then one more a change."
+    )
+    calendar_method = models.CharField(
+        max_length=10, choices=CalendarMethod, default=CalendarMethod.REQUEST
+    )
+    email = models.ForeignKey(
+        "core.OutboundEmail",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The email that carries it (the latest, if sent again); none for "
+        "a letter.",
+    )
     sent_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
-    sent_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="When it was made: queued to email, or made as a letter to print.",
+    )
 
     class Meta:
+        ordering = ["invitee", "sequence"]
         constraints = [
             models.UniqueConstraint(
-                fields=["invitee", "scheduled_for"],
-                name="reviews_one_invitation_per_invitee_and_date",
+                fields=["invitee", "sequence"],
+                name="reviews_one_invitation_per_invitee_and_version",
             )
         ]
 
     def __str__(self):
-        return f"Invitation to {self.invitee.name} for {self.scheduled_for:%d %b %Y}"
+        return (
+            f"{self.get_calendar_method_display()} to {self.invitee.name} for "
+            f"{self.scheduled_for:%d %b %Y} (version {self.sequence})"
+        )
+
+    @property
+    def is_cancellation(self) -> bool:
+        return self.calendar_method == self.CalendarMethod.CANCEL
 
 
 class AccessLink(AuditSubject, models.Model):

@@ -570,17 +570,27 @@ def child_contact_remove(*, review: Review, by: User, contact: ChildContact) -> 
     _removed(review, by, what)
 
 
+# An invitation, its letter, its consultation form and an unused consultation link do
+# not keep a person on the list: taking them off sends the invitation's cancellation
+# and ends the link (D-CAL2); the rows stay, so who was sent what is still known.
+_INVITATION_PAPERS = ("invitation", "consultation_child", "consultation_adult")
+
+
 def _sent_anything(invitee: Invitee) -> str:
-    """What the service has already sent or received for this person, if anything."""
+    """What the service has already sent or received for this person, if anything,
+    that keeps them on the list."""
     for name, label in (
-        ("invitations", "an invitation"),
         ("distributions", "the record"),
-        ("documents", "a letter"),
         ("consultations", "their views"),
     ):
         if getattr(invitee, name).exists():
             return label
-    if AccessLink.objects.filter(invitee=invitee).exists():
+    if invitee.documents.exclude(kind__in=_INVITATION_PAPERS).exists():
+        return "a letter"
+    links = AccessLink.objects.filter(invitee=invitee).exclude(
+        purpose=AccessLink.Purpose.CONSULTATION, used_at__isnull=True
+    )
+    if links.exists():
         return "a link"
     return ""
 
@@ -598,9 +608,11 @@ def removable_invitees(review: Review) -> set[int]:
 
 @transaction.atomic
 def invitee_remove(*, review: Review, by: User, invitee: Invitee) -> None:
-    """C1: take a person entered by mistake off the list, before anything went to them
-    (after that they stay on the record of who was sent what); the IRO confirms the
-    list again."""
+    """C1: take a person entered by mistake off the list, before anything but their
+    invitation went to them (after that they stay on the record of who was sent what);
+    one sent an invitation is sent its cancellation (D-CAL2). The IRO confirms the list
+    again."""
+    from reviews.services.invitations import invitation_withdraw
     from reviews.services.preparation import _unconfirm_checklist
 
     review = lock(review)
@@ -618,6 +630,7 @@ def invitee_remove(*, review: Review, by: User, invitee: Invitee) -> None:
             f"The child asked for something not to be shared with {invitee.name}: "
             "they stay on the list, so that the child's wish is kept."
         )
+    invitation_withdraw(review=review, invitee=invitee, by=by, now=timezone.now())
     _take_back(invitee, by)
     _unconfirm_checklist(review)
     _removed(review, by, name)

@@ -8,8 +8,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from core import dates
-from core.notifications import queue_email, secret
-from reviews.calendar import invitation_ics
 from reviews.models import (
     AccessLink,
     ChildContact,
@@ -21,7 +19,7 @@ from reviews.models import (
     ReviewChoices,
     SharingRestriction,
 )
-from reviews.services import sharing
+from reviews.services import invitations
 from reviews.services._base import (
     lock,
     move,
@@ -189,18 +187,18 @@ def review_issue_invitations(
 ) -> list[Invitation]:
     """Send the invitations and consultation links once, to the confirmed list (T13).
 
-    Pressing the button twice sends nothing new: each invitation is unique per person
-    and review date, and each email has its own key in the outbox.
+    Pressing the button twice sends nothing new: each person's first version is made
+    once (D-CAL2), and each email has its own key in the outbox.
     """
     review = lock(review)
     if review.scheduled_for is None:
         raise ValidationError("Set the date of the review before sending invitations.")
     if review.status == Review.Status.INVITATIONS_ISSUED:
-        return list(review.invitations.filter(scheduled_for=review.scheduled_for))
+        return [row.invitation for row in invitations.latest_for_review(review)]
     checklist = ConveningChecklist.objects.filter(review=review).first()
     if checklist is None or checklist.confirmed_on is None:
         raise ValidationError("The IRO has not confirmed the invite list yet.")
-    invitations = [
+    sent = [
         _invite(review, invitee, by=by, now=now) for invitee in invited_people(review)
     ]
     move(
@@ -208,68 +206,18 @@ def review_issue_invitations(
         Review.Status.INVITATIONS_ISSUED,
         action="invitations_issued",
         by=by,
-        note=f"{len(invitations)} invitations",
+        note=f"{len(sent)} invitations",
     )
     papers_changed(review)
-    return invitations
+    return sent
 
 
 def _invite(review: Review, invitee: Invitee, *, by: User, now: datetime) -> Invitation:
+    """The first version of this person's invitation (D-CAL2). The email carries the
+    consultation link; a letter's link is made when the letter is printed to post
+    (consultation_letter_link), so that no link is made that nobody receives (D-LINK)."""
     _check_contact(invitee)
-    invitation, created = Invitation.objects.get_or_create(
-        invitee=invitee,
-        scheduled_for=review.scheduled_for,
-        defaults={
-            "review": review,
-            "method": invitee.method,
-            "sent_by": by,
-            "sent_at": now,
-        },
-    )
-    if created and invitee.method == Invitee.Method.EMAIL:
-        # The email carries the consultation link; a letter's link is made when the
-        # letter is printed to post (consultation_letter_link), so that no link is
-        # made that nobody receives (D-LINK).
-        link = None
-        if invitee.consultation_type != Invitee.ConsultationType.NONE:
-            link = link_issue(
-                purpose=AccessLink.Purpose.CONSULTATION,
-                recipient=invitee,
-                review=review,
-                now=now,
-            ).url
-        when = timezone.localtime(review.scheduled_for)
-        queue_email(
-            key=f"invitation:{invitee.pk}:{when:%Y%m%d%H%M}",
-            to=invitee.email,
-            subject=f"Invitation: review meeting on {when:%A %-d %B %Y}",
-            body=_invitation_text(review, invitee, link),
-            attachment=(
-                "invitation.ics",
-                invitation_ics(review, invitee),
-                "text/calendar; method=REQUEST",
-            ),
-        )
-    return invitation
-
-
-def _invitation_text(review: Review, invitee: Invitee, link: str | None) -> str:
-    when = timezone.localtime(review.scheduled_for)
-    lines = [
-        f"Dear {invitee.name},",
-        "",
-        f"You are invited to a review meeting on {when:%A %-d %B %Y} at {when:%H:%M}.",
-        f"Where: {sharing.meeting_place_for(review, invitee)} ({review.get_format_display().lower() or 'format to be confirmed'}).",
-        "",
-    ]
-    if link:
-        lines += [
-            "Please tell us your views before the meeting. This link works once, until the day of the review:",
-            secret(link),
-            "",
-        ]
-    lines += ["The Independent Reviewing Officer service"]
-    return "\n".join(lines)
+    return invitations.invitation_first(review=review, invitee=invitee, by=by, now=now)
 
 
 def letter_carries_link(review: Review, invitee: Invitee) -> bool:
@@ -283,7 +231,9 @@ def letter_carries_link(review: Review, invitee: Invitee) -> bool:
         and review.is_open
         and review.scheduled_for is not None
         and review.invitations.filter(
-            invitee=invitee, scheduled_for=review.scheduled_for
+            invitee=invitee,
+            scheduled_for=review.scheduled_for,
+            calendar_method=Invitation.CalendarMethod.REQUEST,
         ).exists()
     )
 

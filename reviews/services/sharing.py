@@ -145,3 +145,26 @@ def meeting_place_for(review: Review, invitee: Invitee) -> str:
     if any(person.pk == invitee.pk for person in restricted_people(review)):
         return PLACE_TOLD_SEPARATELY
     return review.venue or "to be confirmed"
+
+
+def placement_is_confidential(review: Review) -> bool:
+    """The child's placement address is confidential (on the child, or on the period's
+    latest episode)."""
+    if review.child.confidential_address:
+        return True
+    episode = review.period.current_episode() if review.period_id else None
+    return bool(episode and episode.placement_confidential)
+
+
+def calendar_location_for(review: Review, invitee: Invitee) -> str | None:
+    """D-CAL1: the LOCATION of this person's calendar entry, or None to leave it out:
+    for someone the child keeps something from (V3), and for everyone while the
+    child's placement address is confidential, since the service cannot tell whether
+    the venue is the placement and a calendar entry travels further than an email
+    (shared calendars, delegates, phones). Nothing when no place is set yet."""
+    place = meeting_place_for(review, invitee)
+    if place == PLACE_TOLD_SEPARATELY or not review.venue:
+        return None
+    if placement_is_confidential(review):
+        return None
+    return place[:1].upper() + place[1:]

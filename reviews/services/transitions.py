@@ -10,6 +10,7 @@ from accounts.models import Role, User
 from core import dates
 from reviews import timescales
 from reviews.models import MeetingAttendance, Review, ReviewMeeting
+from reviews.services import invitations
 from reviews.services._base import lock, move, record_event, save_fields
 from reviews.services.planning import next_due_for_period, review_plan_next
 
@@ -164,9 +165,12 @@ def review_rearrange(
     scheduled_for: datetime,
     reason: str,
     venue: str | None = None,
+    format: str | None = None,
     expected_version: int | None = None,
 ) -> Review:
-    """Move a scheduled review to a new date; the due date stays as it was (T23)."""
+    """Move a scheduled review to a new date, place or format; the due date stays as
+    it was (T23). After the invitations went out, everyone invited is sent the next
+    version of their invitation, and the letters are made again (D-CAL2)."""
     review = lock(review, expected_version=expected_version)
     if review.status not in (Review.Status.SCHEDULED, Review.Status.INVITATIONS_ISSUED):
         raise ValidationError("Only a scheduled review can be rearranged.")
@@ -174,13 +178,24 @@ def review_rearrange(
         raise ValidationError({"reason": "Enter the reason for rearranging the review"})
     _check_within_timescale(review, timezone.localtime(scheduled_for).date())
     old = timezone.localtime(review.scheduled_for)
+    before = invitations.arrangements(review)
     review.scheduled_for = scheduled_for
     if venue is not None:
         review.venue = venue
+    if format is not None:
+        review.format = format
     note = f"From {old:%d/%m/%Y %H:%M}: {reason}"
-    return save_fields(
-        review, action="rearranged", by=by, note=note, fields=["scheduled_for", "venue"]
+    save_fields(
+        review,
+        action="rearranged",
+        by=by,
+        note=note,
+        fields=["scheduled_for", "venue", "format"],
     )
+    invitations.invitations_update(
+        review=review, by=by, now=timezone.now(), before=before
+    )
+    return review
 
 
 @transaction.atomic
@@ -227,6 +242,7 @@ def review_cancel(
         note=note,
         fields=["cancel_reason", "cancel_note"],
     )
+    invitations.invitations_cancel(review=review, by=by, now=timezone.now())
     review_plan_next(period=review.period, by=by)
     return review
 

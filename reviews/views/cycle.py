@@ -5,13 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from core.audit import showing
 from iro.permissions import can_make_iro_letters
 from reviews import forms, services, timescales
 from reviews.asks import asks_for
-from reviews.models import ProgressReview, Review, ReviewChoices
+from reviews.models import Invitee, ProgressReview, Review, ReviewChoices
 from reviews.permissions import (
     can_authorise_out_of_timescale,
     can_cancel_review,
@@ -27,7 +27,7 @@ from reviews.permissions import (
 )
 from reviews.readability import check_record
 from reviews.selectors import challenges_closed_since_last_review
-from reviews.services import corrections, later_dates, sharing
+from reviews.services import corrections, invitations, later_dates, sharing
 from reviews.services.preparation import invited_people
 from reviews.views._action import ReviewStepView, load_review
 from reviews.worklist import preparation_base, review_steps
@@ -134,6 +134,7 @@ class ScheduleView(ReviewStepView):
                 by=self.request.user,
                 scheduled_for=form.scheduled_for(),
                 venue=data["venue"],
+                format=data["format"],
                 reason=data["reason"],
             )
             messages.success(self.request, "The review is rearranged.")
@@ -306,7 +307,9 @@ class InvitationsView(ReviewStepView):
         return {
             "invited": invited_people(self.review),
             "not_invited": self.review.invitees.filter(child_does_not_want=True),
-            "sent": self.review.invitations.select_related("invitee"),
+            "sent": self.review.invitations.exists(),
+            # D-CAL2: each person's latest version, and what really happened to it.
+            "latest": invitations.latest_for_review(self.review),
         }
 
     def perform(self, data, form):
@@ -314,6 +317,28 @@ class InvitationsView(ReviewStepView):
             review=self.review, by=self.request.user, now=timezone.now()
         )
         return redirect("reviews:invitations", self.review.pk)
+
+
+@require_POST
+def invitation_resend_view(request, pk, invitee_pk):
+    """Send one person's latest invitation again by email (D-CAL2)."""
+    review = load_review(request, pk)
+    if not can_send_for_review(request.user, review):
+        raise PermissionDenied
+    invitee = get_object_or_404(Invitee.everything.filter(review=review), pk=invitee_pk)
+    try:
+        invitation = invitations.invitation_resend(
+            review=review, invitee=invitee, by=request.user, now=timezone.now()
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        what = invitation.get_calendar_method_display().lower()
+        messages.success(
+            request,
+            f"The {what} to {invitee.name} is sent again: its email is waiting to go.",
+        )
+    return redirect("reviews:invitations", review.pk)
 
 
 class ChildContactView(ReviewStepView):

@@ -15,7 +15,7 @@ from core.notifications import send_queued_emails
 from documents.documents import invitation_spec
 from documents.pdf import render_pdf
 from reviews import services
-from reviews.calendar import invitation_ics
+from reviews.services.invitations import invitation_ics
 
 pytestmark = pytest.mark.django_db
 

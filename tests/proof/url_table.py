@@ -1209,6 +1209,16 @@ PAGES.update(
                 frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 302,
             },
         ),
+        # Sending one person's latest invitation again (D-CAL2): the walk's person was
+        # sent none, so the service refuses it with a message and the page redirects.
+        "reviews:invitation_resend": Page(
+            of="review",
+            get={EVERYONE: 405},
+            post={
+                CASE_ROLES_NOT_IRO: 403,
+                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 302,
+            },
+        ),
         "documents:invitation_letter": Page(
             of="review",
             get={

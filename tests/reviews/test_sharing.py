@@ -235,8 +235,8 @@ def test_someone_the_child_keeps_something_from_is_not_sent_the_place(world, rev
 
     from documents.documents import invitation_spec
     from documents.pdf import render_html
-    from reviews.calendar import invitation_ics
-    from reviews.services.preparation import _invitation_text
+    from reviews.models import Invitation
+    from reviews.services.invitations import email_text, invitation_ics
     from tests.reviews.test_transitions import schedule
 
     mum = _person(review, world["sw_north"], "Jane Smith", "parent")
@@ -245,11 +245,14 @@ def test_someone_the_child_keeps_something_from_is_not_sent_the_place(world, rev
     review = schedule(review, world["iro_a"])
     assert review.venue == "The child's school"
     for person, told in ((mum, False), (teacher, True)):
-        text = _invitation_text(review, person, None)
+        text = email_text(review, person, Invitation(sequence=0), None)
         event = Calendar.from_ical(invitation_ics(review, person)).walk("VEVENT")[0]
         spec = invitation_spec(review, person)
         letter = render_html(spec.template, spec.full_context())
-        for shown in (text, str(event["location"]), letter):
+        # D-CAL1: no LOCATION at all for them, and no place in the description.
+        assert ("LOCATION" in event) is told
+        calendar_text = f"{event.get('location', '')} {event['description']}"
+        for shown in (text, calendar_text, letter):
             assert ("school" in shown) is told, (person.name, shown[:200])
         if not told:
             assert sharing.PLACE_TOLD_SEPARATELY in text

@@ -1,0 +1,361 @@
+"""Invitations that stay true after they go (docs/rules.md, D-CAL1, D-CAL2).
+
+Each person's invitation is a numbered version of one calendar entry of their own
+(reviews.calendar): the first goes with the invitations (preparation.
+review_issue_invitations); a change to the review's date, time, place or format sends
+everyone invited the next version (`invitations_update`), cancelling the review sends
+each a cancellation (`invitations_cancel`), and so does taking a person off the list
+after they were sent one (`invitation_withdraw`). A person's latest version can be
+sent again (`invitation_resend`). An emailed version is only "sent" once the outbox
+has sent its email (`delivery`); a letter is made to print, with the review's papers.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.models import OutboundEmail
+from core.notifications import queue_email, secret
+from reviews import calendar
+from reviews.models import AccessLink, Invitation, Invitee, Review
+from reviews.services import sharing
+from reviews.services._base import lock, papers_changed, record_event
+from reviews.services.links import link_issue
+
+REQUEST = Invitation.CalendarMethod.REQUEST
+CANCEL = Invitation.CalendarMethod.CANCEL
+
+
+def latest(invitee: Invitee) -> Invitation | None:
+    """This person's latest version, or None if they were never sent one."""
+    return invitee.invitations.order_by("-sequence").first()
+
+
+def _place_note(review: Review, invitee: Invitee, location: str | None) -> str:
+    if sharing.meeting_place_for(review, invitee) == sharing.PLACE_TOLD_SEPARATELY:
+        return "Where: the Independent Reviewing Officer will tell you where."
+    if location is None and review.venue:
+        return "Where: as your invitation email or letter says."
+    if location is None:
+        return "Where: to be confirmed."
+    return ""
+
+
+def entry_for(
+    review: Review, invitee: Invitee, *, sequence: int, method: str, now: datetime
+) -> calendar.Entry:
+    """What this person's calendar entry says in this version (D-CAL1)."""
+    location = sharing.calendar_location_for(review, invitee)
+    return calendar.Entry(
+        uid=calendar.uid_for(invitee.calendar_uid),
+        sequence=sequence,
+        method=method,
+        start=review.scheduled_for,  # type: ignore[arg-type]  # invitations need a date
+        attendee_name=invitee.name,
+        attendee_email=invitee.email,
+        location=location,
+        place_note=_place_note(review, invitee, location),
+        format_label=review.get_format_display().lower(),
+        stamp=now,
+    )
+
+
+def invitation_ics(
+    review: Review,
+    invitee: Invitee,
+    *,
+    sequence: int = 0,
+    method: str = REQUEST,
+    now: datetime | None = None,
+) -> bytes:
+    """The .ics of one version of this person's entry."""
+    entry = entry_for(
+        review, invitee, sequence=sequence, method=method, now=now or timezone.now()
+    )
+    return calendar.entry_ics(entry)
+
+
+# --- The email -------------------------------------------------------------------
+
+
+def _when(review: Review) -> str:
+    when = timezone.localtime(review.scheduled_for)
+    return f"{when:%A %-d %B %Y} at {when:%H:%M}"
+
+
+def _day(review: Review) -> str:
+    return f"{timezone.localtime(review.scheduled_for):%A %-d %B %Y}"
+
+
+def _subject(review: Review, invitation: Invitation) -> str:
+    if invitation.is_cancellation:
+        return f"Cancelled: review meeting on {_day(review)}"
+    if invitation.sequence:
+        return f"Updated invitation: review meeting on {_day(review)}"
+    return f"Invitation: review meeting on {_day(review)}"
+
+
+def _opening(review: Review, invitation: Invitation) -> list[str]:
+    if not invitation.is_cancellation:
+        if invitation.sequence:
+            return [
+                "The review meeting you are invited to has changed. This invitation "
+                "replaces the one we sent before, and your calendar entry is updated.",
+                f"It is now on {_when(review)}.",
+            ]
+        return [f"You are invited to a review meeting on {_when(review)}."]
+    if review.status == Review.Status.CANCELLED:
+        return [
+            f"The review meeting on {_when(review)} is cancelled. You do not need to "
+            "come, and your calendar entry is cancelled too. We will write to you "
+            "when the next review is arranged."
+        ]
+    return [
+        f"You no longer need to come to the review meeting on {_when(review)}: the "
+        "invitation we sent you is withdrawn, and your calendar entry is cancelled."
+    ]
+
+
+def email_text(
+    review: Review, invitee: Invitee, invitation: Invitation, link: str | None
+) -> str:
+    """The email's words: nothing about the child beyond the meeting (V3 for the place)."""
+    lines = [f"Dear {invitee.name},", "", *_opening(review, invitation)]
+    if not invitation.is_cancellation:
+        fmt = review.get_format_display().lower() or "format to be confirmed"
+        lines.append(f"Where: {sharing.meeting_place_for(review, invitee)} ({fmt}).")
+    lines.append("")
+    if link:
+        lines += [
+            "Please tell us your views before the meeting. This link works once, "
+            "until the day of the review:",
+            secret(link),
+            "",
+        ]
+    lines += ["The Independent Reviewing Officer service"]
+    return "\n".join(lines)
+
+
+def _consultation_link(review: Review, invitee: Invitee, now: datetime) -> str | None:
+    """A new consultation link for a request, for someone asked for their views who has
+    not given them yet (D-LINK: made with the message that carries it; it ends the
+    earlier one, whose expiry followed the earlier date)."""
+    if invitee.consultation_type == Invitee.ConsultationType.NONE:
+        return None
+    if invitee.consultations.exists() or not review.is_open:
+        return None
+    return link_issue(
+        purpose=AccessLink.Purpose.CONSULTATION,
+        recipient=invitee,
+        review=review,
+        now=now,
+    ).url
+
+
+def _queue(
+    review: Review, invitee: Invitee, invitation: Invitation, *, key: str, now: datetime
+) -> OutboundEmail:
+    link = None
+    if not invitation.is_cancellation:
+        link = _consultation_link(review, invitee, now)
+    method = invitation.calendar_method
+    ics = invitation_ics(
+        review, invitee, sequence=invitation.sequence, method=method, now=now
+    )
+    return queue_email(
+        key=key,
+        to=invitee.email,
+        subject=_subject(review, invitation),
+        body=email_text(review, invitee, invitation, link),
+        attachment=("invitation.ics", ics, f"text/calendar; method={method}"),
+    )
+
+
+def _send(
+    review: Review, invitee: Invitee, *, method: str, by: User, now: datetime
+) -> Invitation:
+    """Make and send this person's next version: an email, or a letter to print."""
+    previous = latest(invitee)
+    invitation = Invitation.objects.create(
+        review=review,
+        invitee=invitee,
+        scheduled_for=review.scheduled_for,  # type: ignore[misc]  # invitations need a date
+        method=invitee.method,
+        sequence=0 if previous is None else previous.sequence + 1,
+        calendar_method=method,
+        sent_by=by,
+        sent_at=now,
+    )
+    if invitee.method == Invitee.Method.EMAIL and invitee.email:
+        key = f"invitation:{invitee.pk}:v{invitation.sequence}"
+        invitation.email = _queue(review, invitee, invitation, key=key, now=now)
+        invitation.save(update_fields=["email", "updated_at"])
+    return invitation
+
+
+# --- When things change -----------------------------------------------------------
+
+
+def invitation_first(
+    *, review: Review, invitee: Invitee, by: User, now: datetime
+) -> Invitation:
+    """The first version for this person, once: sending again sends nothing new."""
+    return latest(invitee) or _send(review, invitee, method=REQUEST, by=by, now=now)
+
+
+def _still_invited(review: Review) -> list[Invitee]:
+    """The people whose latest version invites them (not cancelled or withdrawn)."""
+    return [
+        person
+        for person in review.invitees.all()
+        if (last := latest(person)) is not None and not last.is_cancellation
+    ]
+
+
+def arrangements(review: Review) -> tuple:
+    """What an invitation says of the meeting: a change to any sends the next version."""
+    return (review.scheduled_for, review.venue, review.format)
+
+
+def invitations_update(
+    *, review: Review, by: User, now: datetime, before: tuple
+) -> list[Invitation]:
+    """D-CAL2: the date, time, place or format changed from `before` (arrangements()):
+    everyone still invited is sent the next version, and the letters are made again."""
+    if arrangements(review) == before:
+        return []
+    sent = [
+        _send(review, person, method=REQUEST, by=by, now=now)
+        for person in _still_invited(review)
+    ]
+    if sent:
+        record_event(
+            review,
+            action="invitations_updated",
+            by=by,
+            note=f"{len(sent)} updated invitations",
+            from_status=review.status,
+        )
+        papers_changed(review)
+    return sent
+
+
+def invitations_cancel(*, review: Review, by: User, now: datetime) -> list[Invitation]:
+    """D-CAL2: the review is cancelled: everyone still invited is sent a cancellation."""
+    sent = [
+        _send(review, person, method=CANCEL, by=by, now=now)
+        for person in _still_invited(review)
+    ]
+    if sent:
+        record_event(
+            review,
+            action="invitations_cancelled",
+            by=by,
+            note=f"{len(sent)} cancellations",
+            from_status=review.status,
+        )
+        papers_changed(review)
+    return sent
+
+
+def invitation_withdraw(
+    *, review: Review, invitee: Invitee, by: User, now: datetime
+) -> Invitation | None:
+    """D-CAL2: a person taken off the list after being sent an invitation is sent its
+    cancellation, and their unused links end. None if they were sent nothing."""
+    last = latest(invitee)
+    if last is None or last.is_cancellation:
+        return None
+    for link in AccessLink.objects.filter(
+        invitee=invitee, used_at__isnull=True, expires_at__gt=now
+    ):
+        link.expires_at = now
+        link.save(update_fields=["expires_at"])
+    return _send(review, invitee, method=CANCEL, by=by, now=now)
+
+
+@transaction.atomic
+def invitation_resend(
+    *, review: Review, invitee: Invitee, by: User, now: datetime
+) -> Invitation:
+    """Send this person's latest version again by email (the same UID and SEQUENCE):
+    the version is the same, only its email is new."""
+    review = lock(review)
+    if invitee.review_id != review.pk:
+        raise ValidationError("That person is not on this review's list.")
+    invitation = latest(invitee)
+    if invitation is None:
+        raise ValidationError(f"{invitee.name} has not been sent an invitation yet.")
+    if invitation.method != Invitee.Method.EMAIL or not invitee.email:
+        raise ValidationError(
+            f"{invitee.name} is invited by letter: print their letter again instead."
+        )
+    again = (
+        1
+        + OutboundEmail.objects.filter(
+            key__startswith=f"invitation:{invitee.pk}:v{invitation.sequence}:again"
+        ).count()
+    )
+    key = f"invitation:{invitee.pk}:v{invitation.sequence}:again{again}"
+    invitation.email = _queue(review, invitee, invitation, key=key, now=now)
+    invitation.save(update_fields=["email", "updated_at"])
+    record_event(
+        review,
+        action="invitation_resent",
+        by=by,
+        note=f"To the {invitee.get_role_display().lower()}, version {invitation.sequence}",
+        from_status=review.status,
+    )
+    return invitation
+
+
+# --- What the invitations page shows ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Latest:
+    """One person's latest version, and what has really happened to it."""
+
+    invitee: Invitee
+    invitation: Invitation
+    delivery: str
+    can_resend: bool
+
+
+def delivery(invitation: Invitation) -> str:
+    """What happened to this version, in words, true to the outbox."""
+    email = invitation.email
+    if invitation.method == Invitee.Method.LETTER:
+        if invitation.invitee.removed_at is not None:
+            return "No letter is made for someone taken off the list: tell them"
+        return "Letter to print and post"
+    if email is None:
+        return "Not sent: no email address"
+    if email.status == OutboundEmail.Status.SENT and email.sent_at:
+        return f"Email sent {timezone.localtime(email.sent_at):%-d %b %Y %H:%M}"
+    if email.status == OutboundEmail.Status.FAILED:
+        return "Email not sent yet: the mail server refused it, and it is tried again"
+    return "Email waiting to be sent"
+
+
+def latest_for_review(review: Review) -> list[Latest]:
+    """Each person sent anything (those taken off the list too), with their latest."""
+    found: dict[int, Invitation] = {}
+    for invitation in review.invitations.select_related("invitee", "email").order_by(
+        "invitee_id", "sequence"
+    ):
+        found[invitation.invitee_id] = invitation
+    return [
+        Latest(
+            invitee=invitation.invitee,
+            invitation=invitation,
+            delivery=delivery(invitation),
+            can_resend=invitation.method == Invitee.Method.EMAIL
+            and bool(invitation.invitee.email),
+        )
+        for invitation in found.values()
+    ]

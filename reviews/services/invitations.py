@@ -228,8 +228,16 @@ def invitations_update(
     everyone still invited is sent the next version, and the letters are made again."""
     if arrangements(review) == before:
         return []
+    # Someone no longer invited (the child does not want them there, or they send a
+    # written report) is not sent the new arrangements: their entry is cancelled.
     sent = [
-        _send(review, person, method=REQUEST, by=by, now=now)
+        _send(
+            review,
+            person,
+            method=REQUEST if person.is_invited else CANCEL,
+            by=by,
+            now=now,
+        )
         for person in _still_invited(review)
     ]
     if sent:
@@ -263,18 +271,27 @@ def invitations_cancel(*, review: Review, by: User, now: datetime) -> list[Invit
 
 
 def invitation_withdraw(
-    *, review: Review, invitee: Invitee, by: User, now: datetime
+    *,
+    review: Review,
+    invitee: Invitee,
+    by: User,
+    now: datetime,
+    end_links: bool = True,
 ) -> Invitation | None:
     """D-CAL2: a person taken off the list after being sent an invitation is sent its
-    cancellation, and their unused links end. None if they were sent nothing."""
+    cancellation, and their unused links end (`end_links`). So is a person no longer
+    invited to the meeting (the child does not want them there, or they send a written
+    report instead), whose link stays: they are still asked for their views. None if
+    they have no invitation standing."""
     last = latest(invitee)
     if last is None or last.is_cancellation:
         return None
-    for link in AccessLink.objects.filter(
-        invitee=invitee, used_at__isnull=True, expires_at__gt=now
-    ):
-        link.expires_at = now
-        link.save(update_fields=["expires_at"])
+    if end_links:
+        for link in AccessLink.objects.filter(
+            invitee=invitee, used_at__isnull=True, expires_at__gt=now
+        ):
+            link.expires_at = now
+            link.save(update_fields=["expires_at"])
     return _send(review, invitee, method=CANCEL, by=by, now=now)
 
 
@@ -330,8 +347,10 @@ def delivery(invitation: Invitation) -> str:
     """What happened to this version, in words, true to the outbox."""
     email = invitation.email
     if invitation.method == Invitee.Method.LETTER:
-        if invitation.invitee.removed_at is not None:
-            return "No letter is made for someone taken off the list: tell them"
+        person = invitation.invitee
+        if person.removed_at is not None or not person.is_invited:
+            # Letters are made for the people invited (documents.invitation_specs).
+            return "No letter is made for someone no longer invited: tell them"
         return "Letter to print and post"
     if email is None:
         return "Not sent: no email address"

@@ -113,6 +113,10 @@ def invitee_save(
     invitee.full_clean()
     invitee.save()
     _unconfirm_checklist(review)
+    if not invitee.is_invited:  # D-CAL2: an invitation sent to them is cancelled
+        invitations.invitation_withdraw(
+            review=review, invitee=invitee, by=by, now=timezone.now(), end_links=False
+        )
     return invitee
 
 

@@ -94,6 +94,13 @@ def _iro_letters(user, review):
     return None
 
 
+# D-CAL2: what a change after the invitations makes, said as it is (emails queued).
+UPDATES_MADE = (
+    " Everyone invited is sent an updated invitation: the emails are waiting to be"
+    " sent, and the updated letters are on the invitations page to print."
+)
+
+
 class ScheduleView(ReviewStepView):
     title = "Set the date, time and place"
     form_class = forms.ScheduleForm
@@ -129,6 +136,7 @@ class ScheduleView(ReviewStepView):
             )
             messages.success(self.request, "The review is scheduled.")
         else:
+            versions = self.review.invitations.count()
             services.review_rearrange(
                 review=self.review,
                 by=self.request.user,
@@ -137,7 +145,11 @@ class ScheduleView(ReviewStepView):
                 format=data["format"],
                 reason=data["reason"],
             )
-            messages.success(self.request, "The review is rearranged.")
+            messages.success(
+                self.request,
+                "The review is rearranged."
+                + (UPDATES_MADE if self.review.invitations.count() > versions else ""),
+            )
 
 
 class AuthoriseLaterDateView(ReviewStepView):
@@ -300,7 +312,7 @@ class InvitationsView(ReviewStepView):
     title = "Send invitations"
     template_name = "reviews/invitations.html"
     allowed = staticmethod(can_send_for_review)
-    success_message = "Invitations are sent. Emails go out in the background; print the letters below."
+    success_message = "Invitations are made. The emails are waiting to be sent and go out in the background; print the letters below."
     button = "Send invitations"
 
     def get_context(self):

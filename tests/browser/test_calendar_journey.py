@@ -87,6 +87,7 @@ def test_rearranging_then_cancelling_reaches_everyone_invited(
     page.get_by_label("Reason for rearranging").fill("Kit has a school trip")
     page.get_by_role("button", name="Save the arrangements").click()
     expect(page.get_by_text("The review is rearranged.")).to_be_visible()
+    expect(page.get_by_text("the emails are waiting to be sent")).to_be_visible()
 
     # Until the worker runs, business support sees the updates waiting, not sent.
     sign_in(page, base, "bs1")

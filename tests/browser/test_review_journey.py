@@ -106,7 +106,7 @@ def test_review_cycle_across_roles(page: Page, live_server, new_child):
     page.goto(review_url)
     page.get_by_role("link", name="Send invitations and consultation forms").click()
     page.get_by_role("button", name="Send invitations").click()
-    expect(page.get_by_text("Invitations are sent.")).to_be_visible()
+    expect(page.get_by_text("Invitations are made.")).to_be_visible()
     send_queued_emails()
     assert len([m for m in mail.outbox if "Invitation" in m.subject]) == 2
 

@@ -249,6 +249,31 @@ def test_someone_taken_off_the_list_after_their_invitation_is_sent_its_cancellat
     assert len(smtp_server.to("mum@example.org")) == 2
 
 
+def test_someone_the_child_no_longer_wants_there_is_sent_a_cancellation_not_the_place(
+    world, invited, smtp_server
+):
+    """Marking Mum as not wanted at the meeting cancels her entry at once, and a later
+    change of place never reaches her; she is still asked for her views."""
+    send_queued_emails()
+    mum = person(invited, "Mum Inscope")
+    services.invitee_save(
+        review=invited, by=world["sw_north"], invitee=mum, child_does_not_want=True
+    )
+    services.review_rearrange(
+        review=invited,
+        by=world["iro_a"],
+        scheduled_for=invited.scheduled_for,
+        venue="The library",
+        reason="Bigger room",
+    )
+    send_queued_emails()
+    versions = sent_to(smtp_server, "mum@example.org")
+    assert [cal["method"] for _, cal, _ in versions] == [REQUEST, CANCEL]
+    assert all("library" not in text for text, _, _ in versions)
+    assert AccessLink.objects.get(invitee=mum).expires_at > timezone.now()
+    assert sent_to(smtp_server, "page@example.org")[-1][2]["sequence"] == 1
+
+
 def test_no_location_for_a_restricted_person_or_a_confidential_placement(invited):
     dad, mum = person(invited, "Dad Inscope"), person(invited, "Mum Inscope")
     dad_event = event_of(Calendar.from_ical(invitations.invitation_ics(invited, dad)))

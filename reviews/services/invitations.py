@@ -10,6 +10,7 @@ sent again (`invitation_resend`). An emailed version is only "sent" once the out
 has sent its email (`delivery`); a letter is made to print, with the review's papers.
 """
 
+from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -293,6 +294,26 @@ def invitation_withdraw(
             link.expires_at = now
             link.save(update_fields=["expires_at"])
     return _send(review, invitee, method=CANCEL, by=by, now=now)
+
+
+def invitation_readdress(
+    *, review: Review, invitee: Invitee, was: tuple[str, str], by: User, now: datetime
+) -> list[Invitation]:
+    """D-CAL2: a person still invited whose way of being reached changed (`was`: their
+    method and email before) is sent the next version the new way; an entry already
+    emailed to the old address is cancelled there first, so that no calendar keeps a
+    meeting that moves without it."""
+    last = latest(invitee)
+    if last is None or last.is_cancellation or was == (invitee.method, invitee.email):
+        return []
+    sent = []
+    old_method, old_email = was
+    if old_method == Invitee.Method.EMAIL and old_email:
+        before = copy(invitee)
+        before.method, before.email = old_method, old_email
+        sent.append(_send(review, before, method=CANCEL, by=by, now=now))
+    sent.append(_send(review, invitee, method=REQUEST, by=by, now=now))
+    return sent
 
 
 @transaction.atomic

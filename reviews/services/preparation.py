@@ -107,15 +107,22 @@ def invitee_save(
     """Add or change a person on the convening list; the IRO must confirm it again."""
     review = lock(review)
     invitee = invitee or Invitee(review=review)
+    was = (invitee.method, invitee.email)
     for field, value in fields.items():
         setattr(invitee, field, value)
     _check_contact(invitee)
     invitee.full_clean()
     invitee.save()
     _unconfirm_checklist(review)
-    if not invitee.is_invited:  # D-CAL2: an invitation sent to them is cancelled
+    # D-CAL2: an invitation already sent is cancelled, or sent again the new way.
+    now = timezone.now()
+    if not invitee.is_invited:
         invitations.invitation_withdraw(
-            review=review, invitee=invitee, by=by, now=timezone.now(), end_links=False
+            review=review, invitee=invitee, by=by, now=now, end_links=False
+        )
+    else:
+        invitations.invitation_readdress(
+            review=review, invitee=invitee, was=was, by=by, now=now
         )
     return invitee
 

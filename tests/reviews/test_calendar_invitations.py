@@ -274,6 +274,28 @@ def test_someone_the_child_no_longer_wants_there_is_sent_a_cancellation_not_the_
     assert sent_to(smtp_server, "page@example.org")[-1][2]["sequence"] == 1
 
 
+def test_a_new_email_address_gets_the_entry_and_the_old_one_its_cancellation(
+    world, invited, smtp_server
+):
+    send_queued_emails()
+    mum = person(invited, "Mum Inscope")
+    services.invitee_save(
+        review=invited, by=world["sw_north"], invitee=mum, email="mum@new.example.org"
+    )
+    assert send_queued_emails() == 2
+    (_, _, first), (_, old_cal, old_event) = sent_to(smtp_server, "mum@example.org")
+    ((_, new_cal, new_event),) = sent_to(smtp_server, "mum@new.example.org")
+    assert (old_cal["method"], old_event["sequence"]) == (CANCEL, 1)
+    assert (new_cal["method"], new_event["sequence"]) == (REQUEST, 2)
+    assert first["uid"] == old_event["uid"] == new_event["uid"]
+    assert str(new_event["attendee"]) == "mailto:mum@new.example.org"
+    # A change of anything else sends nothing.
+    services.invitee_save(
+        review=invited, by=world["sw_north"], invitee=mum, safety_notes="Call first"
+    )
+    assert send_queued_emails() == 0
+
+
 def test_no_location_for_a_restricted_person_or_a_confidential_placement(invited):
     dad, mum = person(invited, "Dad Inscope"), person(invited, "Mum Inscope")
     dad_event = event_of(Calendar.from_ical(invitations.invitation_ics(invited, dad)))

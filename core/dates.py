@@ -205,3 +205,25 @@ def until_25(*, born: date) -> Window:
         last,
         f"must be no later than the young person's {OLDEST_AGE_YEARS}th birthday ({long_date(last)})",
     )
+
+
+def on_or_after(
+    *, start: date, since: str, then: str = "", code: str = "DR-10"
+) -> Window:
+    """DR-10: a date that ends something (an IRO allocation) is on or after its start;
+    `then` says what to do if the start is what is wrong."""
+    accepted = f"must be on or after {since} ({long_date(start)})"
+    return Window(code, start, date.max, f"{accepted}: {then}" if then else accepted)
+
+
+def between(
+    *, earliest: date, latest: date, since: str, until: str, code: str = "DR-10"
+) -> Window:
+    """DR-10: a corrected date between two others (an allocation's end, between its start
+    and the next allocation)."""
+    return Window(
+        code,
+        earliest,
+        latest,
+        f"must be on or after {since} ({long_date(earliest)}), and no later than {until} ({long_date(latest)})",
+    )

@@ -130,6 +130,13 @@ class ChallengeRespondForm(GovUKForm):
     response = _text("Your response", "Enter your response")
 
 
+class ResponseCorrectForm(GovUKForm):
+    response = _text("The response, corrected", "Enter the corrected response")
+    reason = _text(
+        "Why are you correcting it?", "Enter why you are correcting the response"
+    )
+
+
 class ChallengeEscalateForm(GovUKForm):
     to_stage = forms.TypedChoiceField(
         label="Escalate to",

@@ -114,9 +114,11 @@ class Challenge(TimeStampedModel):
         COMMENT = "commented", "Comment"
         CAFCASS = "cafcass_referred", "Referred to Cafcass"
         CAFCASS_OUTCOME = "cafcass_outcome", "Cafcass referral outcome"
+        CORRECT_RESPONSE = "response_corrected", "Response corrected"
 
     # What may happen to a challenge in each status (D2-D4). Comments
-    # and Cafcass referrals are allowed at any time (CA89 s25B(3)) and are not here.
+    # and Cafcass referrals are allowed at any time (CA89 s25B(3)) and are not here,
+    # nor is correcting a response given (D8: while the challenge is open).
     ALLOWED_ACTIONS: dict[str, frozenset[str]] = {
         Status.AWAITING_RESPONSE: frozenset(
             {Action.RESPOND, Action.ESCALATE, Action.EXTEND, Action.RESOLVE}
@@ -326,6 +328,28 @@ class ChallengeStage(AuditSubject, models.Model):
             and self.effective_due_on is not None
             and self.effective_due_on < (today or timezone.localdate())
         )
+
+
+class ChallengeResponseCorrection(AuditSubject, models.Model):
+    """A stage's response put right by whoever gave it (or the stage's owner), with the
+    reason, while the challenge is open: what it said before stays here (D8)."""
+
+    stage = models.ForeignKey(
+        ChallengeStage, on_delete=models.PROTECT, related_name="response_corrections"
+    )
+    before = models.TextField("the response before")
+    after = models.TextField("the response after")
+    reason = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"Correction to the response of {self.stage} on {self.at:%d %b %Y}"
 
 
 class ChallengeEvent(AuditSubject, models.Model):

@@ -84,6 +84,18 @@ def can_respond_to_challenge(user: User, challenge) -> bool:
     )
 
 
+def can_correct_challenge_response(user: User, stage) -> bool:
+    """Whoever gave a stage's response, or the stage's owner, corrects it while the
+    challenge is open (D8)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and stage.challenge.is_open
+        and stage.responded_at is not None
+        and user.pk in {stage.owner_id, stage.responded_by_id}
+    )
+
+
 def can_comment_on_challenge(user: User, challenge) -> bool:
     """Everyone who may see a challenge may add a comment (never change its text)."""
     return challenges_visible_to(user).filter(pk=challenge.pk).exists()

@@ -26,6 +26,7 @@ from disputes.models import (
     Category,
     Challenge,
     ChallengeEvent,
+    ChallengeResponseCorrection,
     ChallengeStage,
     PracticeAcknowledgement,
     PracticeObservation,
@@ -267,6 +268,59 @@ def challenge_resolve(
             challenge.get_absolute_url(),
         )
     return challenge
+
+
+RESPONSE_CLOSED = "The challenge is closed: its responses can no longer be corrected"
+NO_RESPONSE = "There is no response at {stage} to correct yet"
+NOT_RESPONDER = "Only {person}, who answers {stage}, can correct its response"
+
+
+@transaction.atomic
+def challenge_response_correct(
+    *, stage: ChallengeStage, by: User, response: str, reason: str
+) -> ChallengeResponseCorrection | None:
+    """Put right a stage's response, with a reason, while the challenge is open (D8).
+
+    Whoever gave it, or the stage's owner, corrects it; the old text is kept in the
+    correction and the challenge's history. None when the text is as it was.
+    """
+    challenge = Challenge.objects.select_for_update().get(pk=stage.challenge_id)
+    stage = challenge.stages.select_for_update().get(pk=stage.pk)
+    if not challenge.is_open:
+        raise ValidationError(RESPONSE_CLOSED)
+    if stage.responded_at is None:
+        raise ValidationError(NO_RESPONSE.format(stage=stage.name.lower()))
+    if by.pk not in {stage.owner_id, stage.responded_by_id}:
+        raise ValidationError(
+            NOT_RESPONDER.format(person=stage.owner, stage=stage.name.lower())
+        )
+    if not response.strip():
+        raise ValidationError({"response": "Enter the corrected response"})
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why you are correcting the response"})
+    if response == stage.response:
+        return None
+    correction = ChallengeResponseCorrection.objects.create(
+        stage=stage, before=stage.response, after=response, reason=reason, by=by
+    )
+    stage.response = response
+    stage.full_clean()
+    stage.save(update_fields=["response"])
+    _event(
+        challenge,
+        Action.CORRECT_RESPONSE,
+        by,
+        note=f"{reason}\nIt said: {correction.before}\nIt now says: {response}",
+        stage=stage.number,
+    )
+    if challenge.raised_by != by:
+        notify(
+            challenge.raised_by,
+            f"{by} corrected their response to the challenge about "
+            f"{challenge.child.full_name} ({stage.name})",
+            challenge.get_absolute_url(),
+        )
+    return correction
 
 
 @transaction.atomic

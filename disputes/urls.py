@@ -17,6 +17,11 @@ urlpatterns = [
     path("<int:pk>/escalate/", views.challenge_escalate_view, name="escalate"),
     path("<int:pk>/extend/", views.challenge_extend_view, name="extend"),
     path("<int:pk>/resolve/", views.challenge_resolve_view, name="resolve"),
+    path(
+        "stages/<int:pk>/correct-response/",
+        views.response_correct_view,
+        name="response_correct",
+    ),
     path("<int:pk>/comment/", views.challenge_comment_view, name="comment"),
     path("<int:pk>/cafcass/", views.cafcass_referral_view, name="cafcass"),
     path(

@@ -15,11 +15,12 @@ from children.permissions import children_visible_to
 from core.audit import showing
 from core.http import render_form_page
 from disputes import forms, selectors, services
-from disputes.models import CafcassReferral, Challenge
+from disputes.models import CafcassReferral, Challenge, ChallengeStage
 from disputes.permissions import (
     acknowledgements_visible_to,
     can_act_as_iro_on_challenge,
     can_comment_on_challenge,
+    can_correct_challenge_response,
     can_raise_challenge,
     can_record_acknowledgement,
     can_respond_to_challenge,
@@ -95,12 +96,16 @@ def challenge_detail_view(request, pk):
     stage = challenge.current_stage
     user = request.user
     can_act = challenge.is_open and can_act_as_iro_on_challenge(user, challenge)
+    stages = list(challenge.stages.select_related("owner", "responded_by"))
     context = {
         "challenge": challenge,
         "child": challenge.child,
         "stage": stage,
         "timer": selectors.stage_timer(challenge, stage) if stage else None,
-        "stages": challenge.stages.select_related("owner", "responded_by"),
+        "stages": stages,
+        "may_correct": {
+            s.pk for s in stages if can_correct_challenge_response(user, s)
+        },
         "events": challenge.events.select_related("by"),
         "referrals": challenge.cafcass_referrals.all(),
         "can_respond": can_respond_to_challenge(user, challenge),
@@ -225,6 +230,47 @@ def challenge_comment_view(request, pk):
         service=services.challenge_comment,
         done="Comment added.",
     )
+
+
+@require_http_methods(["GET", "POST"])
+def response_correct_view(request, pk):
+    """A stage's response put right, with a reason, by whoever gave it (D8)."""
+    stage = get_object_or_404(
+        ChallengeStage.objects.filter(
+            challenge__in=challenges_visible_to(request.user)
+        ).select_related("challenge__child", "owner", "responded_by"),
+        pk=pk,
+    )
+    challenge = stage.challenge
+    showing(request, challenge)
+    if not can_correct_challenge_response(request.user, stage):
+        raise PermissionDenied
+    form = forms.ResponseCorrectForm(
+        _data(request), initial={"response": stage.response}
+    )
+    if form.is_valid():
+        try:
+            correction = services.challenge_response_correct(
+                stage=stage, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                "The response is corrected. The history keeps what it said."
+                if correction
+                else "Nothing was changed: the response is as it was.",
+            )
+            return redirect(challenge)
+    context = {
+        "form": form,
+        "challenge": challenge,
+        "child": challenge.child,
+        "stage": stage,
+        "corrections": stage.response_corrections.select_related("by"),
+    }
+    return render_form_page(request, "disputes/response_correct.html", context)
 
 
 @require_http_methods(["GET", "POST"])

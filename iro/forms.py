@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.models import Role, User
-from core.forms import GovUKDateField, GovUKForm
+from core.forms import GovUKDateField, GovUKForm, text_area
 
 
 def _iros():
@@ -88,3 +88,23 @@ class LetterForm(GovUKForm):
 
 class DiaryForm(GovUKForm):
     week = GovUKDateField(label="Week beginning", required=False)
+
+
+class AllocationDatesForm(GovUKForm):
+    """Correct an allocation's start (and its end, once it has ended): C5. The dates'
+    ranges are the service's (core.dates, DR-10)."""
+
+    started_on = GovUKDateField(label="Start date")
+    ended_on = GovUKDateField(label="End date")
+    reason = text_area(
+        "Why are you correcting the dates?",
+        rows=3,
+        max_length=2000,
+        required=True,
+        error_messages={"required": "Enter why the dates are being corrected"},
+    )
+
+    def __init__(self, *args, ended: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not ended:
+            del self.fields["ended_on"]

@@ -3,7 +3,10 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
+from core.audit_subject import AuditSubject
+from core.dates import long_date
 from core.models import TimeStampedModel
 
 
@@ -57,6 +60,43 @@ class IroAllocation(TimeStampedModel):
     @property
     def needs_farewell_letter(self) -> bool:
         return self.ended_on is not None and self.farewell_letter_sent_on is None
+
+
+ALLOCATION_DATE_LABELS = {"started_on": "Start", "ended_on": "End"}
+
+
+class IroAllocationCorrection(AuditSubject, models.Model):
+    """A wrongly entered start or end of an IRO allocation put right by the IRO service
+    manager, with the reason: what the dates said before stays here (docs/rules.md,
+    C5)."""
+
+    allocation = models.ForeignKey(
+        IroAllocation, on_delete=models.PROTECT, related_name="corrections"
+    )
+    # {field: [before, after]}, dates as ISO strings (None for an open end).
+    changes = models.JSONField()
+    reason = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"Correction to {self.allocation} on {self.at:%d %b %Y}"
+
+    def lines(self) -> list[str]:
+        """Each change in words: "Start: 3 March 2025 to 1 March 2025"."""
+
+        def shown(value: str | None) -> str:
+            return long_date(date.fromisoformat(value)) if value else "not ended"
+
+        return [
+            f"{ALLOCATION_DATE_LABELS.get(name, name)}: {shown(before)} to {shown(after)}"
+            for name, (before, after) in self.changes.items()
+        ]
 
 
 class DutyCoverQuerySet(models.QuerySet):

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,7 +12,7 @@ from accounts.models import Role, User
 from children.models import Child, PeriodOfCare
 from core import dates
 from core.notifications import notify
-from iro.models import DutyCover, IroAllocation
+from iro.models import DutyCover, IroAllocation, IroAllocationCorrection
 from reviews import timescales
 
 
@@ -129,14 +130,23 @@ def iro_allocate(
 
 @transaction.atomic
 def iro_allocation_end(
-    *, child: Child, on: date, reason: str, by: User | None
+    *,
+    child: Child,
+    on: date,
+    reason: str,
+    by: User | None,
+    field: str = "on",
+    label: str = "Date the allocation ended",
 ) -> IroAllocation | None:
-    """End the child's IRO allocation (they stopped being looked after); prompts the farewell letter."""
+    """End the child's IRO allocation (they stopped being looked after); prompts the
+    farewell letter. An end before the allocation started is refused beside `field`
+    (C5): it used to be moved silently up to the start."""
     child = Child.objects.select_for_update().get(pk=child.pk)
     current = child.iro_allocations.filter(ended_on__isnull=True).first()
     if current is None:
         return None
-    current.ended_on = max(on, current.started_on)
+    _refuse_end_before_start(current, on, field=field, label=label)
+    current.ended_on = on
     current.end_reason = reason
     current.save(update_fields=["ended_on", "end_reason", "updated_at"])
     child.iro = None
@@ -153,6 +163,166 @@ def iro_allocation_end(
         key=f"iro-farewell:{current.pk}",
     )
     return current
+
+
+def _refuse_end_before_start(
+    allocation: IroAllocation, on: date, *, field: str, label: str
+) -> None:
+    window = dates.on_or_after(
+        start=allocation.started_on,
+        since=f"the date {allocation.iro}'s allocation as the child's IRO started",
+        then="if that date is wrong, the IRO service manager corrects it first",
+    )
+    errors = dates.problems({field: (label, on, window)})
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- Putting a wrongly entered allocation date right (C5) ---------------------------
+
+NOT_ENDED = "This allocation has not ended: leave the end date empty"
+NEEDS_END = "Enter the date the allocation ended"
+NEEDS_REASON = "Enter why the dates are being corrected"
+
+
+def _neighbours(
+    allocation: IroAllocation,
+) -> tuple[IroAllocation | None, IroAllocation | None]:
+    """The child's allocations just before and just after this one (by start)."""
+    others = IroAllocation.objects.select_for_update().filter(
+        child_id=allocation.child_id
+    )
+    earlier = Q(started_on__lt=allocation.started_on) | Q(
+        started_on=allocation.started_on, pk__lt=allocation.pk
+    )
+    before = others.filter(earlier).order_by("-started_on", "-pk").first()
+    after = (
+        others.exclude(earlier)
+        .exclude(pk=allocation.pk)
+        .order_by("started_on", "pk")
+        .first()
+    )
+    return before, after
+
+
+def _start_window(allocation, before, today: date) -> dates.Window:
+    """DR-10: on or after the child's birth, or the end of the allocation before; a
+    change of IRO is one date, so when they meet the earlier one's end moves too, and
+    the start may go back to that allocation's own start."""
+    if before is None:
+        earliest, since = allocation.child.date_of_birth, "the child's date of birth"
+    elif before.ended_on == allocation.started_on:
+        earliest, since = (
+            before.started_on,
+            f"the date {before.iro}'s allocation started",
+        )
+    else:
+        earliest, since = before.ended_on, f"the date {before.iro}'s allocation ended"
+    return dates.planned(today=today, earliest=earliest, since=since)
+
+
+def _end_window(allocation, after, started_on: date, today: date) -> dates.Window:
+    """DR-10: on or after the (corrected) start, and not after the next allocation's
+    start; when they meet (a change of IRO), not after the next one's own end."""
+    latest = dates.years_after(today, dates.FURTHEST_AHEAD_YEARS)
+    until = f"{dates.FURTHEST_AHEAD_YEARS} years ahead"
+    if after is not None and after.started_on == allocation.ended_on:
+        if after.ended_on is not None:
+            latest, until = after.ended_on, f"the date {after.iro}'s allocation ended"
+    elif after is not None:
+        latest, until = after.started_on, f"the date {after.iro}'s allocation started"
+    return dates.between(
+        earliest=started_on, latest=latest, since="the start date", until=until
+    )
+
+
+def _check_correction(allocation, before, after, started_on, ended_on, reason):
+    if not reason.strip():
+        raise ValidationError({"reason": NEEDS_REASON})
+    if allocation.ended_on is None and ended_on is not None:
+        raise ValidationError({"ended_on": NOT_ENDED})
+    if allocation.ended_on is not None and ended_on is None:
+        raise ValidationError({"ended_on": NEEDS_END})
+    today = timezone.localdate()
+    checks = {
+        "started_on": (
+            "Start date",
+            started_on,
+            _start_window(allocation, before, today),
+        )
+    }
+    if ended_on is not None:
+        checks["ended_on"] = (
+            "End date",
+            ended_on,
+            _end_window(allocation, after, started_on, today),
+        )
+    errors = dates.problems(checks)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _correct(allocation: IroAllocation, values: dict, *, reason: str, by: User):
+    """Change the allocation's dates in `values`; the history keeps what they were."""
+    changes = {
+        name: [_iso(getattr(allocation, name)), _iso(value)]
+        for name, value in values.items()
+        if getattr(allocation, name) != value
+    }
+    if not changes:
+        return None
+    for name, value in values.items():
+        setattr(allocation, name, value)
+    allocation.full_clean()
+    allocation.save(update_fields=[*values, "updated_at"])
+    return IroAllocationCorrection.objects.create(
+        allocation=allocation, changes=changes, reason=reason, by=by
+    )
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@transaction.atomic
+def iro_allocation_dates_correct(
+    *,
+    allocation: IroAllocation,
+    started_on: date,
+    ended_on: date | None,
+    reason: str,
+    by: User,
+) -> IroAllocationCorrection | None:
+    """Put right a wrongly entered start or end of an allocation, with a reason (C5).
+
+    Returns the correction, or None when the dates are as they were. A change of IRO is
+    one date: when this allocation meets the one before (or after), its end (or start)
+    moves with it, with a correction of its own.
+    """
+    Child.objects.select_for_update().get(pk=allocation.child_id)
+    allocation = IroAllocation.objects.select_related("child").get(pk=allocation.pk)
+    before, after = _neighbours(allocation)
+    _check_correction(allocation, before, after, started_on, ended_on, reason)
+    if before is not None and before.ended_on == allocation.started_on:
+        _correct(before, {"ended_on": started_on}, reason=reason, by=by)
+    if (
+        after is not None
+        and ended_on is not None
+        and after.started_on == allocation.ended_on
+    ):
+        _correct(after, {"started_on": ended_on}, reason=reason, by=by)
+    values = {"started_on": started_on}
+    if ended_on is not None:
+        values["ended_on"] = ended_on
+    correction = _correct(allocation, values, reason=reason, by=by)
+    if correction is not None:
+        notify(
+            allocation.iro,
+            f"{by} corrected the dates of your allocation as IRO for "
+            f"{allocation.child.full_name}: {'; '.join(correction.lines())}",
+            "",
+        )
+    return correction
 
 
 LETTERS = {

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from children.permissions import children_visible_to
 from core.audit import showing
 from core.http import render_form_page
-from iro.forms import AllocateForm, DutyCoverForm, LetterForm
+from iro.forms import AllocateForm, AllocationDatesForm, DutyCoverForm, LetterForm
 from iro.models import DutyCover, IroAllocation
 from iro.permissions import can_allocate_iro, can_record_iro_letter
 from iro.selectors import (
@@ -21,6 +21,7 @@ from iro.services import (
     duty_cover_set,
     independence_conflicts,
     iro_allocate,
+    iro_allocation_dates_correct,
     iro_letter_record,
 )
 from reviews import timescales
@@ -120,6 +121,7 @@ def allocate_view(request, child_pk):
         else "",
         "history": history,
         "may_record_letter": may_record_letter(request.user, history),
+        "may_correct_dates": can_allocate_iro(request.user),  # C5
         "explain": timescales.explain,
     }
     return render_form_page(request, "iro/allocate.html", context)
@@ -176,3 +178,45 @@ def duty_cover_view(request):
     return render_form_page(
         request, "iro/cover.html", {"form": form, "covers": covers, "today": today}
     )
+
+
+@require_http_methods(["GET", "POST"])
+def allocation_correct_view(request, pk):
+    """The service manager puts right an allocation's start or end date (C5)."""
+    _manager_only(request.user)
+    allocation = get_object_or_404(
+        IroAllocation.objects.filter(
+            child__in=children_visible_to(request.user)
+        ).select_related("child", "iro"),
+        pk=pk,
+    )
+    showing(request, allocation)
+    ended = allocation.ended_on is not None
+    initial = {"started_on": allocation.started_on, "ended_on": allocation.ended_on}
+    data = request.POST if request.method == "POST" else None
+    form = AllocationDatesForm(data, initial=initial, ended=ended)
+    if form.is_valid():
+        try:
+            correction = iro_allocation_dates_correct(
+                allocation=allocation,
+                started_on=form.cleaned_data["started_on"],
+                ended_on=form.cleaned_data.get("ended_on"),
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                "The dates are corrected."
+                if correction
+                else "Nothing was changed: the dates are as they were.",
+            )
+            return redirect("iro:allocate", allocation.child_id)
+    context = {
+        "form": form,
+        "allocation": allocation,
+        "corrections": allocation.corrections.select_related("by"),
+    }
+    return render_form_page(request, "iro/allocation_correct.html", context)

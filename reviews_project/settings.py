@@ -320,6 +320,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "children.SocialWorkerAllocation",
     "iro.IroAllocation",
     "iro.DutyCover",
+    "iro.IroAllocationCorrection",
     {
         "model": "reviews.Review",
         "exclude_fields": ["due_date", "due_track", "due_rule", "rag", "updated_at"],
@@ -331,6 +332,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "disputes.PracticeAcknowledgement",
     "disputes.PracticeObservation",
     "disputes.CaseAudit",
+    "disputes.ChallengeResponseCorrection",
     # Children and allocation: episodes and the rest of the case record.
     "children.Episode",
     "children.SecurePlacement",

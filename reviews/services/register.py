@@ -105,5 +105,7 @@ def period_end(
             on=ended_on,
             reason=f"Ceased to be looked after ({reason})",
             by=by,
+            field="ended_on",
+            label="Date the child ceased to be looked after",
         )
     return warnings

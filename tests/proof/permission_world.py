@@ -463,6 +463,17 @@ def _record_finalised(world) -> None:
     _update(world["reviews"]["held"], status="record_written")
 
 
+def _answered(world, person: str) -> None:
+    from django.utils import timezone
+
+    _update(
+        world["table"]["challenges"]["north_held"].current_stage,
+        response="Agreed",
+        responded_at=timezone.now(),
+        responded_by=who(world, person),
+    )
+
+
 # Changes a row may name after its object (`key|change`), made in the test's savepoint.
 GIVENS: dict[str, Callable[[dict], None]] = {
     # The held review (north_held): its record written, or finalised, or the meeting
@@ -488,6 +499,20 @@ GIVENS: dict[str, Callable[[dict], None]] = {
     # The challenge on "out" at a stage North's team manager answers.
     "stage owned by tm": lambda w: _update(
         w["table"]["challenges"]["out"].current_stage, owner=who(w, "tm")
+    ),
+    # The challenge on "north_held" answered at its stage: by its owner (North's team
+    # manager), or by the child's social worker on their behalf; then closed (D8).
+    "answered": lambda w: _answered(w, "tm"),
+    "answered by sw": lambda w: _answered(w, "sw"),
+    "answered, then closed": lambda w: (
+        _answered(w, "tm"),
+        _update(
+            w["table"]["challenges"]["north_held"],
+            status="closed",
+            closed_on=_today(),
+            outcome="resolved",
+            outcome_impact="A plan for the child",
+        ),
     ),
 }
 

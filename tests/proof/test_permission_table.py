@@ -277,6 +277,7 @@ COVERED = {
         "can_raise_challenge",
         "can_act_as_iro_on_challenge",
         "can_respond_to_challenge",
+        "can_correct_challenge_response",
         "can_comment_on_challenge",
         "acknowledgements_visible_to",
         "can_record_acknowledgement",

@@ -19,6 +19,7 @@ from disputes.permissions import (
     acknowledgements_visible_to,
     can_act_as_iro_on_challenge,
     can_comment_on_challenge,
+    can_correct_challenge_response,
     can_respond_to_challenge,
     case_audits_visible_to,
     challenges_visible_to,
@@ -26,6 +27,7 @@ from disputes.permissions import (
 )
 from tests.proof.permission_world import (
     matrix,
+    on,
     on_table,
     params,
     permission_world_fixture,  # noqa: F401 (a fixture)
@@ -171,9 +173,28 @@ CASE_AUDITS = table(
     ],
 )
 
+# A stage's response is corrected by whoever gave it, or the stage's owner, while the
+# challenge is open (D8); asked of the current stage of the challenge on "north_held".
+STAGE = table(
+    can_correct_challenge_response,
+    on(lambda world, key: world["table"]["challenges"][key].current_stage),
+    [
+        ("tm", "north_held", False),  # not answered yet: nothing to correct
+        ("tm", "north_held|answered", True),  # its owner, who answered it
+        ("iro", "north_held|answered", False),  # raised it; the answer is not theirs
+        ("manager", "north_held|answered", False),
+        ("sw", "north_held|answered", False),
+        ("sw", "north_held|answered by sw", True),  # gave the answer
+        ("tm", "north_held|answered by sw", True),  # the stage's owner
+        ("tm", "north_held|answered, then closed", False),
+        ("inactive", "north_held|answered", False),
+    ],
+)
+
 TABLES = {
     "challenges_visible_to": CHALLENGES,
     "the rules about a challenge": CHALLENGE,
+    "a stage's response": STAGE,
     "acknowledgements_visible_to": ACKNOWLEDGEMENTS,
     "observations_visible_to": OBSERVATIONS,
     "case_audits_visible_to": CASE_AUDITS,

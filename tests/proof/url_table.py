@@ -474,6 +474,18 @@ def _challenge(child):
     )
 
 
+def _responded_stage(child):
+    """The walk's challenge's informal stage, answered by its owner (D8: corrected)."""
+    from disputes.services import challenge_respond
+
+    challenge = _challenge(child)
+    stage = challenge.current_stage
+    if stage.responded_at is None:
+        challenge_respond(challenge=challenge, by=stage.owner, response="Walk: agreed")
+        stage.refresh_from_db()
+    return stage
+
+
 def _cafcass_referral(child):
     from django.utils import timezone
 
@@ -564,6 +576,19 @@ PAGES.update(
                 valid=lambda obj, user: {"response": "Agreed"},
             ),
         ),
+        # D8: whoever gave the response (the stage's owner) corrects it.
+        "disputes:response_correct": Page(
+            of="challenge_stage",
+            get={STAGE_OWNER: 200, CASE_ROLES: 403},
+            post={STAGE_OWNER: 400, CASE_ROLES: 403},
+            form=Form(
+                as_role=Role.TEAM_MANAGER,
+                valid=lambda obj, user: {
+                    "response": "Walk: agreed, in writing",
+                    "reason": "Walk: a word left out",
+                },
+            ),
+        ),
         "disputes:escalate": _iro_action(lambda obj, user: {"to_stage": "1"}),
         "disputes:extend": _iro_action(
             lambda obj, user: {
@@ -635,6 +660,7 @@ PAGES.update(
 OBJECTS.update(
     {
         "challenge": _challenge,
+        "challenge_stage": _responded_stage,
         "cafcass_referral": _cafcass_referral,
         "acknowledgement": _acknowledgement,
     }
@@ -1047,6 +1073,18 @@ PAGES.update(
                 ): 403,
                 frozenset({Role.IRO, Role.IRO_MANAGER}): 400,
             },
+        ),
+        # C5: the service manager corrects an allocation's dates.
+        "iro:allocation_correct": Page(
+            of="iro_allocation",
+            get={MANAGER: 200, EVERYONE: 403},
+            post={MANAGER: 400, EVERYONE: 403},
+            form=Form(
+                valid=lambda obj, user: {
+                    "started_on": obj.started_on,
+                    "reason": "Walk: the wrong day",
+                }
+            ),
         ),
         "iro:cover": Page(get={MANAGER: 200}, post={MANAGER: 400}),
         "reviews:diary": Page(

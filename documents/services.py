@@ -102,7 +102,6 @@ def documents_build_for_review(
             action="documents_made",
             by=by,
             note="; ".join(f"{d.title} (version {d.version})" for d in made)[:1000],
-            from_status=review.status,
         )
     return made
 
@@ -203,7 +202,6 @@ def translation_attach(
         action="translation_attached",
         by=by,
         note=f"{language} translation of {english.title} (version {english.version})",
-        from_status=review.status,
     )
     return translation
 
@@ -304,7 +302,6 @@ def record_amendment_send(
             by=by,
             note=f"Version {amendment.to_version} to {len(sent)} people who had an "
             "earlier version",
-            from_status=review.status,
         )
     child = review.child
     told = {child.social_worker} | set(

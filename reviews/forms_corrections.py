@@ -6,6 +6,17 @@ from core.forms import GovUKDateField, GovUKForm, text_area
 from reviews.forms import HoldForm, add_took_part_fields, took_part
 
 
+def correction_reason() -> forms.CharField:
+    """Every correction asks why (C2): the history keeps the reason."""
+    return text_area(
+        "Why are you correcting it?",
+        rows=3,
+        max_length=2000,
+        required=True,
+        error_messages={"required": "Enter the reason for the correction"},
+    )
+
+
 class HeldFactsForm(GovUKForm):
     """The facts recorded when the review was held, and who took part in its meeting."""
 
@@ -14,13 +25,7 @@ class HeldFactsForm(GovUKForm):
     participation = HoldForm.base_fields["participation"]
     chaired_by = HoldForm.base_fields["chaired_by"]
     next_review_date = GovUKDateField(label="Date of the next review")
-    reason = text_area(
-        "Why are you correcting it?",
-        rows=3,
-        max_length=2000,
-        required=True,
-        error_messages={"required": "Enter the reason for the correction"},
-    )
+    reason = correction_reason()
 
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,13 +40,7 @@ class HeldFactsForm(GovUKForm):
 
 class MeetingCorrectForm(GovUKForm):
     held_on = GovUKDateField(label="Date the meeting was held")
-    reason = text_area(
-        "Why are you correcting it?",
-        rows=3,
-        max_length=2000,
-        required=True,
-        error_messages={"required": "Enter the reason for the correction"},
-    )
+    reason = correction_reason()
 
 
 class AmendRecordForm(GovUKForm):

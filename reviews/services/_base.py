@@ -30,11 +30,13 @@ def record_event(
     action: str,
     by: User | None,
     note: str = "",
-    from_status: str = "",
+    from_status: str | None = None,
 ) -> ReviewEvent:
+    """The review's history row; a step that is not a transition (from_status not
+    given) is from the status the review is in."""
     return ReviewEvent.objects.create(
         review=review,
-        from_status=from_status,
+        from_status=review.status if from_status is None else from_status,
         to_status=review.status,
         action=action,
         by=by,
@@ -63,7 +65,7 @@ def save_fields(
     review.version += 1
     review.full_clean()
     review.save(update_fields=["version", "updated_at", *fields])
-    record_event(review, action=action, by=by, note=note, from_status=review.status)
+    record_event(review, action=action, by=by, note=note)
     return review
 
 

@@ -114,7 +114,6 @@ def decision_remove(*, review: Review, by: User, decision: Decision) -> None:
         action="decision_removed",
         by=by,
         note=f"Removed: {text}"[:1000],
-        from_status=review.status,
     )
     papers_changed(review)
 
@@ -381,7 +380,6 @@ def meeting_correct(
         action="meeting_corrected",
         by=by,
         note=reason[:1000],
-        from_status=review.status,
     )
     if review.status == Review.Status.HELD:
         papers_changed(review)
@@ -410,7 +408,6 @@ def record_amendment_open(*, review: Review, by: User, reason: str) -> RecordAme
         action="record_amendment_started",
         by=by,
         note=reason[:1000],
-        from_status=review.status,
     )
     return amendment
 
@@ -449,7 +446,6 @@ def record_amendment_issue(
         action="record_amended",
         by=by,
         note=f"Version {record.version}: {amendment.reason}"[:1000],
-        from_status=review.status,
     )
     papers_changed(review)
     return amendment
@@ -489,7 +485,6 @@ def _removed(review: Review, by: User, what: str) -> None:
         action="entry_removed",
         by=by,
         note=f"Removed: {what}"[:1000],
-        from_status=review.status,
     )
 
 

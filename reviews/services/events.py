@@ -95,13 +95,12 @@ def significant_event_correct(
     event.additional_review_by = additional_review_deadline(kind, stated_date)
     event.full_clean()
     event.save()
-    for iro in _deciders(event.child, today=today):
-        notify(
-            iro,
-            f"The significant event for {event.child.full_name} "
-            f"({event.child.child_id}) was corrected: {event.get_kind_display()}.",
-            event.get_absolute_url(),
-        )
+    _tell_deciders(
+        event,
+        f"was corrected: {event.get_kind_display()}.",
+        event.get_absolute_url(),
+        today=today,
+    )
     return event
 
 
@@ -126,14 +125,24 @@ def significant_event_withdraw(
     event.save(
         update_fields=["withdrawn_reason", "removed_at", "removed_by", "updated_at"]
     )
-    for iro in _deciders(event.child, today=today):
+    _tell_deciders(
+        event,
+        "was withdrawn: no decision is needed.",
+        event.child.get_absolute_url(),
+        today=today,
+    )
+    return event
+
+
+def _tell_deciders(event: SignificantEvent, what: str, url: str, *, today) -> None:
+    """Tell whoever decides on the child's events that this one changed (C1)."""
+    child = event.child
+    for iro in _deciders(child, today=today):
         notify(
             iro,
-            f"The significant event for {event.child.full_name} "
-            f"({event.child.child_id}) was withdrawn: no decision is needed.",
-            event.child.get_absolute_url(),
+            f"The significant event for {child.full_name} ({child.child_id}) {what}",
+            url,
         )
-    return event
 
 
 @transaction.atomic

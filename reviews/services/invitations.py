@@ -247,7 +247,6 @@ def invitations_update(
             action="invitations_updated",
             by=by,
             note=f"{len(sent)} updated invitations",
-            from_status=review.status,
         )
         papers_changed(review)
     return sent
@@ -265,7 +264,6 @@ def invitations_cancel(*, review: Review, by: User, now: datetime) -> list[Invit
             action="invitations_cancelled",
             by=by,
             note=f"{len(sent)} cancellations",
-            from_status=review.status,
         )
         papers_changed(review)
     return sent
@@ -346,7 +344,6 @@ def invitation_resend(
         action="invitation_resent",
         by=by,
         note=f"To the {invitee.get_role_display().lower()}, version {invitation.sequence}",
-        from_status=review.status,
     )
     return invitation
 

@@ -78,7 +78,6 @@ def later_date_ask(
         action="later_date_asked",
         by=by,
         note=f"Until {dates.long_date(until)}: {request.reason}"[:1000],
-        from_status=review.status,
     )
     url = reverse("reviews:later_date_decide", args=[review.pk])
     for manager in User.objects.filter(groups__name=Role.IRO_MANAGER, is_active=True):
@@ -123,7 +122,6 @@ def later_date_decide(
         action=f"later_date_{request.outcome}",
         by=by,
         note=request.answer[:1000],
-        from_status=review.status,
     )
     notify(
         request.asked_by,

@@ -96,7 +96,7 @@ def checklist_submit(
             "confirmed_on": None,
         },
     )
-    record_event(review, action="checklist_submitted", by=by, from_status=review.status)
+    record_event(review, action="checklist_submitted", by=by)
     return checklist
 
 
@@ -160,7 +160,6 @@ def sharing_restriction_add(
         action="sharing_restriction_added",
         by=by,
         note=f"For {person.name}",
-        from_status=review.status,
     )
     return restriction
 
@@ -181,9 +180,7 @@ def checklist_confirm(*, review: Review, by: User, today: date) -> ConveningChec
     checklist.confirmed_by = by
     checklist.confirmed_on = today
     checklist.save(update_fields=["confirmed_by", "confirmed_on", "updated_at"])
-    record_event(
-        review, action="invite_list_confirmed", by=by, from_status=review.status
-    )
+    record_event(review, action="invite_list_confirmed", by=by)
     return checklist
 
 
@@ -274,7 +271,6 @@ def consultation_letter_link(
         action="letter_link_made",
         by=by,
         note=f"Consultation link and short code for the letter to the {invitee.get_role_display().lower()}",
-        from_status=review.status,
     )
     return issued
 

@@ -128,7 +128,7 @@ def record_save(
         record.nothing_to_leave_out_for.set(
             _own_invitees(review, nothing_to_leave_out_for)
         )
-    record_event(review, action="record_saved", by=by, from_status=review.status)
+    record_event(review, action="record_saved", by=by)
     papers_changed(review)
     return record
 

@@ -595,6 +595,17 @@ def _series(world, review):
     return review
 
 
+def _correct_meeting(world, review, meeting, held_on):
+    return corrections.meeting_correct(
+        review=review,
+        by=world["iro_a"],
+        today=TODAY,
+        meeting=meeting,
+        held_on=held_on,
+        reason="Typo",
+    )
+
+
 def test_an_earlier_meeting_of_a_series_has_its_date_corrected(
     world, review, client_as
 ):
@@ -632,14 +643,7 @@ def test_an_earlier_meeting_of_a_series_has_its_date_corrected(
     ]
     assert review.events.filter(action="meeting_corrected", note="Typo").exists()
     with pytest.raises(ValidationError, match="correct it with the review's facts"):
-        corrections.meeting_correct(
-            review=review,
-            by=world["iro_a"],
-            today=TODAY,
-            meeting=last,
-            held_on=date(2025, 2, 2),
-            reason="Typo",
-        )
+        _correct_meeting(world, review, last, date(2025, 2, 2))
     assert client_as(world["sw_north"]).get(page).status_code == 403
 
 
@@ -654,23 +658,9 @@ def test_a_meeting_of_a_review_in_progress_is_corrected(world, review, client_as
         in iro.get(reverse("reviews:meeting", args=[review.pk])).content.decode()
     )
     with pytest.raises(ValidationError) as future:
-        corrections.meeting_correct(
-            review=review,
-            by=world["iro_a"],
-            today=TODAY,
-            meeting=meeting,
-            held_on=date(2025, 3, 2),
-            reason="Typo",
-        )
+        _correct_meeting(world, review, meeting, date(2025, 3, 2))
     assert "held_on" in future.value.error_dict
-    corrections.meeting_correct(
-        review=review,
-        by=world["iro_a"],
-        today=TODAY,
-        meeting=meeting,
-        held_on=date(2025, 1, 31),
-        reason="Typo",
-    )
+    _correct_meeting(world, review, meeting, date(2025, 1, 31))
     meeting.refresh_from_db()
     assert meeting.held_on == date(2025, 1, 31)
 
@@ -680,11 +670,4 @@ def test_a_final_records_meetings_are_corrected_only_by_an_amendment(world, sent
     meeting = review.meetings.get()
     assert not corrections.meetings_correctable(review)
     with pytest.raises(ValidationError, match="amend the record"):
-        corrections.meeting_correct(
-            review=review,
-            by=world["iro_a"],
-            today=TODAY,
-            meeting=meeting,
-            held_on=date(2025, 1, 29),
-            reason="Typo",
-        )
+        _correct_meeting(world, review, meeting, date(2025, 1, 29))

@@ -58,11 +58,24 @@ def _event(world):
     )
 
 
+def _decide(world, event):
+    from reviews.services.events import significant_event_decide
+
+    significant_event_decide(
+        event=event,
+        decision="no_action",
+        reason="Nothing changes for the plan",
+        child_consulted=True,
+        parents_consulted=False,
+        by=world["iro_a"],
+        today=timezone.localdate(),
+    )
+
+
 def test_a_significant_event_is_a_task_for_the_childs_iro_until_decided(
     world, client_as
 ):
     """The decision used to reach the IRO only as a notification."""
-    from reviews.services.events import significant_event_decide
 
     event = _event(world)
     iro = client_as(world["iro_a"])
@@ -74,15 +87,7 @@ def test_a_significant_event_is_a_task_for_the_childs_iro_until_decided(
         other = client_as(world[who]).get(reverse("workspace:home")).content.decode()
         assert "Significant events to decide" not in other, who
 
-    significant_event_decide(
-        event=event,
-        decision="no_action",
-        reason="Nothing changes for the plan",
-        child_consulted=True,
-        parents_consulted=False,
-        by=world["iro_a"],
-        today=timezone.localdate(),
-    )
+    _decide(world, event)
     body = iro.get(reverse("workspace:home")).content.decode()
     assert "Significant events to decide" not in body
 
@@ -191,20 +196,11 @@ def test_a_decided_event_is_not_withdrawn(world):
     from django.core.exceptions import ValidationError
 
     from reviews.services.events import (
-        significant_event_decide,
         significant_event_withdraw,
     )
 
     event = _event(world)
-    significant_event_decide(
-        event=event,
-        decision="no_action",
-        reason="Nothing changes for the plan",
-        child_consulted=True,
-        parents_consulted=False,
-        by=world["iro_a"],
-        today=timezone.localdate(),
-    )
+    _decide(world, event)
     with pytest.raises(ValidationError, match="has decided"):
         significant_event_withdraw(
             event=event, by=world["sw_north"], today=timezone.localdate(), reason="x"

@@ -473,6 +473,13 @@ def review_hold(
 ) -> tuple[Review, Review | None]:
     """Close the meeting part (gate G-HELD) and plan the next review with its due date."""
     review = lock(review)
+    if review.status != Review.Status.IN_PROGRESS:
+        # Held once: its decisions with the team manager (who may return them, the
+        # one way back to held) or further on. Its facts are corrected (C2), never
+        # recorded again over what was sent.
+        raise ValidationError(
+            "This review has already been held: correct the review's facts instead."
+        )
     if not review.meetings.exists():
         raise ValidationError("Log the meeting before recording the review as held.")
     record_date = record_date_for(review)

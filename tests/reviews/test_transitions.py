@@ -463,3 +463,18 @@ def test_an_overdue_review_ends_with_the_period_whoever_records_it(world, review
     )
     review.refresh_from_db()
     assert review.status == S.CANCELLED
+
+
+def test_a_review_whose_decisions_went_to_the_team_manager_is_not_held_again(
+    world, review
+):
+    """Holding it again moved it back to held over its submitted decisions, and wrote
+    its facts over what was sent (found by tests/proof/test_review_state_machine.py)."""
+    review = _held(world, review)
+    services.review_submit_decisions(
+        review=review, by=world["iro_a"], today=TODAY, no_new_decisions=True
+    )
+    with pytest.raises(ValidationError, match="already been held"):
+        held(review, world["iro_a"], participation="PN7")
+    review.refresh_from_db()
+    assert review.status == S.RD_SUBMITTED and review.participation == "PN1"

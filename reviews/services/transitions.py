@@ -474,9 +474,7 @@ def review_hold(
     """Close the meeting part (gate G-HELD) and plan the next review with its due date."""
     review = lock(review)
     if review.status != Review.Status.IN_PROGRESS:
-        # Held once: its decisions with the team manager (who may return them, the
-        # one way back to held) or further on. Its facts are corrected (C2), never
-        # recorded again over what was sent.
+        # Held is also the way back from decisions returned: never held twice (C2).
         raise ValidationError(
             "This review has already been held: correct the review's facts instead."
         )

@@ -3,7 +3,7 @@
 
 The harnesses (tests/proof/, tests/browser/test_axe.py) write one file per harness and
 database (and per pytest-xdist worker, when a run is split over two processes: each
-file then counts that worker's share); CI runs this after the test runs so that the figures are in its log:
+file then counts that worker's share, and a last section adds them up); CI runs this after the test runs so that the figures are in its log:
 pages walked, roles, requests, forms fuzzed and examples per form, axe pages checked
 and violations. Exit status 1 if there are no figures at all (the harnesses did not run).
 """
@@ -16,6 +16,15 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parents[1] / "test-results"
 ORDER = ["url_walk", "csrf", "get_changes_nothing", "bad_input", "axe"]
+# Counts that are not a worker's share of the work, so are not added up: the size of a
+# catalogue each worker has whole, a setting, or fields two workers may both have seen.
+NOT_ADDED = {
+    "hostile_fields",
+    "max_examples_per_form",
+    "fields_seen_escaped",
+    "typed_values_seen_escaped",
+    "rows_made_hostile",
+}
 
 
 def _details(harness: str, figures: dict) -> list[str]:
@@ -41,6 +50,28 @@ def _details(harness: str, figures: dict) -> list[str]:
     return []
 
 
+def _totals(loaded: list[tuple[str, str, dict]]) -> list[str]:
+    """One line per harness and database split over workers: its counts added up."""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for harness, database, figures in loaded:
+        base = database.partition(".")[0]
+        groups.setdefault((harness, base), []).append(figures)
+    lines = []
+    for (harness, base), parts in groups.items():
+        if len(parts) < 2:
+            continue
+        sums: dict[str, int] = {}
+        for figures in parts:
+            for key, value in figures.items():
+                if key in NOT_ADDED or isinstance(value, bool):
+                    continue
+                if isinstance(value, int):
+                    sums[key] = sums.get(key, 0) + value
+        counts = ", ".join(f"{key} {value}" for key, value in sorted(sums.items()))
+        lines.append(f"  [{base}] {harness}, {len(parts)} workers together: {counts}")
+    return lines
+
+
 def main() -> int:
     files = sorted(RESULTS.glob("proof-*.json"))
     if not files:
@@ -61,6 +92,10 @@ def main() -> int:
         print(f"  [{database}] {harness}: {figures.get('summary', '(no summary)')}")
         for line in _details(harness, figures):
             print(line)
+    totals = _totals(loaded)
+    if totals:
+        print("Totals over the workers of a split run")
+        print("\n".join(totals))
     return 0
 
 

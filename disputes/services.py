@@ -163,8 +163,7 @@ def challenge_escalate(
     skipped = range(challenge.stage + 1, to_stage)
     _require_skip_reason(skipped, reason, field="reason")
     current = _current_stage(challenge)
-    current.ended_on = on
-    current.save(update_fields=["ended_on"])
+    _end_stage(current, on)
     if challenge.level == Challenge.Level.INFORMAL:
         challenge.level = Challenge.Level.FORMAL
         challenge.formal_started_on = on
@@ -245,11 +244,8 @@ def challenge_resolve(
         raise ValidationError({"outcome": NEEDS_CAFCASS})
     if not outcome_impact.strip():
         raise ValidationError({"outcome_impact": "Enter the impact for the child"})
-    if challenge.raised_on > on:
-        raise ValidationError("A challenge cannot close before it was raised")
     stage = _current_stage(challenge)
-    stage.ended_on = on
-    stage.save(update_fields=["ended_on"])
+    _end_stage(stage, on)
     challenge.outcome = outcome
     challenge.outcome_impact = outcome_impact
     challenge.closed_on = on
@@ -535,6 +531,19 @@ def _current_stage(challenge: Challenge) -> ChallengeStage:
     return challenge.stages.select_for_update().get(
         number=challenge.stage, skipped=False
     )
+
+
+def _end_stage(stage: ChallengeStage, on: date) -> None:
+    """A stage ends on a day from its start to today (D-END)."""
+    if stage.started_on and on < stage.started_on:
+        raise ValidationError(
+            f"{stage_name(stage.number)} started on {long_date(stage.started_on)}: "
+            "it cannot end before then"
+        )
+    if on > timezone.localdate():
+        raise ValidationError("A stage cannot end after today")
+    stage.ended_on = on
+    stage.save(update_fields=["ended_on"])
 
 
 def _check_stage_number(stage: int) -> None:

@@ -1,8 +1,9 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts.models import Role
 from core.models import Notification
@@ -450,3 +451,37 @@ def test_challenges_closed_since_the_last_review(drp_world):
     assert list(challenges_closed_since(child, date(2025, 3, 10))) == [late]
     assert list(challenges_closed_since(child, None)) == [early, late]
     assert still_open.is_open
+
+
+# --- A stage ends between its start and today (D-END) ----------------------------------
+
+
+def test_a_stage_cannot_end_before_it_started_or_after_today(drp_world):
+    """Escalating or closing dated before the stage began, or ahead of today, is refused
+    and changes nothing: a stage's days run from its start to its end."""
+    w = drp_world
+    challenge = services.challenge_escalate(
+        challenge=_raise(w), by=w["iro_a"], to_stage=1, on=date(2025, 3, 12)
+    )
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    for on in (date(2025, 3, 11), tomorrow):
+        with pytest.raises(ValidationError):
+            services.challenge_escalate(
+                challenge=challenge, by=w["iro_a"], to_stage=2, on=on
+            )
+        with pytest.raises(ValidationError):
+            services.challenge_resolve(
+                challenge=challenge,
+                by=w["iro_a"],
+                outcome=Challenge.Outcome.RESOLVED,
+                outcome_impact="The plan now names a permanent home.",
+                on=on,
+            )
+    challenge.refresh_from_db()
+    assert (challenge.stage, challenge.status) == (1, Status.AWAITING_RESPONSE)
+    assert challenge.stages.get(number=1).ended_on is None
+    # The day the stage started is a day it may end.
+    services.challenge_escalate(
+        challenge=challenge, by=w["iro_a"], to_stage=2, on=date(2025, 3, 12)
+    )
+    assert challenge.stages.get(number=1).ended_on == date(2025, 3, 12)

@@ -253,6 +253,13 @@ def test_a_wish_from_review_choices_reaches_the_parents_own_copy(
 # 2. Who viewed or changed the child's record: filters and the spreadsheet -------------
 
 
+def _show_entries(page: Page) -> None:
+    # The rows are read without waiting (locator.all()), so wait for the new page to
+    # load first: read mid-navigation, the table is not there yet.
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Show entries").click()
+
+
 def _rows(page: Page) -> list[list[str]]:
     table = page.locator("table.govuk-table tbody tr")
     return [
@@ -291,7 +298,7 @@ def test_the_audit_page_filters_and_its_spreadsheet_matches(
     # iro1's views only.
     page.get_by_label("Person").select_option(label=str(iro1))
     page.get_by_label("Viewed or changed").select_option(label="Viewed")
-    page.get_by_role("button", name="Show entries").click()
+    _show_entries(page)
     expected = audit_trail(child, person=iro1, kind="viewed").count()
     assert expected >= 1
     rows = _rows(page)
@@ -338,7 +345,7 @@ def test_the_audit_page_filters_and_its_spreadsheet_matches(
     page.get_by_label("Viewed or changed").select_option(label="Both")
     fill_date(page, "since", today - timedelta(days=11))
     fill_date(page, "until", today - timedelta(days=9))
-    page.get_by_role("button", name="Show entries").click()
+    _show_entries(page)
     rows = _rows(page)
     assert len(rows) == 1
     assert {(row[1], row[2]) for row in rows} == {(str(sw1), "Viewed")}
@@ -348,7 +355,7 @@ def test_the_audit_page_filters_and_its_spreadsheet_matches(
     # A day with nothing in it says so.
     fill_date(page, "since", today - timedelta(days=30))
     fill_date(page, "until", today - timedelta(days=29))
-    page.get_by_role("button", name="Show entries").click()
+    _show_entries(page)
     expect(page.get_by_text("No entries match.")).to_be_visible()
 
 

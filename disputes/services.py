@@ -534,14 +534,15 @@ def _current_stage(challenge: Challenge) -> ChallengeStage:
 
 
 def _end_stage(stage: ChallengeStage, on: date) -> None:
-    """A stage ends on a day from its start to today (D-END)."""
-    if stage.started_on and on < stage.started_on:
-        raise ValidationError(
-            f"{stage_name(stage.number)} started on {long_date(stage.started_on)}: "
-            "it cannot end before then"
-        )
-    if on > timezone.localdate():
-        raise ValidationError("A stage cannot end after today")
+    """A stage ends on a day from its start to today (D-END, with DR-9's window)."""
+    window = dates.happened(
+        today=timezone.localdate(),
+        born=stage.started_on,  # type: ignore[arg-type]
+        since=f"the day {stage_name(stage.number)} started",
+    )
+    message = dates.problem("the date this stage ends", on, window)
+    if message:
+        raise ValidationError(message)
     stage.ended_on = on
     stage.save(update_fields=["ended_on"])
 

@@ -24,6 +24,7 @@ NOT_ADDED = {
     "fields_seen_escaped",
     "typed_values_seen_escaped",
     "rows_made_hostile",
+    "roles",
 }
 
 

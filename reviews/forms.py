@@ -868,6 +868,28 @@ class SecureReviewRecordForm(GovUKForm):
         ]
 
 
+class SecureReviewCorrectForm(GovUKForm):
+    """A held secure review's date and findings, with why they are corrected (C6)."""
+
+    held_on = GovUKDateField(label="Date of the review")
+    views = SecureReviewRecordForm.base_fields["views"]
+    criteria_still_met = SecureReviewRecordForm.base_fields["criteria_still_met"]
+    placement_still_necessary = SecureReviewRecordForm.base_fields[
+        "placement_still_necessary"
+    ]
+    other_accommodation_more_suitable = SecureReviewRecordForm.base_fields[
+        "other_accommodation_more_suitable"
+    ]
+    recommendation = SecureReviewRecordForm.base_fields["recommendation"]
+    reason = text_area(
+        "Why is it corrected?",
+        rows=3,
+        max_length=2000,
+        required=True,
+        error_messages={"required": "Enter why the review is corrected"},
+    )
+
+
 class EnterConsultationForm(ConsultationForm):
     """Views given another way (a booklet, a call, a drawing), entered by staff."""
 

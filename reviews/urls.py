@@ -20,6 +20,7 @@ urlpatterns = [
     path("secure/<int:pk>/", secure.secure_detail_view, name="secure_detail"),
     path("secure/<int:pk>/chair/", secure.secure_nominate_view, name="secure_nominate"),
     path("secure/<int:pk>/record/", secure.secure_record_view, name="secure_record"),
+    path("secure/<int:pk>/correct/", secure.secure_correct_view, name="secure_correct"),
     path("<int:pk>/", cycle.review_detail_view, name="detail"),
     path("<int:pk>/schedule/", cycle.ScheduleView.as_view(), name="schedule"),
     path(

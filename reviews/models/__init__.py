@@ -28,7 +28,11 @@ from reviews.models.cycle import (
     SharingRestriction,
 )
 from reviews.models.review import Review, ReviewEvent, ReviewQuerySet
-from reviews.models.secure import SecurePanelMember, SecureReview
+from reviews.models.secure import (
+    SecurePanelMember,
+    SecureReview,
+    SecureReviewCorrection,
+)
 
 __all__ = [
     "AccessLink",
@@ -58,5 +62,6 @@ __all__ = [
     "ReviewRecord",
     "SecurePanelMember",
     "SecureReview",
+    "SecureReviewCorrection",
     "SharingRestriction",
 ]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from core.audit_subject import AuditSubject
 from core.models import TimeStampedModel
@@ -46,6 +47,8 @@ class SecureReview(TimeStampedModel):
     other_accommodation_more_suitable = models.BooleanField(null=True, blank=True)
     recommendation = models.TextField(blank=True)
     child_iro_notified_on = models.DateField(null=True, blank=True)
+    cancelled_on = models.DateField(null=True, blank=True)
+    cancelled_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -82,3 +85,41 @@ class SecurePanelMember(AuditSubject, models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.role})"
+
+
+# What each corrected finding is called on the review's page.
+SECURE_FACT_LABELS = {
+    "held_on": "Date of the review",
+    "views": "Views heard",
+    "criteria_still_met": "Criteria still apply",
+    "placement_still_necessary": "Placement still necessary",
+    "other_accommodation_more_suitable": "Other accommodation more suitable",
+    "recommendation": "Recommendation",
+}
+
+
+class SecureReviewCorrection(AuditSubject, models.Model):
+    """A held secure accommodation review's date or findings put right, with the
+    reason: {field: [before, after]}, as the page says them (C5)."""
+
+    review = models.ForeignKey(
+        SecureReview, on_delete=models.PROTECT, related_name="corrections"
+    )
+    changes = models.JSONField()
+    reason = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"Correction to {self.review} on {self.at:%d %b %Y}"
+
+    def lines(self) -> list[str]:
+        return [
+            f"{SECURE_FACT_LABELS.get(name, name)}: {before} to {after}"
+            for name, (before, after) in self.changes.items()
+        ]

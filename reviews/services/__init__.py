@@ -39,6 +39,8 @@ from reviews.services.record import (
     review_comment_add,
 )
 from reviews.services.secure import (
+    secure_placement_change,
+    secure_review_correct,
     secure_review_nominate_chair,
     secure_review_plan,
     secure_review_record,
@@ -63,6 +65,8 @@ from reviews.services.transitions import (
 )
 
 __all__ = [
+    "secure_placement_change",
+    "secure_review_correct",
     "secure_review_nominate_chair",
     "secure_review_plan",
     "secure_review_record",

@@ -14,9 +14,11 @@ from accounts.models import User
 from children import codes_903
 from children import services as register
 from children.models import Child, Pathway, PeriodOfCare
+from core.dates import long_date
 from iro.services import iro_allocation_end, iro_new_period_notify
 from reviews.models import Review
 from reviews.services.planning import review_plan_next
+from reviews.services.secure import secure_reviews_cancel
 from reviews.services.transitions import review_cancel
 
 
@@ -97,6 +99,12 @@ def period_end(
     )
     for review in period.reviews.open():
         review_cancel(review=review, by=by, reason=cancel_reason, today=today)
+    for placement in period.secure_placements.all():
+        secure_reviews_cancel(
+            placement=placement,
+            reason=f"The child stopped being looked after on {long_date(ended_on)}.",
+            today=today,
+        )
     pathway = Pathway.objects.filter(child_id=period.child_id).first()
     post18 = pathway.post18_authorised_until if pathway else None
     if post18 is None or post18 < ended_on:

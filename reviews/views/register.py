@@ -59,7 +59,6 @@ from children.services import (
     period_update,
     post18_involvement_authorise,
     secure_placement_record,
-    secure_placement_update,
     sharing_restriction_end,
     sharing_restriction_record,
     social_worker_allocate,
@@ -76,6 +75,7 @@ from reviews import register_selectors as selectors
 from reviews import timescales
 from reviews.services import events as event_services
 from reviews.services.register import child_register, period_end, period_start
+from reviews.services.secure import secure_placement_change
 
 PAGE_SIZE = 25
 
@@ -429,8 +429,8 @@ def secure_placement_edit_view(request, pk, placement_pk):
         child,
         form,
         "Change the secure placement",
-        lambda data: secure_placement_update(
-            placement=placement, by=request.user, **data
+        lambda data: secure_placement_change(
+            placement=placement, by=request.user, today=timezone.localdate(), **data
         ),
     )
 

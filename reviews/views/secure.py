@@ -95,6 +95,9 @@ def secure_detail_view(request, pk):
         "can_record": can_record_secure_review(request.user, review)
         and review.status == "planned",
         "panel": review.panel.all(),
+        "can_correct": can_nominate_secure_chair(request.user)
+        and review.status == "held",
+        "corrections": review.corrections.select_related("by"),
     }
     return render(request, "reviews/secure_detail.html", context)
 
@@ -156,5 +159,39 @@ def secure_record_view(request, pk):
         "review": review,
         "child": review.child,
         "title": "Record the secure accommodation review",
+    }
+    return render_form_page(request, "reviews/secure_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def secure_correct_view(request, pk):
+    """The service manager puts right a held review's date or findings (C6)."""
+    review = _load(request, pk)
+    if not can_nominate_secure_chair(request.user):
+        raise PermissionDenied
+    initial = {name: getattr(review, name) for name in services.secure.CORRECTABLE}
+    form = forms.SecureReviewCorrectForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        try:
+            services.secure_review_correct(
+                review=review,
+                by=request.user,
+                today=timezone.localdate(),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "The secure accommodation review is corrected.")
+            return redirect(review)
+    context = {
+        "form": form,
+        "review": review,
+        "child": review.child,
+        "title": "Correct the secure accommodation review",
+        # Shown in any state; a submission is refused by the service beside the form.
+        "not_now": ""
+        if review.status == SecureReview.Status.HELD
+        else services.secure.NOT_HELD,
     }
     return render_form_page(request, "reviews/secure_form.html", context)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from accounts.models import Role
 
@@ -314,6 +314,23 @@ def _secure_review(child):
     return secure_review_plan(placement=_secure_placement(child), by=None)
 
 
+def _secure_review_held(child):
+    from reviews.models import SecureReview
+
+    placement = _secure_placement(child)
+    return SecureReview.objects.create(
+        secure_placement=placement,
+        status=SecureReview.Status.HELD,
+        due_date=_today(),
+        held_on=_today(),
+        views="Walk: the child's views",
+        criteria_still_met=True,
+        placement_still_necessary=True,
+        other_accommodation_more_suitable=False,
+        recommendation="Walk: continue",
+    )
+
+
 def _invitee(child):
     from reviews.models import Invitee
 
@@ -415,6 +432,7 @@ OBJECTS: dict[str, Callable[[object], object]] = {
     "secure_placement": _secure_placement,
     "sharing_restriction": _sharing_restriction,
     "secure_review": _secure_review,
+    "secure_review_held": _secure_review_held,
     "invitee": _invitee,
     "decision": _decision,
     "consultation": _consultation,
@@ -1122,6 +1140,19 @@ PAGES.update(
         ),
         "reviews:secure_record": Page(
             of="secure_review", get={SEES_CHILDREN: 403}, post={SEES_CHILDREN: 403}
+        ),
+        # C6: the service manager corrects a held secure review's date or findings.
+        "reviews:secure_correct": Page(
+            of="secure_review_held",
+            get={NOT_MANAGER: 403, MANAGER: 200},
+            post={NOT_MANAGER: 403, MANAGER: 400},
+            form=Form(
+                as_role=Role.IRO_MANAGER,
+                valid=lambda obj, user: {
+                    "held_on": _today() - timedelta(days=1),
+                    "reason": "The chair gave the wrong date",
+                },
+            ),
         ),
         "reviews:detail": Page(of="review", get={SEES_CHILDREN: 200}),
         "reviews:schedule": Page(

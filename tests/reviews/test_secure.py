@@ -175,3 +175,159 @@ def test_nominating_the_chair_and_holding_the_review_are_tasks_on_my_work(
     assert hold not in client_as(world["iro_a"]).get(home).content.decode()
     record(review, world["iro_b"])
     assert hold not in chair.get(home).content.decode()
+
+
+def _edit(client, placement, ended: str):
+    day, month, year = ended.split("/") if ended else ("", "", "")
+    return client.post(
+        reverse("children:secure_edit", args=[placement.child.pk, placement.pk]),
+        {
+            "started_on_0": "31",
+            "started_on_1": "1",
+            "started_on_2": "2025",
+            "unit": "Hill House",
+            "ended_on_0": day,
+            "ended_on_1": month,
+            "ended_on_2": year,
+        },
+    )
+
+
+def test_ending_the_placement_cancels_its_planned_review_and_undoing_it_plans_again(
+    world, placement, client_as
+):
+    """C6: a planned secure review does not outlive its placement."""
+    review = services.secure_review_plan(placement=placement, by=world["manager"])
+    client = client_as(world["sw_north"])
+    assert _edit(client, placement, "20/2/2025").status_code == 302
+    review.refresh_from_db()
+    assert review.status == SecureReview.Status.CANCELLED
+    assert review.cancelled_reason == "The secure placement ended on 20 February 2025."
+    page = client_as(world["manager"]).get(review.get_absolute_url()).content.decode()
+    assert "The secure placement ended on 20 February 2025." in page
+    assert placement.pk not in [
+        p.pk for p, _ in client_as(world["manager"]).get(
+            reverse("reviews:secure_list")
+        ).context["rows"]
+    ]
+    # The end was entered by mistake: taking it away plans the review again.
+    assert _edit(client, placement, "").status_code == 302
+    again = placement.reviews.get(status=SecureReview.Status.PLANNED)
+    assert again.pk != review.pk and again.due_date == date(2025, 2, 28)
+
+
+def test_the_end_of_the_period_of_care_cancels_the_planned_secure_review(
+    world, placement
+):
+    from reviews.services.register import period_end
+
+    review = services.secure_review_plan(placement=placement, by=world["manager"])
+    period_end(
+        period=placement.period,
+        ended_on=date(2025, 2, 20),
+        reason="E4A",
+        by=world["sw_north"],
+        today=date(2025, 2, 21),
+    )
+    review.refresh_from_db()
+    assert review.status == SecureReview.Status.CANCELLED
+    assert "stopped being looked after on 20 February 2025" in review.cancelled_reason
+
+
+def _held(world, placement):
+    review = services.secure_review_plan(placement=placement, by=world["manager"])
+    services.secure_review_nominate_chair(
+        review=review, by=world["manager"], chair=world["iro_b"]
+    )
+    return record(review, world["iro_b"])
+
+
+CORRECTED = {
+    "held_on_0": "20",
+    "held_on_1": "2",
+    "held_on_2": "2025",
+    "views": "Child wants to go home",
+    "criteria_still_met": "False",
+    "placement_still_necessary": "True",
+    "other_accommodation_more_suitable": "False",
+    "recommendation": "Continue",
+    "reason": "The chair gave the wrong date and outcome",
+}
+
+
+def test_the_manager_corrects_a_held_review_with_a_reason_and_history(
+    world, placement, client_as
+):
+    """C6: the date moves the next review's due date; the child's IRO is told the
+    corrected outcome; the page shows what changed, why and who."""
+    held, following = _held(world, placement)
+    assert following.due_date == date(2025, 5, 27)
+    url = reverse("reviews:secure_correct", args=[held.pk])
+    manager = client_as(world["manager"])
+    assert manager.get(url).status_code == 200
+    assert client_as(world["iro_b"]).get(url).status_code in (403, 404)
+    no_reason = manager.post(url, {**CORRECTED, "reason": ""})
+    assert no_reason.status_code == 400
+    assert "Enter why the review is corrected" in no_reason.content.decode()
+    future = manager.post(url, {**CORRECTED, "held_on_2": "2100"})
+    assert future.status_code == 400
+    held.refresh_from_db()
+    assert held.held_on == date(2025, 2, 27) and held.corrections.count() == 0
+
+    assert manager.post(url, CORRECTED).status_code == 302
+    held.refresh_from_db()
+    following.refresh_from_db()
+    assert held.held_on == date(2025, 2, 20) and held.criteria_still_met is False
+    assert following.due_date == date(2025, 5, 20)
+    (correction,) = held.corrections.all()
+    assert correction.by == world["manager"]
+    assert correction.lines() == [
+        "Date of the review: 27 February 2025 to 20 February 2025",
+        "Criteria still apply: Yes to No",
+    ]
+    page = manager.get(held.get_absolute_url()).content.decode()
+    assert "The chair gave the wrong date and outcome" in page
+    assert "27 February 2025 to 20 February 2025" in page
+    told = world["iro_a"].notifications.filter(text__contains="NO LONGER apply")
+    assert told.count() == 1
+    # The same again changes nothing, and says so.
+    same = manager.post(url, CORRECTED)
+    assert same.status_code == 400 and "Nothing is changed" in same.content.decode()
+
+
+def test_a_corrected_date_stays_between_the_reviews_either_side_and_a_planned_one_is_recorded_not_corrected(
+    world, placement
+):
+    first, following = _held(world, placement)
+    services.secure_review_nominate_chair(
+        review=following, by=world["manager"], chair=world["iro_b"]
+    )
+    second, _ = record(
+        following, world["iro_b"], held_on=date(2025, 5, 1), today=date(2025, 5, 2)
+    )
+    fields = dict(
+        views="Child wants to go home",
+        criteria_still_met=True,
+        placement_still_necessary=True,
+        other_accommodation_more_suitable=False,
+        recommendation="Continue",
+        reason="Wrong date",
+        today=date(2025, 6, 1),
+    )
+    with pytest.raises(ValidationError, match="after the review held on 27 February"):
+        services.secure_review_correct(
+            review=second, by=world["manager"], held_on=date(2025, 2, 27), **fields
+        )
+    with pytest.raises(ValidationError, match="before the review held on 1 May"):
+        services.secure_review_correct(
+            review=first, by=world["manager"], held_on=date(2025, 5, 1), **fields
+        )
+    with pytest.raises(ValidationError, match="IRO service manager"):
+        services.secure_review_correct(
+            review=first, by=world["iro_b"], held_on=date(2025, 2, 26), **fields
+        )
+    planned = placement.reviews.get(status=SecureReview.Status.PLANNED)
+    with pytest.raises(ValidationError, match="record it instead"):
+        services.secure_review_correct(
+            review=planned, by=world["manager"], held_on=date(2025, 5, 2), **fields
+        )

@@ -254,9 +254,11 @@ def secure_review_correct(
 
 def _between_the_others(review: SecureReview, held_on: date) -> None:
     """A corrected date stays between the placement's reviews held either side."""
-    others = [d for d in _held_dates(review.secure_placement) if d != review.held_on]
-    before = [d for d in others if d < review.held_on]
-    after = [d for d in others if d > review.held_on]
+    # A held review has its date.
+    was: date = review.held_on  # type: ignore[assignment]
+    others = [d for d in _held_dates(review.secure_placement) if d != was]
+    before = [d for d in others if d < was]
+    after = [d for d in others if d > was]
     if before and held_on <= max(before):
         raise ValidationError(
             {

@@ -205,11 +205,8 @@ def test_ending_the_placement_cancels_its_planned_review_and_undoing_it_plans_ag
     assert review.cancelled_reason == "The secure placement ended on 20 February 2025."
     page = client_as(world["manager"]).get(review.get_absolute_url()).content.decode()
     assert "The secure placement ended on 20 February 2025." in page
-    assert placement.pk not in [
-        p.pk for p, _ in client_as(world["manager"]).get(
-            reverse("reviews:secure_list")
-        ).context["rows"]
-    ]
+    listed = client_as(world["manager"]).get(reverse("reviews:secure_list"))
+    assert placement.pk not in [p.pk for p, _ in listed.context["rows"]]
     # The end was entered by mistake: taking it away plans the review again.
     assert _edit(client, placement, "").status_code == 302
     again = placement.reviews.get(status=SecureReview.Status.PLANNED)

@@ -1,8 +1,9 @@
-"""Input for documents: attaching a translation (an uploaded PDF, checked)."""
+"""Input for documents: attaching a translation (an uploaded PDF, checked), and
+confirming that letters were posted."""
 
 from django import forms
 
-from core.forms import GovUKForm
+from core.forms import GovUKDateField, GovUKForm
 from core.uploads import validate_upload
 
 
@@ -31,3 +32,37 @@ class TranslationForm(GovUKForm):
         upload = self.cleaned_data["file"]
         validate_upload(upload, allowed=(".pdf",))
         return upload
+
+
+class _Copy(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.invitee.name}: {obj.get_version_display()}, version {obj.record_version}"
+
+
+class LettersPostedForm(GovUKForm):
+    """Which of the review's letters went in the post, and on which day (D-SENT)."""
+
+    copies = _Copy(
+        label="Letters posted",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the letters that were posted"},
+    )
+    posted_on = GovUKDateField(label="Date the letters were posted")
+
+    def __init__(self, *args, copies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["copies"].queryset = copies
+
+
+class RecordDownloadForm(forms.Form):
+    """The download page's one button: only it uses the single-use link (D-SENT)."""
+
+    download = forms.ChoiceField(
+        choices=[("record", "record")],
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Use the button to download the record",
+            "invalid_choice": "Use the button to download the record",
+        },
+    )

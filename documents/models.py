@@ -175,6 +175,24 @@ class Distribution(AuditSubject, models.Model):
         related_name="distributions",
         help_text="The stored PDF (and so its version) this person was sent.",
     )
+    email = models.OneToOneField(
+        "core.OutboundEmail",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="distribution",
+        help_text="The email that carries the link to this copy (method email).",
+    )
+    posted_on = models.DateField(
+        null=True, blank=True, help_text="When the letter was posted (method letter)."
+    )
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         db_table = "reviews_distribution"  # the table from before the move (core.moves)
@@ -187,3 +205,15 @@ class Distribution(AuditSubject, models.Model):
 
     def __str__(self):
         return f"{self.get_version_display()} to {self.invitee.name}"
+
+    @property
+    def state(self) -> str:
+        """What really happened to this copy (D-SENT): the email's own status, or
+        whether business support has said the letter was posted."""
+        if self.method == Invitee.Method.LETTER:
+            if self.posted_on is not None:
+                return f"Posted {self.posted_on:%-d %B %Y}"
+            return "To print and post"
+        if self.email is None:
+            return "Not sent"
+        return self.email.get_status_display()

@@ -12,6 +12,7 @@ from accounts.models import Role, User
 from core.notifications import notify
 from core.tasks import enqueue
 from core.uploads import MAX_UPLOAD_BYTES
+from documents.delivery import record_email_queue
 from documents.documents import (
     DocumentSpec,
     allocation_specs,
@@ -249,7 +250,7 @@ def _send_record(
                 f"{person.name} has no address for their delivery method."
             )
         version = record_version_for(review, person)
-        distribution, _ = Distribution.objects.get_or_create(
+        distribution, created = Distribution.objects.get_or_create(
             invitee=person,
             record_version=record.version,
             defaults={
@@ -261,6 +262,8 @@ def _send_record(
                 "document": documents.get(person.pk),
             },
         )
+        if created and person.method == Invitee.Method.EMAIL:
+            record_email_queue(distribution, now=now)
         sent.append(distribution)
     return sent
 

@@ -14,11 +14,17 @@ urlpatterns = [
         "review/<int:pk>/distribute/", views.DistributeView.as_view(), name="distribute"
     ),
     path(
+        "review/<int:pk>/letters/posted/",
+        views.LettersPostedView.as_view(),
+        name="letters_posted",
+    ),
+    path(
         "review/<int:pk>/amendment/issue/",
         views.IssueAmendmentView.as_view(),
         name="amendment_issue",
     ),
     path("<int:pk>/download/", views.document_download_view, name="download"),
+    path("record/<str:token>/", views.record_link_view, name="record_link"),
     path("<int:pk>/translation/", views.translation_upload_view, name="translation"),
     path("review/<int:review_pk>/", views.review_documents_view, name="review"),
     path(

@@ -7,18 +7,21 @@ served only here, with Content-Disposition, no-store and an audit-log access ent
 import logging
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from children.permissions import children_visible_to
-from core.audit import showing
+from core.audit import record_access, showing
 from core.http import render_form_page
+from documents import delivery
 from documents.documents import invitation_spec
-from documents.forms import TranslationForm
+from documents.forms import LettersPostedForm, RecordDownloadForm, TranslationForm
 from documents.models import Document
 from documents.pdf import pdf_response
 from documents.permissions import (
@@ -41,13 +44,14 @@ from iro.permissions import can_make_iro_letters
 from reviews import services as review_services
 from reviews.forms import DistributeForm
 from reviews.forms_corrections import ConfirmForm
+from reviews.models import AccessLink
 from reviews.permissions import (
     can_chair_review,
     can_read_review_case_content,
     can_send_for_review,
 )
 from reviews.services import corrections
-from reviews.services.links import CODE_ATTEMPTS
+from reviews.services.links import CODE_ATTEMPTS, USABLE, LinkUnusable
 from reviews.views._action import load_review
 from reviews.views.cycle import ReviewStepView
 
@@ -145,20 +149,8 @@ def document_download_view(request, pk):
     )
     if not can_download_document(request.user, document):
         raise PermissionDenied
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as missing:
-        logger.error("Stored document %s has no file", document.pk)
-        raise Http404("The file is missing.") from missing
+    response = _file_response(document)
     showing(request, document, what="download")
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.download_name(),
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "no-store, private"
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -234,7 +226,6 @@ class DistributeView(ReviewStepView):
     form_class = DistributeForm
     allowed = staticmethod(can_send_for_review)
     button = "Send the record"
-    success_message = "The record is sent and the distribution is logged."
 
     def get_form_kwargs(self):
         return {"review": self.review}
@@ -244,16 +235,60 @@ class DistributeView(ReviewStepView):
             "own_versions": review_services.people_needing_their_own_version(
                 self.review
             ),
-            "log": self.review.distributions.select_related("invitee", "sent_by"),
+            "log": self.review.distributions.select_related(
+                "invitee", "sent_by", "email", "document"
+            ),
+            "to_post": delivery.letters_to_post(self.review).count(),
         }
 
     def perform(self, data, form):
-        review_distribute(
+        sent = review_distribute(
             review=self.review,
             by=self.request.user,
             now=timezone.now(),
             recipients=list(data["recipients"]),
         )
+        emails = sum(1 for copy in sent if copy.email_id)
+        letters = sum(1 for copy in sent if copy.method == "letter")
+        messages.success(
+            self.request,
+            f"The record is on its way: {emails} by email (each counts as sent when "
+            f"it leaves the outbox), {letters} by letter (each counts as sent when you "
+            "confirm it was posted).",
+        )
+
+
+class LettersPostedView(ReviewStepView):
+    """Business support says which letters went in the post, and when (D-SENT): a
+    letter counts as sent from that day, not from when its copy was made."""
+
+    title = "Confirm the letters were posted"
+    template_name = "documents/letters_posted.html"
+    allowed = staticmethod(can_send_for_review)
+    button = "Confirm they were posted"
+
+    def get_form(self, data=None, files=None):
+        return LettersPostedForm(data, copies=delivery.letters_to_post(self.review))
+
+    def render(self, form, status: int = 200):
+        if not delivery.letters_to_post(self.review).exists():
+            self.not_now = "There are no letters of the record waiting to be posted."
+        return super().render(form, status)
+
+    def perform(self, data, form):
+        posted = delivery.letters_posted(
+            review=self.review,
+            by=self.request.user,
+            posted_on=data["posted_on"],
+            copies=list(data["copies"]),
+            today=timezone.localdate(),
+        )
+        messages.success(
+            self.request,
+            f"{posted} {'letter is' if posted == 1 else 'letters are'} recorded as "
+            "posted.",
+        )
+        return redirect("documents:distribute", self.review.pk)
 
 
 class IssueAmendmentView(ReviewStepView):
@@ -333,3 +368,58 @@ def invitation_letter_view(request, pk, invitee_pk):
             audit_object=review,
             title=spec.title,
         )
+
+
+def _file_response(document: Document) -> FileResponse:
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as missing:
+        logger.error("Stored document %s has no file", document.pk)
+        raise Http404("The file is missing.") from missing
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.download_name(),
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def record_link_view(request, token):
+    """A copy of the record through the single-use link its email carried (D-SENT).
+
+    Opening the page never uses the link up (mail scanners open links first); the
+    button does, and the download is logged as an access to the document.
+    """
+    now = timezone.now()
+    link = review_services.link_open(token)
+    if link is None or link.purpose != AccessLink.Purpose.RECORD:
+        return render(request, "documents/record_link_gone.html", status=404)
+    status = review_services.link_status(link, now)
+    if status != USABLE or delivery.copy_for_link(link) is None:
+        context = {"why": status}
+        return render(request, "documents/record_link_gone.html", context, status=410)
+    posted = request.POST if request.method == "POST" else None
+    form = RecordDownloadForm(posted, initial={"download": "record"})
+    if not form.is_valid():
+        # Only the page's own button uses the link: any other request shows the page.
+        showing(request, link.review, via=f"a record link for {link.invitee.name}")
+        context = {"name": link.invitee.name, "form": form}
+        return render_form_page(request, "documents/record_link.html", context)
+    try:
+        document = delivery.record_download_via_link(token=token, now=now)
+    except LinkUnusable:
+        context = {"why": "used"}
+        return render(request, "documents/record_link_gone.html", context, status=410)
+    record_access(
+        document,
+        request=request,
+        what="download",
+        via=f"a record link for {link.invitee.name}",
+    )
+    return _file_response(document)

@@ -369,6 +369,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "reviews.LaterDateRequest",
     "reviews.SecureReview",
     "reviews.SecurePanelMember",
+    "reviews.SecureReviewCorrection",  # C6
 )
 # Case-data models whose rows are themselves history, and so are not tracked again
 # (tests/core/test_audit_coverage.py checks every other case-data model is tracked).

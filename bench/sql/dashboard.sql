@@ -36,11 +36,14 @@ held AS (
     WHERE r.record_date BETWEEN %(start)s AND %(end)s AND r.status <> 'cancelled'
 ),
 distributed AS (
+    -- A copy is sent when its email left the outbox or its letter was posted.
     SELECT dn.review_id,
-           bool_or(dn.sent_at < (d.record_due + 1)::timestamp AT TIME ZONE 'Europe/London')
-               AS in_time,
+           bool_or(e.sent_at < (d.record_due + 1)::timestamp AT TIME ZONE 'Europe/London'
+                   OR dn.posted_on <= d.record_due) AS in_time,
+           bool_or(e.status = 'sent' OR dn.posted_on IS NOT NULL) AS really_sent,
            bool_or(i.role = 'child') AS to_child
     FROM reviews_distribution dn
+    LEFT JOIN core_outboundemail e ON e.id = dn.email_id
     JOIN held h ON h.id = dn.review_id
     JOIN days d ON d.day = h.record_date
     JOIN reviews_invitee i ON i.id = dn.invitee_id
@@ -59,7 +62,7 @@ held_flags AS (
            NOT h.imported AS here,
            h.record_date <= h.due_counted AS on_time,
            h.rd_submitted_on, d.rd_due,
-           dn.review_id IS NOT NULL AS sent, coalesce(dn.in_time, false) AS sent_in_time,
+           coalesce(dn.really_sent, false) AS sent, coalesce(dn.in_time, false) AS sent_in_time,
            d.record_due,
            h.status, d.plan_due, pc.review_id IS NOT NULL AS plan_in_time,
            h.adjournment_count >= 1 AS adjourned,

@@ -20,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from children.models import Child, PeriodOfCare
+from documents.delivery import REALLY_SENT
 from documents.models import Distribution
 from iro.models import IroAllocation
 from reporting.queries.base import (
@@ -225,16 +226,21 @@ def _of_reviews_held(rows: QuerySet, period: Period) -> QuerySet:
 
 
 def record_sent_in_time(period: Period, f: Filters) -> Figure:
-    """KPI-T6b: the record sent within 20 working days of the review (T19): some
-    distribution (so the first) before the end of the deadline's day."""
-    sent = _of_reviews_held(Distribution.objects.all(), period)
+    """KPI-T6b: the record sent within 20 working days of the review (T19): some copy
+    really sent (its email left the outbox, or its letter was posted: D-SENT) before
+    the end of the deadline's day. A copy only queued, failing or waiting to be posted
+    is not sent; its review counts as not in time once the deadline has passed."""
+    sent = _of_reviews_held(Distribution.objects.filter(REALLY_SENT), period)
     sent_in_time = sent.annotate(
         deadline=date_map(
             "review__record_date",
             period.days(),
             lambda d: end_of_day(timescales.record_distributed_due(d).date),
-        )
-    ).filter(sent_at__lt=F("deadline"))
+        ),
+        last_day=date_map(
+            "review__record_date", period.days(), _on("record_distributed_due")
+        ),
+    ).filter(Q(email__sent_at__lt=F("deadline")) | Q(posted_on__lte=F("last_day")))
     rows = _workflow_rows(period, f).annotate(
         sent_due=date_map("record_date", period.days(), _on("record_distributed_due")),
     )

@@ -259,6 +259,7 @@ class AccessLink(AuditSubject, models.Model):
     class Purpose(models.TextChoices):
         CONSULTATION = "consultation", "Consultation"
         FEEDBACK = "feedback", "Feedback"
+        RECORD = "record", "Record"
 
     review = models.ForeignKey(
         "reviews.Review", on_delete=models.PROTECT, related_name="access_links"

@@ -40,6 +40,7 @@ CODE_LENGTH = 8
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_ATTEMPTS = 5
 FEEDBACK_DAYS = 28
+RECORD_DAYS = 28
 
 USABLE = "usable"
 USED = "used"
@@ -84,7 +85,11 @@ LIFETIMES: dict[str, Lifetime] = {
         expires=_end_of_review_day, ends_with_review=True
     ),
     AccessLink.Purpose.FEEDBACK: Lifetime(expires=_days_after_sending(FEEDBACK_DAYS)),
+    # A copy of the record, downloaded once (D-SENT).
+    AccessLink.Purpose.RECORD: Lifetime(expires=_days_after_sending(RECORD_DAYS)),
 }
+# The page each purpose's link opens; any other: the questions page.
+PAGES: dict[str, str] = {AccessLink.Purpose.RECORD: "documents:record_link"}
 # Any other purpose: until the expiry its caller states.
 STATED = Lifetime(expires=None)
 
@@ -202,7 +207,8 @@ def link_issue(
         code_hash=_code_hash(token, code) if code else "",
         expires_at=expiry,
     )
-    url = settings.SITE_URL + reverse("reviews:respond", args=[token])
+    page = PAGES.get(purpose, "reviews:respond")
+    url = settings.SITE_URL + reverse(page, args=[token])
     return IssuedLink(link=link, url=url, code=code)
 
 

@@ -20,6 +20,8 @@ from reviews.models import AccessLink
 from reviews.services.links import LOCKED, USABLE
 
 UNKNOWN = "unknown"
+# The purposes whose links open this page (a record's link opens its download page).
+ANSWERED_HERE = {AccessLink.Purpose.CONSULTATION, AccessLink.Purpose.FEEDBACK}
 
 
 @login_not_required
@@ -33,7 +35,7 @@ def respond_view(request, token):
     """
     now = timezone.now()
     link = services.link_open(token)
-    if link is None:
+    if link is None or link.purpose not in ANSWERED_HERE:
         return _gone(request, UNKNOWN)
     status = services.link_status(link, now)
     if status != USABLE:

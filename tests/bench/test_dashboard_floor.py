@@ -24,6 +24,7 @@ from bench.bench_scale import (
     dashboard_floor_params,
 )
 from children.models import SocialWorkerAllocation
+from core.models import OutboundEmail
 from disputes.models import (
     CafcassReferral,
     CaseAudit,
@@ -195,14 +196,34 @@ def build_after_review(rng, review, kid, staff) -> None:
                 sent_by=staff,
             )
         if rng.random() < 0.5:
+            made = held + timedelta(days=rng.randrange(40))
+            # A copy is sent when its letter is posted or its email leaves the
+            # outbox (D-SENT); some are still waiting, or failing.
+            letter = rng.random() < 0.5
+            email = None
+            if not letter:
+                email = OutboundEmail.objects.create(
+                    key=f"floor:{review.pk}:{person.pk}",
+                    to="someone@example.org",
+                    subject="Record",
+                    body="A link",
+                    status=rng.choice(["sent", "sent", "queued", "failed"]),
+                )
+                if email.status == "sent":
+                    email.sent_at = at(made + timedelta(days=rng.randrange(5)), 9)
+                    email.save()
             Distribution.objects.create(
                 review=review,
                 invitee=person,
                 version="child",
                 record_version=1,
-                method="letter",
+                method="letter" if letter else "email",
                 sent_by=staff,
-                sent_at=at(held + timedelta(days=rng.randrange(40)), rng.randrange(24)),
+                sent_at=at(made, rng.randrange(24)),
+                email=email,
+                posted_on=made + timedelta(days=rng.randrange(4))
+                if letter and rng.random() < 0.7
+                else None,
             )
     if rng.random() < 0.7:
         ReviewEvent.objects.create(

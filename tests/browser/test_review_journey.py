@@ -183,9 +183,21 @@ def test_review_cycle_across_roles(page: Page, live_server, new_child):
     page.get_by_label("Robin Journeyman (Child or young person)").check()
     page.get_by_label("Pat Journeyman (Parent)").check()
     page.get_by_role("button", name="Send the record").click()
-    expect(
-        page.get_by_text("The record is sent and the distribution is logged.")
-    ).to_be_visible()
+    expect(page.get_by_text("The record is on its way: 2 by email")).to_be_visible()
+    # Each reader gets an email with a single-use link to their own copy (D-SENT).
+    send_queued_emails()
+    record_mail = next(
+        m for m in mail.outbox if m.to == ["pat@example.org"] and "record" in m.subject
+    )
+    assert "Robin" not in record_mail.body
+    link = re.search(r"https?://\S+/documents/record/\S+/", record_mail.body).group(0)
+    page.goto(f"{base}/{link.split('://', 1)[1].split('/', 1)[1]}")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the record (PDF)").click()
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    page.goto(f"{base}/documents/review/{review.pk}/distribute/")
+    expect(page.get_by_role("cell", name="Sent", exact=False).first).to_be_visible()
 
     # The next review is planned with the right due date.
     review.refresh_from_db()

@@ -19,6 +19,7 @@ PUBLIC_VIEWS = {
     "core:accessibility",
     "admin:login",  # shadowed: /manage/login/ redirects to the service's sign-in
     "reviews:respond",  # single-use consultation and feedback links (no account)
+    "documents:record_link",  # a copy of the record through its single-use link
 }
 
 

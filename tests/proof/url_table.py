@@ -404,6 +404,73 @@ def _document(child):
     return document
 
 
+def _letter_copy(review):
+    """A copy of the record made for a letter, waiting to be posted (D-SENT)."""
+    from documents.models import Distribution
+    from reviews.models import Invitee
+
+    waiting = review.distributions.filter(method="letter", posted_on=None).first()
+    if waiting is not None:
+        return waiting
+    invitee = Invitee.objects.create(
+        review=review,
+        name="Walk Uncle",
+        role="other",
+        method="letter",
+        postal_address="1 Walk Road",
+    )
+    return Distribution.objects.create(
+        review=review,
+        invitee=invitee,
+        version=Distribution.Version.values[0],
+        record_version=1,
+        method="letter",
+        sent_by=review.child.social_worker,
+    )
+
+
+def _record_token(child):
+    """A record link's token, for a copy of the record sent by email (D-SENT)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from documents.models import Distribution, Document
+    from reviews.models import AccessLink
+    from reviews.services import link_issue
+
+    invitee = _invitee(child)
+    review = invitee.review
+    document = Document(
+        key=f"record:review={review.pk}:walk",
+        version=1,
+        kind=Document.Kind.RECORD_PROFESSIONAL,
+        child=child,
+        review=review,
+        audience="Walk",
+        title="Record of review",
+        sha256="0" * 64,
+        size=9,
+    )
+    document.file.save("record.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+    document.save()
+    Distribution.objects.create(
+        review=review,
+        invitee=invitee,
+        version=Distribution.Version.values[0],
+        record_version=1,
+        method="email",
+        sent_by=child.social_worker,
+        document=document,
+    )
+    issued = link_issue(
+        purpose=AccessLink.Purpose.RECORD,
+        recipient=invitee,
+        review=review,
+        now=timezone.now(),
+    )
+    return issued.url.rstrip("/").rsplit("/", 1)[-1]
+
+
 def _access_token(child):
     """A consultation link's token (the page needs no account)."""
     from django.utils import timezone
@@ -440,6 +507,8 @@ OBJECTS: dict[str, Callable[[object], object]] = {
     "meeting": _meeting,
     "document": _document,
     "access_token": _access_token,
+    "record_token": _record_token,
+    "review_with_letter": lambda child: _letter_copy(_review(child)).review,
 }
 KWARG_KINDS = {
     "child_pk": "child",
@@ -1117,6 +1186,35 @@ PAGES.update(
             public=True,
             scoped=False,  # a single-use link: the token, not the user, decides
             form=Form(as_role=ANON, ok=200),  # the thank-you page
+        ),
+        # D-SENT: a copy of the record through its email's single-use link; only the
+        # page's own button (download=record) uses it, so the walk's POST is a 400.
+        "documents:record_link": Page(
+            kwargs={"token": "record_token"},
+            get={EVERYONE | {ANON}: 200},
+            post={EVERYONE | {ANON}: 400},
+            public=True,
+            scoped=False,  # a single-use link: the token, not the user, decides
+            form=Form(as_role=ANON, ok=200),  # the download itself
+        ),
+        # D-SENT: business support confirms the day letters were posted.
+        "documents:letters_posted": Page(
+            get={
+                CASE_ROLES_NOT_IRO: 403,
+                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 200,
+            },
+            post={
+                CASE_ROLES_NOT_IRO: 403,
+                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 400,
+            },
+            form=Form(
+                as_role=Role.BUSINESS_SUPPORT,
+                valid=lambda review, user: {
+                    "copies": [str(_letter_copy(review).pk)],
+                    "posted_on": _today(),
+                },
+            ),
+            of="review_with_letter",
         ),
         "reviews:child_visit": Page(
             get={CHILDS_IRO: 200, SEES_CHILDREN: 403},

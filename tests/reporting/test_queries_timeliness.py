@@ -190,29 +190,58 @@ def test_t6_decisions_within_5_working_days():
 
 
 def test_t6_record_sent_within_20_working_days_in_london_time():
-    """Held Mon 3 June 2024: sent by Mon 1 July. 22:30 on 1 July (BST) is in time;
-    00:30 on 2 July (23:30 on 1 July in UTC) is not."""
+    """Held Mon 3 June 2024: sent by Mon 1 July. An email that left the outbox at 22:30
+    on 1 July (BST) is in time; at 00:30 on 2 July (23:30 on 1 July in UTC) it is not.
+    A letter counts on the day it was posted (D-SENT); one made in time but posted on
+    2 July is late; a copy queued but never sent, and a letter never posted, are not
+    sent, and their reviews count as late once the deadline has passed."""
+    from core.models import OutboundEmail
+
     sender = make_user(Role.BUSINESS_SUPPORT)
     held = date(2024, 6, 3)
-    reviews = []
-    for sent in [london(date(2024, 7, 1), 22, 30), london(date(2024, 7, 2), 0, 30)]:
+    made = london(date(2024, 6, 10), 9)
+
+    def copy(method, *, email_status="", email_sent=None, posted_on=None):
         r = review(child(), held, held=held)
         person = Invitee.objects.create(
-            review=r, name="Child", role="child", method="letter"
+            review=r, name="Child", role="child", method=method
         )
+        email = None
+        if email_status:
+            email = OutboundEmail.objects.create(
+                key=f"t6:{r.pk}",
+                to="child@example.org",
+                subject="Record",
+                body="A link",
+                status=email_status,
+                sent_at=email_sent,
+            )
         Distribution.objects.create(
             review=r,
             invitee=person,
             version="child",
             record_version=1,
-            method="letter",
+            method=method,
             sent_by=sender,
-            sent_at=sent,
+            sent_at=made,
+            email=email,
+            posted_on=posted_on,
         )
-        reviews.append(r)
+        return r
+
+    in_time = [
+        copy("email", email_status="sent", email_sent=london(date(2024, 7, 1), 22, 30)),
+        copy("letter", posted_on=date(2024, 7, 1)),
+    ]
+    copy("email", email_status="sent", email_sent=london(date(2024, 7, 2), 0, 30))
+    copy("letter", posted_on=date(2024, 7, 2))
+    copy("email", email_status="queued")
+    copy("email", email_status="failed")
+    copy("letter")
     review(child(), held, held=held)  # never sent
     figure = timeliness.record_sent_in_time(FY2024, f())
-    assert (figure.numerator_ids, figure.denominator) == ([reviews[0].pk], 3)
+    assert sorted(figure.numerator_ids) == sorted(r.pk for r in in_time)
+    assert figure.denominator == 8
 
 
 def test_t6_care_plan_update_confirmed_within_10_working_days():

@@ -247,9 +247,9 @@ def test_other_purposes_end_at_their_stated_expiry_and_ruled_ones_take_no_other(
 ):
     now = timezone.now()
     stated = now + timedelta(days=90)
-    assert link_expiry("record", review=invited, now=now, expires_at=stated) == stated
+    assert link_expiry("someday", review=invited, now=now, expires_at=stated) == stated
     with pytest.raises(ValueError):
-        link_expiry("record", review=invited, now=now)
+        link_expiry("someday", review=invited, now=now)
     with pytest.raises(ValueError):
         link_expiry(FEEDBACK, review=invited, now=now, expires_at=stated)
 

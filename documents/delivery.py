@@ -1,0 +1,116 @@
+"""How a copy of the record really reaches its reader (docs/rules.md, D-SENT).
+
+A copy for someone with an email address goes as an email with a single-use link to
+their own version (the link service, reviews.services.links); it counts as sent when
+the outbox has sent that email. A copy for someone without one goes by letter; it
+counts as sent on the posting date business support confirms. Nothing here says a
+copy went before it did: the distribution log and the 20-working-day measure read
+these facts, never the moment someone pressed "Send the record".
+"""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from core import dates
+from core.notifications import queue_email, secret
+from documents.models import Distribution, Document
+from reviews.models import AccessLink, Invitee, Review
+from reviews.services.links import RECORD_DAYS, link_issue, link_use
+
+# Facts that make a copy sent: its email left the outbox, or its letter was posted.
+REALLY_SENT = Q(email__status="sent") | Q(posted_on__isnull=False)
+
+
+def record_email_queue(distribution: Distribution, *, now: datetime) -> None:
+    """Queue the email that carries the link to this person's copy (D-SENT). The email
+    names nobody but its reader and says nothing about the child."""
+    person = distribution.invitee
+    link = link_issue(
+        purpose=AccessLink.Purpose.RECORD,
+        recipient=person,
+        review=distribution.review,
+        now=now,
+    )
+    distribution.email = queue_email(
+        key=f"record:{distribution.pk}",
+        to=person.email,
+        subject="The record of a review you were part of",
+        body=(
+            f"Dear {person.name},\n\nThe record of a review you were invited to is "
+            "ready. Download your copy here. The link works once, for "
+            f"{RECORD_DAYS} days:\n{secret(link.url)}\n\n"
+            "If the link has stopped working, reply to this email and we will send "
+            "it again.\n\nThe Independent Reviewing Officer service"
+        ),
+    )
+    distribution.save(update_fields=["email"])
+
+
+def copy_for_link(link: AccessLink) -> Distribution | None:
+    """The newest copy of the record sent to the link's person, with its PDF."""
+    return (
+        Distribution.objects.filter(
+            invitee=link.invitee, review=link.review, document__isnull=False
+        )
+        .select_related("document")
+        .order_by("-record_version")
+        .first()
+    )
+
+
+@transaction.atomic
+def record_download_via_link(*, token: str, now: datetime) -> Document:
+    """Use the link up and give the document it is for (raises LinkUnusable)."""
+    link = link_use(token=token, purpose=AccessLink.Purpose.RECORD, now=now)
+    copy = copy_for_link(link)
+    if copy is None or copy.document is None:
+        raise ValidationError("There is no copy of the record for this link.")
+    return copy.document
+
+
+def letters_to_post(review: Review) -> QuerySet[Distribution]:
+    """The review's letter copies not yet confirmed as posted, in the order to post."""
+    return (
+        review.distributions.filter(
+            method=Invitee.Method.LETTER, posted_on__isnull=True
+        )
+        .select_related("invitee", "document")
+        .order_by("invitee__name", "pk")
+    )
+
+
+@transaction.atomic
+def letters_posted(
+    *,
+    review: Review,
+    by: User,
+    posted_on: date,
+    copies: list[Distribution],
+    today: date,
+) -> int:
+    """Business support confirms the day these letters were posted (D-SENT): not in
+    the future, and not before the copy was made."""
+    if not copies:
+        raise ValidationError({"copies": "Select the letters that were posted"})
+    earliest = min(c.sent_at for c in copies).date()
+    problems = dates.problems(
+        {
+            "posted_on": (
+                "Date the letters were posted",
+                posted_on,
+                dates.happened(
+                    today=today, born=earliest, since="the day the copies were made"
+                ),
+            )
+        }
+    )
+    if problems:
+        raise ValidationError(problems)
+    chosen = [c.pk for c in copies if c.review_id == review.pk]
+    return Distribution.objects.filter(
+        pk__in=chosen, method=Invitee.Method.LETTER, posted_on__isnull=True
+    ).update(posted_on=posted_on, posted_by=by)

@@ -83,6 +83,19 @@ def letters_to_post(review: Review) -> QuerySet[Distribution]:
     )
 
 
+def reviews_with_letters_to_post(children) -> QuerySet[Review]:
+    """Reviews of these children with a letter copy of the record not yet confirmed as
+    posted: business support's task on My work, due by the record's T19 deadline."""
+    waiting = Distribution.objects.filter(
+        method=Invitee.Method.LETTER, posted_on__isnull=True
+    )
+    return (
+        Review.objects.filter(pk__in=waiting.values("review"), child__in=children)
+        .select_related("child")
+        .order_by("record_date", "pk")
+    )
+
+
 @transaction.atomic
 def letters_posted(
     *,

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.timescales import add_working_days
+from reviews.timescales import add_working_days, record_distributed_due
 
 OVERDUE, THIS_WEEK, LATER = "overdue", "week", "later"
 WHEN_LABELS = {OVERDUE: "Overdue", THIS_WEEK: "Due this week", LATER: "Later"}
@@ -202,6 +202,22 @@ def amend_items(reviews, today: date) -> list[Item]:
     ]
 
 
+def post_items(reviews) -> list[Item]:
+    """Letters of the record to print, post and confirm (D-SENT): business support's,
+    due by the record's deadline (T19)."""
+    return [
+        Item(
+            kind="post",
+            name="Post the record's letters and confirm the date",
+            url=reverse("documents:letters_posted", args=[review.pk]),
+            due=record_distributed_due(review.record_date).date,
+            child=review.child,
+            context=f"{review.get_kind_display()} held {review.record_date:%-d %b %Y}",
+        )
+        for review in reviews
+    ]
+
+
 def challenge_items(challenges, user, today: date) -> list[Item]:
     """Open challenges on the user's desk; one with no stage due yet is for today."""
     return [
@@ -226,6 +242,7 @@ KIND_LABELS = {
     "introduction": "Introduction letters",
     "farewell": "Farewell letters",
     "amend": "Records to amend",
+    "post": "Letters to post",
 }
 
 

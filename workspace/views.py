@@ -13,6 +13,7 @@ from children.permissions import can_see_any_children, children_visible_to
 from core.forms import ChildSearchForm
 from core.http import render_form_page
 from disputes.selectors import open_challenges_for
+from documents.delivery import reviews_with_letters_to_post
 from iro.models import IroAllocation
 from iro.permissions import as_iro_children, can_allocate_iro
 from iro.selectors import allocation_queue
@@ -87,6 +88,10 @@ def _my_work(request, user, today) -> dict:
     items += my_work.amend_items(_records_to_amend(user, today), today)
     if can_allocate_iro(user):
         items += my_work.letter_items(_farewells(today), farewell=True)
+    if user.has_role(Role.BUSINESS_SUPPORT):
+        items += my_work.post_items(
+            reviews_with_letters_to_post(children_visible_to(user))[:MY_WORK_TASKS]
+        )
     form = MyWorkFilterForm(request.GET or None, items=items)
     filters = form.filters()
     groups = my_work.by_child(items, today, filters)

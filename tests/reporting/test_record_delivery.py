@@ -123,9 +123,12 @@ def test_letters_count_as_sent_on_the_day_business_support_says_they_were_posted
     url = reverse("documents:letters_posted", args=[review.pk])
     client = client_as(bs)
     page = client.get(url).content.decode()
-    assert (
-        "Maria" in page and "Carol Carer" not in page
-    )  # the email copy is not a letter
+    # The email copy is not a letter.
+    assert "Maria" in page and "Carol Carer" not in page
+    # Posting them is a task on business support's My work, due by the deadline.
+    home = client.get(reverse("workspace:home")).content.decode()
+    assert "Post the record&#x27;s letters and confirm the date" in home
+    assert f'href="{url}"' in home
     letters = [copies["child"].pk, copies["parent"].pk]
     tomorrow = timezone.localdate() + timedelta(days=1)
     future = client.post(
@@ -161,6 +164,7 @@ def test_letters_count_as_sent_on_the_day_business_support_says_they_were_posted
         assert copy.posted_on == today and copy.posted_by == bs
         assert copy.state.startswith("Posted")
     assert "no letters of the record waiting" in client.get(url).content.decode()
+    assert url not in client.get(reverse("workspace:home")).content.decode()
     # Posted today, long after the deadline of a review held in 2025: sent, but late.
     figure = _figure(review)
     assert review.pk in figure.ids and review.pk not in figure.numerator_ids

@@ -16,18 +16,23 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from core import dates
+from core.models import OutboundEmail
 from core.notifications import queue_email, secret
 from documents.models import Distribution, Document
 from reviews.models import AccessLink, Invitee, Review
+from reviews.services._base import record_event
 from reviews.services.links import RECORD_DAYS, link_issue, link_use
 
 # Facts that make a copy sent: its email left the outbox, or its letter was posted.
 REALLY_SENT = Q(email__status="sent") | Q(posted_on__isnull=False)
 
 
-def record_email_queue(distribution: Distribution, *, now: datetime) -> None:
+def record_email_queue(
+    distribution: Distribution, *, now: datetime, again: int = 0
+) -> None:
     """Queue the email that carries the link to this person's copy (D-SENT). The email
-    names nobody but its reader and says nothing about the child."""
+    names nobody but its reader and says nothing about the child. `again` counts the
+    times it is sent again: each is an email of its own, and ends the earlier link."""
     person = distribution.invitee
     link = link_issue(
         purpose=AccessLink.Purpose.RECORD,
@@ -36,7 +41,7 @@ def record_email_queue(distribution: Distribution, *, now: datetime) -> None:
         now=now,
     )
     distribution.email = queue_email(
-        key=f"record:{distribution.pk}",
+        key=f"record:{distribution.pk}" + (f":again:{again}" if again else ""),
         to=person.email,
         subject="The record of a review you were part of",
         body=(
@@ -48,6 +53,28 @@ def record_email_queue(distribution: Distribution, *, now: datetime) -> None:
         ),
     )
     distribution.save(update_fields=["email"])
+
+
+@transaction.atomic
+def record_link_resend(
+    *, distribution: Distribution, by: User, now: datetime
+) -> Distribution:
+    """Send a reader a new link to the same copy (theirs was used, or has ended, or the
+    email failed): the earlier link stops working; the review's history says so."""
+    copy = Distribution.objects.select_for_update().get(pk=distribution.pk)
+    if copy.method != Invitee.Method.EMAIL or not copy.invitee.email:
+        raise ValidationError("Only a copy sent by email can be sent again by email.")
+    again = OutboundEmail.objects.filter(
+        key__startswith=f"record:{copy.pk}:again:"
+    ).count()
+    record_email_queue(copy, now=now, again=again + 1)
+    record_event(
+        copy.review,
+        action="record_link_resent",
+        by=by,
+        note=f"A new link to the record for {copy.invitee.name}",
+    )
+    return copy
 
 
 def copy_for_link(link: AccessLink) -> Distribution | None:

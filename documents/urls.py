@@ -14,6 +14,11 @@ urlpatterns = [
         "review/<int:pk>/distribute/", views.DistributeView.as_view(), name="distribute"
     ),
     path(
+        "review/<int:pk>/distribute/<int:distribution_pk>/resend/",
+        views.record_resend_view,
+        name="record_resend",
+    ),
+    path(
         "review/<int:pk>/letters/posted/",
         views.LettersPostedView.as_view(),
         name="letters_posted",

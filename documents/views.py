@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from children.permissions import children_visible_to
 from core.audit import record_access, showing
@@ -256,6 +256,24 @@ class DistributeView(ReviewStepView):
             f"it leaves the outbox), {letters} by letter (each counts as sent when you "
             "confirm it was posted).",
         )
+
+
+@require_POST
+def record_resend_view(request, pk, distribution_pk):
+    """Send an email reader a new link to their copy (D-SENT)."""
+    review = load_review(request, pk)
+    if not can_send_for_review(request.user, review):
+        raise PermissionDenied
+    copy = get_object_or_404(review.distributions, pk=distribution_pk)
+    try:
+        delivery.record_link_resend(
+            distribution=copy, by=request.user, now=timezone.now()
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"A new link is on its way to {copy.invitee.name}.")
+    return redirect("documents:distribute", review.pk)
 
 
 class LettersPostedView(ReviewStepView):

@@ -429,6 +429,24 @@ def _letter_copy(review):
     )
 
 
+def _email_copy(child):
+    """A copy of the record sent by email (D-SENT), on the child's review."""
+    from documents.models import Distribution
+
+    review = _review(child)
+    existing = review.distributions.filter(method="email").first()
+    if existing is not None:
+        return existing
+    return Distribution.objects.create(
+        review=review,
+        invitee=_invitee(child),
+        version=Distribution.Version.values[0],
+        record_version=1,
+        method="email",
+        sent_by=child.social_worker,
+    )
+
+
 def _record_token(child):
     """A record link's token, for a copy of the record sent by email (D-SENT)."""
     from django.core.files.base import ContentFile
@@ -508,6 +526,7 @@ OBJECTS: dict[str, Callable[[object], object]] = {
     "document": _document,
     "access_token": _access_token,
     "record_token": _record_token,
+    "email_copy": _email_copy,
     "review_with_letter": lambda child: _letter_copy(_review(child)).review,
 }
 KWARG_KINDS = {
@@ -1196,6 +1215,16 @@ PAGES.update(
             public=True,
             scoped=False,  # a single-use link: the token, not the user, decides
             form=Form(as_role=ANON, ok=200),  # the download itself
+        ),
+        # D-SENT: a new link to an email reader's copy.
+        "documents:record_resend": Page(
+            of="review",
+            kwargs={"distribution_pk": "email_copy"},
+            get={EVERYONE: 405},
+            post={
+                CASE_ROLES_NOT_IRO: 403,
+                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 302,
+            },
         ),
         # D-SENT: business support confirms the day letters were posted.
         "documents:letters_posted": Page(

@@ -197,3 +197,36 @@ def test_the_posting_date_is_not_before_the_copies_were_made(sent):
             copies=[copies["parent"]],
             today=timezone.localdate(),
         )
+
+
+def _link_in(message) -> str:
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    (url,) = re.findall(r"https?://\S+/documents/record/\S+/", body)
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def test_business_support_sends_a_new_link_and_the_old_one_stops_working(
+    sent, smtp_server, client_as
+):
+    review, copies = sent
+    send_queued_emails()
+    (first,) = smtp_server.to(CAROL)
+    old = _link_in(first)
+    bs = client_as(User.objects.get(username="bs"))
+    resend = reverse("documents:record_resend", args=[review.pk, copies["carer"].pk])
+    assert bs.get(resend).status_code == 405
+    assert client_as(review.child.social_worker).post(resend).status_code == 403
+    response = bs.post(resend)
+    assert response.status_code == 302
+    send_queued_emails()
+    assert len(smtp_server.to(CAROL)) == 2
+    new = _link_in(smtp_server.to(CAROL)[1])
+    assert new != old
+    reader = Client()
+    assert reader.get(old).status_code == 410
+    assert reader.post(new, {"download": "record"}).status_code == 200
+    assert review.events.filter(action="record_link_resent").count() == 1
+    # A letter copy is not sent again by email.
+    letter = reverse("documents:record_resend", args=[review.pk, copies["parent"].pk])
+    refused = bs.post(letter, follow=True)
+    assert "Only a copy sent by email" in refused.content.decode()

@@ -202,17 +202,20 @@ def amend_items(reviews, today: date) -> list[Item]:
     ]
 
 
-def post_items(reviews) -> list[Item]:
+def post_items(reviews, today: date) -> list[Item]:
     """Letters of the record to print, post and confirm (D-SENT): business support's,
-    due by the record's deadline (T19)."""
+    due by the record's deadline (T19); today, for a review with no record date."""
     return [
         Item(
             kind="post",
             name="Post the record's letters and confirm the date",
             url=reverse("documents:letters_posted", args=[review.pk]),
-            due=record_distributed_due(review.record_date).date,
+            due=record_distributed_due(review.record_date).date
+            if review.record_date
+            else today,
             child=review.child,
-            context=f"{review.get_kind_display()} held {review.record_date:%-d %b %Y}",
+            context=review.get_kind_display()
+            + (f" held {review.record_date:%-d %b %Y}" if review.record_date else ""),
         )
         for review in reviews
     ]

@@ -90,7 +90,8 @@ def _my_work(request, user, today) -> dict:
         items += my_work.letter_items(_farewells(today), farewell=True)
     if user.has_role(Role.BUSINESS_SUPPORT):
         items += my_work.post_items(
-            reviews_with_letters_to_post(children_visible_to(user))[:MY_WORK_TASKS]
+            reviews_with_letters_to_post(children_visible_to(user))[:MY_WORK_TASKS],
+            today,
         )
     form = MyWorkFilterForm(request.GET or None, items=items)
     filters = form.filters()

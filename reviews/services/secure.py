@@ -113,8 +113,17 @@ def secure_review_record(
 def _checked_panel(
     review: SecureReview, held_on: date, panel: list[dict], today: date
 ) -> list[dict]:
-    """The panel's named members, once the date (DR-3) and the panel are right."""
+    """The panel's named members, once the date (DR-3, and after the last review
+    held) and the panel are right."""
     _check_held_on(review, held_on, today)
+    held = _held_dates(review.secure_placement)
+    if held and held_on <= max(held):
+        raise ValidationError(
+            {
+                "held_on": "Date of the review must be after the last secure "
+                f"accommodation review, held on {long_date(max(held))}"
+            }
+        )
     members = [m for m in panel if m.get("name", "").strip()]
     if len(members) < MIN_PANEL:
         raise ValidationError({"panel": f"The panel needs at least {MIN_PANEL} people"})

@@ -328,3 +328,18 @@ def test_a_corrected_date_stays_between_the_reviews_either_side_and_a_planned_on
         services.secure_review_correct(
             review=planned, by=world["manager"], held_on=date(2025, 5, 2), **fields
         )
+
+
+def test_a_review_is_recorded_after_the_last_one_held(world, placement):
+    """Found by the secure reviews' state machine: two reviews held on one day."""
+    _, following = _held(world, placement)
+    services.secure_review_nominate_chair(
+        review=following, by=world["manager"], chair=world["iro_b"]
+    )
+    for day in (date(2025, 2, 27), date(2025, 2, 20)):
+        with pytest.raises(
+            ValidationError, match="after the last secure accommodation"
+        ):
+            record(following, world["iro_b"], held_on=day, today=date(2025, 3, 1))
+    following.refresh_from_db()
+    assert following.status == SecureReview.Status.PLANNED

@@ -371,7 +371,9 @@ def test_an_amended_record_reaches_everyone_who_had_it_as_the_new_version(
 
     # The distribution log has each person twice: the old version and the new one.
     page.goto(f"{base}/documents/review/{review.pk}/distribute/")
-    log = page.locator("table.govuk-table", has_text="Sent so far").locator("tbody tr")
+    log = page.locator("table.govuk-table", has_text="Copies of the record").locator(
+        "tbody tr"
+    )
     for person in (mum, teacher):
         for version in (old_version, new_version):
             expect(

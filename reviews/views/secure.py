@@ -27,6 +27,18 @@ def _load(request, pk) -> SecureReview:
     return review
 
 
+def _form_page(request, review: SecureReview, form, title: str, not_now: str = ""):
+    """One of the secure review's forms: 400 when its submission has errors."""
+    context = {
+        "form": form,
+        "review": review,
+        "child": review.child,
+        "title": title,
+        "not_now": not_now,
+    }
+    return render_form_page(request, "reviews/secure_form.html", context)
+
+
 def _after_recording(request, review: SecureReview, *, told: bool):
     """The review's page, or My work for a chair who no longer sees the child: a
     chair sees the child only while the review they chair is planned."""
@@ -118,13 +130,7 @@ def secure_nominate_view(request, pk):
         else:
             messages.success(request, "The chair is nominated and told.")
             return redirect(review)
-    context = {
-        "form": form,
-        "review": review,
-        "child": review.child,
-        "title": "Nominate the chair",
-    }
-    return render_form_page(request, "reviews/secure_form.html", context)
+    return _form_page(request, review, form, "Nominate the chair")
 
 
 @require_http_methods(["GET", "POST"])
@@ -154,13 +160,7 @@ def secure_record_view(request, pk):
                     f"The review is recorded and the child's IRO is told. The next secure review is due by {timescales.long_date(following.due_date)}.",
                 )
             return _after_recording(request, review, told=following is not None)
-    context = {
-        "form": form,
-        "review": review,
-        "child": review.child,
-        "title": "Record the secure accommodation review",
-    }
-    return render_form_page(request, "reviews/secure_form.html", context)
+    return _form_page(request, review, form, "Record the secure accommodation review")
 
 
 @require_http_methods(["GET", "POST"])
@@ -184,14 +184,12 @@ def secure_correct_view(request, pk):
         else:
             messages.success(request, "The secure accommodation review is corrected.")
             return redirect(review)
-    context = {
-        "form": form,
-        "review": review,
-        "child": review.child,
-        "title": "Correct the secure accommodation review",
-        # Shown in any state; a submission is refused by the service beside the form.
-        "not_now": ""
-        if review.status == SecureReview.Status.HELD
-        else services.secure.NOT_HELD,
-    }
-    return render_form_page(request, "reviews/secure_form.html", context)
+    # Shown in any state; a submission is refused by the service beside the form.
+    held = review.status == SecureReview.Status.HELD
+    return _form_page(
+        request,
+        review,
+        form,
+        "Correct the secure accommodation review",
+        not_now="" if held else services.secure.NOT_HELD,
+    )

@@ -404,9 +404,23 @@ def _document(child):
     return document
 
 
+def _copy(invitee, document=None):
+    """A copy of the record made for `invitee`, by their method (D-SENT)."""
+    from documents.models import Distribution
+
+    return Distribution.objects.create(
+        review=invitee.review,
+        invitee=invitee,
+        version=Distribution.Version.values[0],
+        record_version=1,
+        method=invitee.method,
+        sent_by=invitee.review.child.social_worker,
+        document=document,
+    )
+
+
 def _letter_copy(review):
     """A copy of the record made for a letter, waiting to be posted (D-SENT)."""
-    from documents.models import Distribution
     from reviews.models import Invitee
 
     waiting = review.distributions.filter(method="letter", posted_on=None).first()
@@ -419,67 +433,57 @@ def _letter_copy(review):
         method="letter",
         postal_address="1 Walk Road",
     )
-    return Distribution.objects.create(
-        review=review,
-        invitee=invitee,
-        version=Distribution.Version.values[0],
-        record_version=1,
-        method="letter",
-        sent_by=review.child.social_worker,
-    )
+    return _copy(invitee)
 
 
 def _email_copy(child):
     """A copy of the record sent by email (D-SENT), on the child's review."""
-    from documents.models import Distribution
-
     review = _review(child)
     existing = review.distributions.filter(method="email").first()
     if existing is not None:
         return existing
-    return Distribution.objects.create(
+    return _copy(_invitee(child))
+
+
+def _walk_pdf(review, *, key: str, kind: str, title: str):
+    """A stored document of the review: its row and a small file."""
+    from django.core.files.base import ContentFile
+
+    from documents.models import Document
+
+    document = Document(
+        key=f"{key}:review={review.pk}:walk",
+        version=1,
+        kind=kind,
+        child=review.child,
         review=review,
-        invitee=_invitee(child),
-        version=Distribution.Version.values[0],
-        record_version=1,
-        method="email",
-        sent_by=child.social_worker,
+        audience="Walk",
+        title=title,
+        sha256="0" * 64,
+        size=9,
     )
+    document.file.save(f"{key}.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+    document.save()
+    return document
 
 
 def _record_token(child):
     """A record link's token, for a copy of the record sent by email (D-SENT)."""
-    from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from documents.models import Distribution, Document
+    from documents.models import Document
     from reviews.models import AccessLink
     from reviews.services import link_issue
 
     invitee = _invitee(child)
     review = invitee.review
-    document = Document(
-        key=f"record:review={review.pk}:walk",
-        version=1,
+    document = _walk_pdf(
+        review,
+        key="record",
         kind=Document.Kind.RECORD_PROFESSIONAL,
-        child=child,
-        review=review,
-        audience="Walk",
         title="Record of review",
-        sha256="0" * 64,
-        size=9,
     )
-    document.file.save("record.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
-    document.save()
-    Distribution.objects.create(
-        review=review,
-        invitee=invitee,
-        version=Distribution.Version.values[0],
-        record_version=1,
-        method="email",
-        sent_by=child.social_worker,
-        document=document,
-    )
+    _copy(invitee, document=document)
     issued = link_issue(
         purpose=AccessLink.Purpose.RECORD,
         recipient=invitee,
@@ -784,28 +788,18 @@ DOCUMENT_MAKERS = frozenset(
 
 def _document(child):
     """A stored invitation letter for the child's review (a row and a small file)."""
-    from django.core.files.base import ContentFile
-
     from documents.models import Document
 
     review = _review(child)
     existing = Document.objects.filter(key=f"invitation:review={review.pk}:walk")
     if existing.exists():
         return existing.get()
-    document = Document(
-        key=f"invitation:review={review.pk}:walk",
-        version=1,
+    return _walk_pdf(
+        review,
+        key="invitation",
         kind=Document.Kind.INVITATION,
-        child=child,
-        review=review,
-        audience="Walk",
         title="Invitation to a review meeting",
-        sha256="0" * 64,
-        size=9,
     )
-    document.file.save("walk.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
-    document.save()
-    return document
 
 
 def _allocation(child):

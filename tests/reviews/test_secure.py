@@ -32,16 +32,19 @@ def placement(world):
     )
 
 
+# What the panel found, as recorded (and left as it is by a correction of the date).
+FINDINGS = dict(
+    views="Child wants to go home",
+    criteria_still_met=True,
+    placement_still_necessary=True,
+    other_accommodation_more_suitable=False,
+    recommendation="Continue",
+)
+
+
 def record(review, chair, **overrides):
     data = dict(
-        held_on=date(2025, 2, 27),
-        panel=PANEL,
-        views="Child wants to go home",
-        criteria_still_met=True,
-        placement_still_necessary=True,
-        other_accommodation_more_suitable=False,
-        recommendation="Continue",
-        today=date(2025, 3, 1),
+        held_on=date(2025, 2, 27), panel=PANEL, today=date(2025, 3, 1), **FINDINGS
     )
     return services.secure_review_record(
         review=review, by=chair, **{**data, **overrides}
@@ -302,15 +305,7 @@ def test_a_corrected_date_stays_between_the_reviews_either_side_and_a_planned_on
     second, _ = record(
         following, world["iro_b"], held_on=date(2025, 5, 1), today=date(2025, 5, 2)
     )
-    fields = dict(
-        views="Child wants to go home",
-        criteria_still_met=True,
-        placement_still_necessary=True,
-        other_accommodation_more_suitable=False,
-        recommendation="Continue",
-        reason="Wrong date",
-        today=date(2025, 6, 1),
-    )
+    fields = dict(**FINDINGS, reason="Wrong date", today=date(2025, 6, 1))
     with pytest.raises(ValidationError, match="after the review held on 27 February"):
         services.secure_review_correct(
             review=second, by=world["manager"], held_on=date(2025, 2, 27), **fields

@@ -45,22 +45,11 @@ from reviews.models import SecureReview, SecureReviewCorrection
 from reviews.services.secure import secure_placement_change
 from tests.factories import ChildFactory, TeamFactory, make_user
 from tests.proof.conftest import PROFILE
+from tests.reviews.test_secure import FINDINGS, PANEL
 
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = {"ci": 30, "dev": 10}
-PANEL = [
-    {"name": "A Chair", "role": "IRO", "independent": False},
-    {"name": "B Member", "role": "Councillor", "independent": False},
-    {"name": "C Lay", "role": "Lay member", "independent": True},
-]
-FINDINGS = dict(
-    views="Wants to go home",
-    criteria_still_met=True,
-    placement_still_necessary=True,
-    other_accommodation_more_suitable=False,
-    recommendation="Continue",
-)
 SHIFT = st.integers(min_value=-120, max_value=30)
 # What the examples reached, so that the test fails if its rules stop reaching them.
 REACHED: Counter[str] = Counter()

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from core.audit_subject import AuditSubject
 
@@ -14,6 +16,22 @@ class TimeStampedModel(AuditSubject, models.Model):
 
     class Meta:
         abstract = True
+
+
+class Correction(AuditSubject, models.Model):
+    """A mistake put right after the event: why, by whom and when. Each row is the
+    history of one correction; what it changed is the concrete model's (docs/rules.md,
+    C2, C5, C6, D8)."""
+
+    reason = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
 
 
 class KeptManager(models.Manager):

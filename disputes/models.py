@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.audit_subject import AuditSubject
-from core.models import TimeStampedModel
+from core.models import Correction, TimeStampedModel
 
 INFORMAL_STAGE = 0
 FIRST_FORMAL_STAGE = 1
@@ -330,7 +330,7 @@ class ChallengeStage(AuditSubject, models.Model):
         )
 
 
-class ChallengeResponseCorrection(AuditSubject, models.Model):
+class ChallengeResponseCorrection(Correction):
     """A stage's response put right by whoever gave it (or the stage's owner), with the
     reason, while the challenge is open: what it said before stays here (D8)."""
 
@@ -339,14 +339,6 @@ class ChallengeResponseCorrection(AuditSubject, models.Model):
     )
     before = models.TextField("the response before")
     after = models.TextField("the response after")
-    reason = models.TextField()
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"Correction to the response of {self.stage} on {self.at:%d %b %Y}"

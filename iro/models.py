@@ -3,11 +3,9 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
-from core.audit_subject import AuditSubject
 from core.dates import long_date
-from core.models import TimeStampedModel
+from core.models import Correction, TimeStampedModel
 
 
 class IroAllocation(TimeStampedModel):
@@ -65,7 +63,7 @@ class IroAllocation(TimeStampedModel):
 ALLOCATION_DATE_LABELS = {"started_on": "Start", "ended_on": "End"}
 
 
-class IroAllocationCorrection(AuditSubject, models.Model):
+class IroAllocationCorrection(Correction):
     """A wrongly entered start or end of an IRO allocation put right by the IRO service
     manager, with the reason: what the dates said before stays here (docs/rules.md,
     C5)."""
@@ -75,14 +73,6 @@ class IroAllocationCorrection(AuditSubject, models.Model):
     )
     # {field: [before, after]}, dates as ISO strings (None for an open end).
     changes = models.JSONField()
-    reason = models.TextField()
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"Correction to {self.allocation} on {self.at:%d %b %Y}"

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.audit_subject import AuditSubject
 from core.dates import long_date
+from core.models import Correction
 from reviews.models.cycle import MeetingAttendance
 from reviews.models.review import Review
 
@@ -52,7 +53,7 @@ def _shown(name: str, value: str) -> str:
         return value
 
 
-class ReviewCorrection(AuditSubject, models.Model):
+class ReviewCorrection(Correction):
     """A held review's facts (its date, participation, chair, next review date), or the
     date of one of a review's meetings, corrected in place, with the reason: the
     review is not reopened (C2)."""
@@ -62,12 +63,6 @@ class ReviewCorrection(AuditSubject, models.Model):
     )
     # {field: [before, after]}, dates as ISO strings: what the correction changed.
     changes = models.JSONField()
-    reason = models.TextField()
-    by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"Correction to {self.review} on {self.at:%d %b %Y}"

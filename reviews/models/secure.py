@@ -3,10 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 
 from core.audit_subject import AuditSubject
-from core.models import TimeStampedModel
+from core.models import Correction, TimeStampedModel
 
 
 class SecureReview(TimeStampedModel):
@@ -98,22 +97,14 @@ SECURE_FACT_LABELS = {
 }
 
 
-class SecureReviewCorrection(AuditSubject, models.Model):
+class SecureReviewCorrection(Correction):
     """A held secure accommodation review's date or findings put right, with the
-    reason: {field: [before, after]}, as the page says them (C5)."""
+    reason: {field: [before, after]}, as the page says them (C6)."""
 
     review = models.ForeignKey(
         SecureReview, on_delete=models.PROTECT, related_name="corrections"
     )
     changes = models.JSONField()
-    reason = models.TextField()
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"Correction to {self.review} on {self.at:%d %b %Y}"

@@ -757,7 +757,7 @@ class ProgressReviewForm(GovUKForm):
         error_messages={"required": "Enter a summary of progress"},
     )
 
-    def __init__(self, *args, decisions, **kwargs):
+    def __init__(self, *args, decisions, progress=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.decisions = list(decisions)
         for decision in self.decisions:
@@ -769,6 +769,23 @@ class ProgressReviewForm(GovUKForm):
             self.fields[f"comment_{decision.pk}"] = forms.CharField(
                 label="Comment (optional)", required=False, max_length=2000
             )
+        # Once recorded, the progress review is corrected with a reason (C7): the form
+        # starts from what it says now.
+        if progress is not None and progress.done_on is not None:
+            self.initial.update(
+                done_on=progress.done_on,
+                social_worker_dialogue_on=progress.social_worker_dialogue_on,
+                summary=progress.summary,
+            )
+            self.fields["reason"] = text_area(
+                "Why are you correcting the progress review?",
+                max_length=2000,
+                required=True,
+                help_text="The history keeps what it said before and your reason.",
+                error_messages={
+                    "required": "Enter why you are correcting the progress review"
+                },
+            )
 
     def updates(self) -> dict:
         return {
@@ -778,6 +795,18 @@ class ProgressReviewForm(GovUKForm):
             )
             for decision in self.decisions
         }
+
+
+class WithdrawDecisionUpdateForm(GovUKForm):
+    """Taking back progress recorded by mistake needs a reason (C7)."""
+
+    reason = text_area(
+        "Why is this update being withdrawn?",
+        max_length=2000,
+        required=True,
+        help_text="For example: recorded against the wrong decision.",
+        error_messages={"required": "Enter why the update is withdrawn"},
+    )
 
 
 class ChildVisitForm(ChildContactForm):

@@ -156,6 +156,11 @@ urlpatterns = [
     path("<int:pk>/close/", cycle.CloseView.as_view(), name="close"),
     path("<int:pk>/comment/", cycle.CommentView.as_view(), name="comment"),
     path("<int:pk>/progress/", cycle.ProgressReviewView.as_view(), name="progress"),
+    path(
+        "<int:pk>/progress/updates/<int:update_pk>/withdraw/",
+        cycle.decision_update_withdraw_view,
+        name="decision_update_withdraw",
+    ),
     path("<int:pk>/consultations/", cycle.consultations_view, name="consultations"),
     path(
         "<int:pk>/consultations/enter/",

@@ -24,6 +24,10 @@ FACT_LABELS = {
     "participation": "Participation",
     "chaired_by": "Chaired by",
     "next_review_date": "Next review date",
+    # The mid-point progress review, corrected once recorded (C7).
+    "progress_done_on": "Date of the progress review",
+    "progress_dialogue_on": "Date progress was discussed with the social worker",
+    "progress_summary": "Summary of progress",
 }
 # How someone took part, by code.
 _HOW = dict(MeetingAttendance.How.choices)
@@ -45,6 +49,10 @@ def _shown(name: str, value: str) -> str:
     """A stored before or after (an ISO date or a code) as the page says it."""
     if name.startswith("took_part:"):
         return _HOW.get(value, value) or "Not recorded"
+    if name.startswith("progress_") and not value:
+        return "not recorded"
+    if name == "progress_summary":
+        return f"“{value}”"
     if name in _CODE_LABELS:
         return _CODE_LABELS[name].get(value, value)
     try:

@@ -615,8 +615,12 @@ class ProgressReview(TimeStampedModel):
         return f"Progress review of {self.review}"
 
 
-class DecisionUpdate(AuditSubject, models.Model):
-    """Progress on one decision, recorded at a progress review (or at any time)."""
+class DecisionUpdate(AuditSubject, Removable, models.Model):
+    """Progress on one decision, recorded at a progress review (or at any time).
+
+    An update recorded by mistake is withdrawn with a reason (C7): its row stays, and
+    the decision's status is then the latest update still standing.
+    """
 
     decision = models.ForeignKey(
         Decision, on_delete=models.PROTECT, related_name="updates"
@@ -632,6 +636,7 @@ class DecisionUpdate(AuditSubject, models.Model):
     comment = models.TextField(blank=True)
     by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
+    withdrawn_reason = models.TextField("why the update was withdrawn", blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

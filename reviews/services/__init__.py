@@ -7,7 +7,11 @@ from reviews.services.links import (
     link_open,
     link_status,
 )
-from reviews.services.monitoring import decision_status_update, progress_review_record
+from reviews.services.monitoring import (
+    decision_status_update,
+    decision_update_withdraw,
+    progress_review_record,
+)
 from reviews.services.planning import (
     next_due_for_period,
     review_plan_next,
@@ -71,6 +75,7 @@ __all__ = [
     "secure_review_plan",
     "secure_review_record",
     "decision_status_update",
+    "decision_update_withdraw",
     "progress_review_record",
     "meeting_attendance_record",
     "LinkUnusable",

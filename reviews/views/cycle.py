@@ -2,16 +2,25 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.functional import cached_property
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import showing
+from core.http import render_form_page
 from iro.permissions import can_make_iro_letters
 from reviews import forms, services, timescales
 from reviews.asks import asks_for
-from reviews.models import Invitee, ProgressReview, Review, ReviewChoices
+from reviews.models import (
+    DecisionUpdate,
+    Invitee,
+    ProgressReview,
+    Review,
+    ReviewChoices,
+)
 from reviews.permissions import (
     can_authorise_out_of_timescale,
     can_cancel_review,
@@ -29,7 +38,7 @@ from reviews.readability import check_record
 from reviews.selectors import challenges_closed_since_last_review
 from reviews.services import corrections, invitations, later_dates, sharing
 from reviews.services.preparation import invited_people
-from reviews.views._action import ReviewStepView, load_review
+from reviews.views._action import ReviewStepView, apply_errors, load_review
 from reviews.worklist import preparation_base, review_steps
 
 
@@ -722,28 +731,72 @@ class ProgressReviewView(ReviewStepView):
     button = "Save the progress review"
     success_message = "The progress review is recorded."
 
+    template_name = "reviews/progress_form.html"
+
+    @cached_property
+    def progress(self) -> ProgressReview:
+        return get_object_or_404(ProgressReview, review=self.review)
+
     def get_form_kwargs(self):
-        return {"decisions": self.review.decisions.all()}
+        return {"decisions": self.review.decisions.all(), "progress": self.progress}
 
     def get_context(self):
-        progress = get_object_or_404(ProgressReview, review=self.review)
-        target = progress.target_date
+        target = self.progress.target_date
+        decisions = self.review.decisions.prefetch_related(
+            Prefetch(
+                "updates",
+                queryset=DecisionUpdate.everything.select_related("by", "removed_by"),
+                to_attr="history",
+            )
+        )
         return {
             "due_note": f"Target date {timescales.long_date(target)}; practical date "
-            f"{timescales.long_date(timescales.practical_latest(target))}."
+            f"{timescales.long_date(timescales.practical_latest(target))}.",
+            "progress": self.progress,
+            "decisions": [decision for decision in decisions if decision.history],
         }
 
     def perform(self, data, form):
-        progress = get_object_or_404(ProgressReview, review=self.review)
         services.progress_review_record(
-            progress=progress,
+            progress=self.progress,
             by=self.request.user,
             done_on=data["done_on"],
             social_worker_dialogue_on=data["social_worker_dialogue_on"],
             summary=data["summary"],
             updates=form.updates(),
             today=self.today,
+            reason=data.get("reason", ""),
         )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_update_withdraw_view(request, pk, update_pk):
+    """C7: the IRO (or the IRO covering) withdraws progress recorded by mistake."""
+    review = load_review(request, pk)
+    if not can_chair_review(request.user, review):
+        raise PermissionDenied
+    update = get_object_or_404(
+        DecisionUpdate.objects.select_related("decision", "by"),
+        pk=update_pk,
+        decision__review=review,
+    )
+    form = forms.WithdrawDecisionUpdateForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.decision_update_withdraw(
+                update=update, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "The update is withdrawn. The decision's progress is again what was "
+                "recorded before it.",
+            )
+            return redirect("reviews:progress", review.pk)
+    context = {"form": form, "review": review, "child": review.child, "update": update}
+    return render_form_page(request, "reviews/decision_update_withdraw.html", context)
 
 
 @require_GET

@@ -356,6 +356,16 @@ def _decision(child):
     )
 
 
+def _decision_update(child):
+    """Progress recorded on one of the walk's review's decisions (C7: withdrawn)."""
+    from reviews.services import decision_status_update
+
+    decision = _decision(child)
+    return decision_status_update(
+        decision=decision, by=child.iro, status="achieved", comment="Walk: progress"
+    )
+
+
 def _meeting(child):
     """A meeting of the walk's review (C2: its date is corrected): not its central
     meeting, and on the day that meeting is held, so a review held later keeps its
@@ -524,6 +534,7 @@ OBJECTS: dict[str, Callable[[object], object]] = {
     "secure_review_held": _secure_review_held,
     "invitee": _invitee,
     "decision": _decision,
+    "decision_update": _decision_update,
     "consultation": _consultation,
     "contact": _contact,
     "meeting": _meeting,
@@ -539,6 +550,7 @@ KWARG_KINDS = {
     "review_pk": "review",
     "invitee_pk": "invitee",
     "decision_pk": "decision",
+    "update_pk": "decision_update",
     "consultation_pk": "consultation",
     "contact_pk": "contact",
     "meeting_pk": "meeting",
@@ -1663,6 +1675,13 @@ PAGES.update(
             of="review",
             get={NOT_THE_IRO: 403},
             post={NOT_THE_IRO: 403},
+        ),
+        # C7: progress recorded by mistake is withdrawn, with a reason, by the IRO.
+        "reviews:decision_update_withdraw": Page(
+            of="review",
+            get={NOT_THE_IRO: 403, CHILDS_IRO: 200},
+            post={NOT_THE_IRO: 403, CHILDS_IRO: 400},
+            form=Form(valid=lambda obj, user: {"reason": "Walk: the wrong decision"}),
         ),
         "reviews:consultations": Page(
             of="review", get={CASE_ROLES: 200, frozenset({Role.BUSINESS_SUPPORT}): 403}

@@ -14,7 +14,7 @@ UV_COMPILE = $(UV) pip compile --quiet pyproject.toml --extra test --universal \
 
 SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
 	fonts-liberation poppler-utils postgresql-client nodejs:node npm:npm
-TEST_SYSTEM_PACKAGES := chromium:chromium
+TEST_SYSTEM_PACKAGES := chromium:chromium default-jre-headless:java
 
 .PHONY: demo test install system-packages test-system-packages python-packages assets \
 	migrate seed serve lint check-deploy clean validate-903 \

@@ -6,6 +6,7 @@ from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import construct_instance
@@ -23,6 +24,23 @@ def message_subject(label: str) -> str:
     return re.sub(r"\s*\([^()]*\)$", "", label)
 
 
+class GovUKDateWidget(DateInputWidget):
+    """The pack's day/month/year inputs without an empty aria-describedby.
+
+    The pack's field filter empties `aria-describedby` on each input of a date with
+    an error before adding the ids of the errors tied to that input; a date's errors
+    belong to the whole field (its fieldset names them), so the inputs were left with
+    `aria-describedby=""`, which is not valid HTML (an IDREFS needs an id).
+    """
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget in context["widget"]["subwidgets"]:
+            if not str(subwidget["attrs"].get("aria-describedby", "x")).strip():
+                del subwidget["attrs"]["aria-describedby"]
+        return context
+
+
 class GovUKDateField(DateInputField):
     """A day/month/year date input whose messages follow the GOV.UK pattern.
 
@@ -31,6 +49,8 @@ class GovUKDateField(DateInputField):
     starts with the label (less a note in brackets, `message_subject`), or with
     `subject` when the label would not read as the start of a sentence.
     """
+
+    widget = GovUKDateWidget
 
     def __init__(self, *, label: str, subject: str | None = None, **kwargs):
         super().__init__(label=label, **kwargs)

@@ -10,6 +10,9 @@ static/vendor by scripts/build_assets.sh) checks it against WCAG 2.2 AA
 - error: every form page submitted with its text emptied and its dates impossible
   (31/02/2025), which must give the error summary.
 Any violation fails the test, listing the page, the rule and the elements.
+
+The Nu Html Checker (tests/browser/nu_checker.py) reads the same page states, as the
+server sent them, in one run per test: any error fails it too (issue: clean markup).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from accounts.models import Role
+from tests.browser.nu_checker import NuChecker
 from tests.proof import walk
 from tests.proof.figures import record
 from tests.proof.url_table import ANON
@@ -59,6 +63,8 @@ FIGURES: Counter = Counter()
 SKIPPED: dict[str, str] = {}
 NOT_REACHED: dict[str, str] = {}
 VIOLATIONS: dict[str, list[str]] = {}
+# The HTML of each state's pages, for the Nu Html Checker.
+NU: dict[str, NuChecker] = {}
 
 # Empty the form's text and make every date impossible, then submit it.
 BREAK_THE_FORM = """
@@ -118,7 +124,8 @@ def _sign_in(context, live_server, user) -> None:
     )
 
 
-def _check(browser_page: Page, state: str, key: str) -> None:
+def _check(browser_page: Page, state: str, key: str, html: bytes) -> None:
+    NU.setdefault(state, NuChecker()).add(f"{state} {key}", html)
     result = browser_page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         TAGS,
@@ -144,6 +151,7 @@ def _record():
         violations=FIGURES["violations"],
         violations_by_page=VIOLATIONS,
         skipped=SKIPPED,
+        nu_pages_checked={state: len(nu.names) for state, nu in NU.items()},
         summary=(
             f"{checked} page states checked with axe-core "
             f"({', '.join(f'{k[:-14]} {v}' for k, v in sorted(FIGURES.items()) if k.endswith('_pages_checked'))}), "
@@ -179,7 +187,7 @@ def _walk_state(browser_page, live_server, state, users, child_for) -> list[str]
         if response.status != 200:
             problems.append(f"{state} {route.key}: {response.status} as {role}")
             continue
-        _check(browser_page, state, route.key)
+        _check(browser_page, state, route.key, response.body())
         if state == "filled" and 400 in (page.post or {}).values():
             _error_state(browser_page, live_server, route, page, url, users, child_for)
     problems += [
@@ -192,11 +200,24 @@ def _walk_state(browser_page, live_server, state, users, child_for) -> list[str]
     return problems
 
 
+def _nu_errors(*states: str) -> list[str]:
+    """The Nu Html Checker's errors over these states' pages (0 required)."""
+    errors = [error for state in states if state in NU for error in NU[state].errors()]
+    record(
+        "nu_html_checker",
+        pages_checked=sum(len(NU[state].names) for state in states if state in NU),
+        errors=len(errors),
+        summary=f"{sum(len(NU[s].names) for s in states if s in NU)} page states "
+        f"({', '.join(states)}) checked with the Nu Html Checker, {len(errors)} errors",
+    )
+    return [f"Nu Html Checker: {error}" for error in errors]
+
+
 def _error_state(browser_page, live_server, route, page, url, users, child_for):
     """Submit the form broken (as whoever may submit it) and check the error page."""
     browser_page.goto(live_server.url + url)
     try:
-        with browser_page.expect_navigation():
+        with browser_page.expect_navigation() as navigation:
             if not browser_page.evaluate(BREAK_THE_FORM, url):
                 NOT_REACHED[route.key] = "no POST form on the page"
                 return
@@ -209,7 +230,8 @@ def _error_state(browser_page, live_server, route, page, url, users, child_for):
     if not browser_page.title().startswith("Error:"):
         NOT_REACHED[route.key] = f"no error page: {browser_page.title()}"
         return
-    _check(browser_page, "error", route.key)
+    answer = navigation.value
+    _check(browser_page, "error", route.key, answer.body() if answer else b"")
 
 
 def test_every_page_is_accessible_when_empty(page: Page, live_server, transactional_db):
@@ -219,6 +241,7 @@ def test_every_page_is_accessible_when_empty(page: Page, live_server, transactio
     problems = _walk_state(
         page, live_server, "empty", users, lambda _: world["in_child"]
     )
+    problems += _nu_errors("empty")
     assert not problems, "\n".join(problems)
 
 
@@ -249,6 +272,7 @@ def test_every_page_is_accessible_when_filled_and_in_error(
     problems += [
         f"{k}: {v}" for k, vs in VIOLATIONS.items() if k.startswith("error") for v in vs
     ]
+    problems += _nu_errors("filled", "error")
     assert not problems, "\n".join(problems)
 
 
@@ -263,3 +287,19 @@ def test_axe_reports_a_known_violation(page: Page):
         TAGS,
     )
     assert "image-alt" in {violation["id"] for violation in result["violations"]}
+
+
+def test_the_nu_html_checker_reports_an_empty_aria_attribute():
+    """The harness itself: the checker reads what it is given and names the page."""
+    checker = NuChecker()
+    checker.add(
+        "clean", b'<!DOCTYPE html><html lang="en"><title>t</title><p>x</p></html>'
+    )
+    checker.add(
+        "broken",
+        b'<!DOCTYPE html><html lang="en"><title>t</title>'
+        b'<input id="a" aria-describedby=""></html>',
+    )
+    errors = checker.errors()
+    assert len(errors) == 1 and errors[0].startswith("broken, line 1:"), errors
+    assert "aria-describedby" in errors[0]

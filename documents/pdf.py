@@ -15,6 +15,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from core.audit import showing
+from documents.pdf_tags import complete_tags
 
 STATIC_DIR = (Path(settings.BASE_DIR) / "static").resolve()
 
@@ -42,11 +43,12 @@ def render_html(template_name: str, context: dict) -> str:
 
 def html_to_pdf(html: str) -> bytes:
     """A tagged PDF/UA-1 document: title, language and author from the HTML's head,
-    fonts embedded (subsets of Liberation Sans), real text in reading order."""
+    fonts embedded (subsets of Liberation Sans), real text in reading order, each
+    table one Table with its headers' scope (documents.pdf_tags)."""
     document = HTML(
         string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=StaticOnlyFetcher()
     )
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    return complete_tags(document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True))
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:

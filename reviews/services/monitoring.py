@@ -80,7 +80,13 @@ def progress_review_record(
     return progress
 
 
-def _check_progress(progress, done_on, social_worker_dialogue_on, summary, today):
+def _check_progress(
+    progress: ProgressReview,
+    done_on: date,
+    social_worker_dialogue_on: date | None,
+    summary: str,
+    today: date,
+) -> None:
     """DR-3: a progress review follows the held review (which has its record date) and
     is not in the future; DR-9 for the talk with the social worker."""
     follows: date = progress.review.record_date  # type: ignore[assignment]

@@ -99,6 +99,7 @@ class DocumentSpec:
             "title": self.title,
             "author": self.author,
             "council": settings.COUNCIL_NAME,
+            "council_address": settings.COUNCIL_ADDRESS,
             "lang": self.lang,
             "subject": self.get_kind_display(),
         }

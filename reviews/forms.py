@@ -15,6 +15,7 @@ from core.forms import (
 from core.uploads import validate_upload
 from reviews.models import (
     ChildContact,
+    Coming,
     Consultation,
     ConveningChecklist,
     Decision,
@@ -673,15 +674,25 @@ class ConsultationForm(GovUKForm):
     """Views through a single-use link (or entered by staff): strengths-based questions."""
 
     going_well = text_area("What is going well?", rows=4, max_length=5000)
-    going_less_well = text_area("What is not going so well?", rows=4, max_length=5000)
-    needs_to_happen = text_area("What needs to happen?", rows=4, max_length=5000)
+    going_less_well = text_area(
+        "What is not going so well, or worries you?", rows=4, max_length=5000
+    )
+    needs_to_happen = text_area("What needs to happen next?", rows=4, max_length=5000)
+    # What the paper form asks as well (templates/documents/pdf/consultation_adult.html).
+    anything_else = text_area(
+        "Is there anything else you want the review to know?", rows=3, max_length=5000
+    )
+    coming = forms.ChoiceField(
+        label="Will you come to the meeting?",
+        choices=Coming.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    ANSWERS = ("going_well", "going_less_well", "needs_to_happen", "anything_else")
 
     def clean(self):
         cleaned = super().clean()
-        if not any(
-            cleaned.get(name, "").strip()
-            for name in ("going_well", "going_less_well", "needs_to_happen")
-        ):
+        if not any(cleaned.get(name, "").strip() for name in self.ANSWERS):
             raise forms.ValidationError("Write something in at least one box")
         return cleaned
 
@@ -706,6 +717,9 @@ class ChildConsultationForm(ConsultationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The child's paper form asks neither (consultation_child.html).
+        del self.fields["anything_else"]
+        del self.fields["coming"]
         self.fields["going_well"].label = "What is good at the moment?"
         self.fields["going_less_well"].label = "What is not so good?"
         self.fields["needs_to_happen"].label = "What would make things better?"

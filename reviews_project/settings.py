@@ -40,6 +40,10 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SERVICE_NAME = env.str("SERVICE_NAME", default="Children's reviews")
 COUNCIL_NAME = env.str("COUNCIL_NAME", default="Demo Borough Council")
+# The postal address on every letter's letterhead, its lines separated by commas.
+COUNCIL_ADDRESS = env.str(
+    "COUNCIL_ADDRESS", default="Civic Centre, 1 High Street, Demo Town, DT1 1AA"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -8,6 +8,7 @@ from reviews.models.corrections import (
 from reviews.models.cycle import (
     AccessLink,
     ChildContact,
+    Coming,
     Consultation,
     ConveningChecklist,
     Decision,
@@ -37,6 +38,7 @@ from reviews.models.secure import (
 __all__ = [
     "AccessLink",
     "ChildContact",
+    "Coming",
     "Consultation",
     "ConveningChecklist",
     "Decision",

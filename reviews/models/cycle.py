@@ -293,6 +293,17 @@ class AccessLink(AuditSubject, models.Model):
         return bool(self.code_hash)
 
 
+class Coming(models.TextChoices):
+    """Whether someone asked for their views will come to the meeting."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No, these are my views instead"
+    SEPARATELY = (
+        "separately",
+        "I would like to speak to the reviewing officer separately",
+    )
+
+
 class Consultation(Removable, TimeStampedModel):
     """Views given before the review: what is going well, less well, what needs to happen."""
 
@@ -334,6 +345,11 @@ class Consultation(Removable, TimeStampedModel):
     achievements = models.TextField(blank=True)
     share_with_social_worker = models.BooleanField(
         "the child agrees to share this with their social worker", default=False
+    )
+    # The adults' paper form asks these too, so the online form does (D-CONSULT).
+    anything_else = models.TextField("anything else the review should know", blank=True)
+    coming = models.CharField(
+        "will they come to the meeting", max_length=12, choices=Coming, blank=True
     )
 
     class Meta:

@@ -35,6 +35,7 @@ from reviews.models import (
 from reviews.services import sharing
 from reviews.services._base import lock, papers_changed, record_event, save_fields
 from reviews.services.planning import next_due_for_period
+from reviews.services.record_checks import refuse_unfinished
 
 # The statuses in which a review's record is final (finalised, sent, closed).
 FINAL_STATUSES = frozenset(
@@ -61,6 +62,12 @@ def decisions_changeable(review: Review) -> bool:
     if review.status == Review.Status.HELD:
         return True
     return record_is_final(review) and open_amendment(review) is not None
+
+
+CHILD_WORDING_ONLY = (
+    "The team manager has the decisions, so only each decision's words for the child "
+    "can be changed now, while the record is written."
+)
 
 
 def record_changeable(review: Review) -> bool:
@@ -422,14 +429,7 @@ def record_amendment_issue(
     amendment = open_amendment(review)
     if amendment is None:
         raise ValidationError("There is no amendment of this record to issue.")
-    undecided = sharing.undecided_people(review)
-    if undecided:
-        names = ", ".join(sorted({person.name for person in undecided}))
-        raise ValidationError(
-            f"The child asked for things not to be shared with {names}: mark which "
-            "parts of the record to leave out for them, or say that nothing in it "
-            "needs leaving out."
-        )
+    refuse_unfinished(review)
     record = ReviewRecord.objects.select_for_update().get(review=review)
     if record.version == amendment.from_version:
         # Nothing in the record itself changed (a decision or a fact did): the issue

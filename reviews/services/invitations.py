@@ -121,10 +121,72 @@ def _opening(review: Review, invitation: Invitation) -> list[str]:
     ]
 
 
+# The child's own invitation, in the words of their age band (D-WORDS): what the
+# review is, that it is theirs, and how to have their say.
+_CHILD_OPENING = {
+    "under_8": [
+        "You have a meeting about you on {when}. It is called a review.",
+        "The people who help to look after you will be there. We want to know what you "
+        "think. A grown-up can help you tell us.",
+    ],
+    "8_to_12": [
+        "Your review is on {when}.",
+        "A review is a meeting about how things are going for you, and what happens "
+        "next. You can come to it, and you can tell us who you would like to be there.",
+    ],
+    "13_plus": [
+        "Your review meeting is on {when}.",
+        "It is your meeting. You can say who comes, what gets talked about, and whether "
+        "you would like to chair some of it.",
+    ],
+}
+_CHILD_CHANGED = {
+    "update": "Your review has moved. It is now on {when}.",
+    "cancelled": "Your review on {when} is not going ahead. We will tell you when the "
+    "new one is.",
+    "withdrawn": "You do not need to come to the review on {when} any more.",
+}
+
+
+def _child_email_text(
+    review: Review, invitee: Invitee, invitation: Invitation, link: str | None
+) -> str:
+    from reviews.services.record import band_for_age
+
+    band = band_for_age(review.child.date_of_birth, timezone.localdate())
+    when = _when(review)
+    if invitation.is_cancellation:
+        key = "cancelled" if review.status == Review.Status.CANCELLED else "withdrawn"
+        opening = [_CHILD_CHANGED[key].format(when=when)]
+    elif invitation.sequence:
+        opening = [_CHILD_CHANGED["update"].format(when=when)]
+    else:
+        opening = [line.format(when=when) for line in _CHILD_OPENING[band]]
+    lines = [f"Hello {review.child.known_as},", "", *opening]
+    if not invitation.is_cancellation:
+        lines.append(f"It will be at {sharing.meeting_place_for(review, invitee)}.")
+    lines.append("")
+    if link:
+        lines += [
+            "Tell us what you think before the meeting. This link works once, until "
+            "the day of your review:",
+            secret(link),
+            "",
+        ]
+    iro = review.child.iro
+    lines.append(
+        f"From {iro}, your reviewing officer" if iro else "From the reviewing officers"
+    )
+    return "\n".join(lines)
+
+
 def email_text(
     review: Review, invitee: Invitee, invitation: Invitation, link: str | None
 ) -> str:
-    """The email's words: nothing about the child beyond the meeting (V3 for the place)."""
+    """The email's words: nothing about the child beyond the meeting (V3 for the place);
+    to the child, in the words of their age band."""
+    if invitee.role == "child":
+        return _child_email_text(review, invitee, invitation, link)
     lines = [f"Dear {invitee.name},", "", *_opening(review, invitation)]
     if not invitation.is_cancellation:
         fmt = review.get_format_display().lower() or "format to be confirmed"

@@ -37,19 +37,12 @@ def progress_review_record(
     correcting = progress.done_on is not None
     if correcting and not reason.strip():
         raise ValidationError({"reason": NEEDS_CORRECTION_REASON})
-    changes = {
-        name: [_text(getattr(progress, field)), _text(value)]
-        for name, field, value in (
-            ("progress_done_on", "done_on", done_on),
-            (
-                "progress_dialogue_on",
-                "social_worker_dialogue_on",
-                social_worker_dialogue_on,
-            ),
-            ("progress_summary", "summary", summary),
-        )
-        if getattr(progress, field) != value
-    }
+    changes = _changes(
+        progress,
+        done_on=done_on,
+        social_worker_dialogue_on=social_worker_dialogue_on,
+        summary=summary,
+    )
     progress.done_on = done_on
     progress.done_by = progress.done_by or by
     progress.social_worker_dialogue_on = social_worker_dialogue_on
@@ -110,6 +103,23 @@ def _check_progress(
         raise ValidationError(errors)
     if not summary.strip():
         raise ValidationError({"summary": "Enter a summary of progress"})
+
+
+# How a corrected fact of the progress review is named in the review's corrections.
+_FACTS = {
+    "done_on": "progress_done_on",
+    "social_worker_dialogue_on": "progress_dialogue_on",
+    "summary": "progress_summary",
+}
+
+
+def _changes(progress: ProgressReview, **values) -> dict[str, list[str]]:
+    """{fact: [before, after]} for each of the progress review's facts that changes."""
+    return {
+        _FACTS[field]: [_text(getattr(progress, field)), _text(value)]
+        for field, value in values.items()
+        if getattr(progress, field) != value
+    }
 
 
 def _text(value) -> str:

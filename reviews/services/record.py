@@ -26,6 +26,7 @@ from reviews.models import (
 from reviews.services import corrections, sharing
 from reviews.services._base import lock, move, papers_changed, record_event
 from reviews.services.links import FEEDBACK_DAYS, link_issue, link_use
+from reviews.services.record_checks import refuse_unfinished
 
 
 def band_for_age(date_of_birth: date, on: date) -> str:
@@ -54,10 +55,13 @@ def decision_save(
     """Add or change one SMART decision or recommendation (C1: while the review is held
     and the decisions are not with the team manager, or while the record is amended)."""
     review = lock(review)
-    if not corrections.decisions_changeable(review):
-        raise ValidationError(corrections.DECISIONS_CLOSED)
     if decision is not None and decision.review_id != review.pk:
         raise ValidationError("That decision is not part of this review.")
+    if not corrections.decisions_changeable(review) and not (
+        corrections.record_changeable(review)
+        and _only_child_wording(decision, fields, withhold_from)
+    ):
+        raise ValidationError(corrections.DECISIONS_CLOSED)
     decision = decision or Decision(review=review)
     for field, value in fields.items():
         setattr(decision, field, value)
@@ -77,6 +81,18 @@ def decision_save(
     decision.save()
     decision.withhold_from.set(_own_invitees(review, withhold_from))
     return decision
+
+
+def _only_child_wording(decision: Decision | None, fields: dict, withhold_from) -> bool:
+    """D-WORDS: a decision's words for the child are the record's text, so they can be
+    written while the record can (the decision itself stays as the team manager has it)."""
+    if decision is None:
+        return False
+    return all(
+        getattr(decision, name) == value
+        for name, value in fields.items()
+        if name != "child_wording"
+    ) and set(withhold_from) == set(decision.withhold_from.all())
 
 
 def _own_invitees(review: Review, people) -> list[Invitee]:
@@ -156,14 +172,7 @@ def record_finalise(
     record = ReviewRecord.objects.filter(review=review).first()
     if record is None or not record.sections.exclude(text="").exists():
         raise ValidationError("Write the record before finalising it.")
-    undecided = sharing.undecided_people(review)
-    if undecided:
-        names = ", ".join(sorted({person.name for person in undecided}))
-        raise ValidationError(
-            f"The child asked for things not to be shared with {names}: mark which "
-            "parts of the record to leave out for them, or say that nothing in it "
-            "needs leaving out."
-        )
+    refuse_unfinished(review)
     record.finalised_on = today
     record.finalised_by = by
     record.readability_warning = readability_warning

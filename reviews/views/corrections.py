@@ -49,7 +49,15 @@ class DecisionEditView(_WhenChangeable):
     refused = corrections.DECISIONS_CLOSED
 
     def changeable(self) -> bool:
-        return corrections.decisions_changeable(self.review)
+        # D-WORDS: the words for the child can still be written with the record.
+        return corrections.decisions_changeable(
+            self.review
+        ) or corrections.record_changeable(self.review)
+
+    def render(self, form, status: int = 200):
+        if self.changeable() and not corrections.decisions_changeable(self.review):
+            self.not_now = corrections.CHILD_WORDING_ONLY
+        return super().render(form, status)
 
     @property
     def decision(self):

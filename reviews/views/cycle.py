@@ -539,6 +539,8 @@ class DecisionsView(ReviewStepView):
             "decisions": self.review.decisions.prefetch_related("withhold_from"),
             "submit_form": forms.SubmitDecisionsForm(prefix="submit"),
             "changeable": corrections.decisions_changeable(self.review),
+            # D-WORDS: the words for the child are written with the record.
+            "wording_changeable": corrections.record_changeable(self.review),
             "amendment": corrections.open_amendment(self.review),
         }
 

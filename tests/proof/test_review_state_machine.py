@@ -394,6 +394,7 @@ class ReviewMachine(RuleBasedStateMachine):
                     review=review,
                     by=self.people["iro"],
                     what="Weekly family time continues",
+                    child_wording="You will keep seeing your family every week",
                     owner_name="Sam Social",
                     owner_role="sw",
                     due_date=due,

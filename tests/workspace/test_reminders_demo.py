@@ -32,12 +32,15 @@ pytestmark = pytest.mark.django_db
 
 
 def a_working_day_before_a_working_day() -> date:
+    """Today or the latest day before it that is a working day followed by one: never
+    a future day, which the services refuse for what happened (a Friday's run used to
+    pick Monday, and the Review Choices conversation "on Monday" was refused)."""
     day = timezone.localdate()
     while not (
         timescales.is_working_day(day)
         and timescales.is_working_day(day + timedelta(days=1))
     ):
-        day += timedelta(days=1)
+        day -= timedelta(days=1)
     return day
 
 

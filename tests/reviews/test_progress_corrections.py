@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews import services
-from reviews.services import corrections
 from reviews.models import Decision, DecisionUpdate, ProgressReview, ReviewEvent
+from reviews.services import corrections
 from tests.reviews.test_transitions import _held
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,15 @@ import sys
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parents[1] / "test-results"
-ORDER = ["url_walk", "csrf", "get_changes_nothing", "bad_input", "axe"]
+ORDER = [
+    "url_walk",
+    "csrf",
+    "get_changes_nothing",
+    "bad_input",
+    "axe",
+    "nu_html_checker_empty",
+    "nu_html_checker_filled_error",
+]
 # Counts that are not a worker's share of the work, so are not added up: the size of a
 # catalogue each worker has whole, a setting, or fields two workers may both have seen.
 NOT_ADDED = {

@@ -204,7 +204,7 @@ def _nu_errors(*states: str) -> list[str]:
     """The Nu Html Checker's errors over these states' pages (0 required)."""
     errors = [error for state in states if state in NU for error in NU[state].errors()]
     record(
-        "nu_html_checker",
+        "nu_html_checker_" + "_".join(states),
         pages_checked=sum(len(NU[state].names) for state in states if state in NU),
         errors=len(errors),
         summary=f"{sum(len(NU[s].names) for s in states if s in NU)} page states "

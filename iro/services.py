@@ -36,19 +36,34 @@ def independence_conflicts(child: Child, iro: User) -> list[str]:
 def _allocated_on(
     child: Child, current: IroAllocation | None, today: date
 ) -> tuple[str, dates.Window]:
-    """DR-10: the first allocation on or after the child's birth; a change (the end of the
-    current allocation) on or after the current IRO's start. No more than 2 years ahead."""
-    if current is None:
-        label, earliest, since = (
-            "Date allocated",
-            child.date_of_birth,
-            "the child's date of birth",
-        )
-    else:
+    """DR-10: the first allocation on or after the child's birth, a later one (the child
+    looked after again) on or after the last one ended (C5: they never overlap); a change
+    (the end of the current allocation) on or after the current IRO's start. No more
+    than 2 years ahead."""
+    if current is not None:
         label, earliest, since = (
             "Date of the change",
             current.started_on,
             "the date the current IRO started",
+        )
+        return label, dates.planned(today=today, earliest=earliest, since=since)
+    last = (
+        child.iro_allocations.filter(ended_on__isnull=False)
+        .select_related("iro")
+        .order_by("-ended_on", "-pk")
+        .first()
+    )
+    if last is not None and last.ended_on is not None:
+        label, earliest, since = (
+            "Date allocated",
+            last.ended_on,
+            f"the date {last.iro}'s allocation ended",
+        )
+    else:
+        label, earliest, since = (
+            "Date allocated",
+            child.date_of_birth,
+            "the child's date of birth",
         )
     return label, dates.planned(today=today, earliest=earliest, since=since)
 

@@ -178,3 +178,25 @@ def test_the_correction_page_is_the_managers(world, client_as):
     )
     assert done.status_code == 302
     assert IroAllocation.objects.get(pk=allocation.pk).started_on == date(2025, 2, 24)
+
+
+def test_a_new_allocation_after_an_end_starts_on_or_after_that_end(world):
+    """Found by tests/iro/test_allocation_state_machine.py: once the allocation had
+    ended, the next one was accepted from the child's birth, so that the child had two
+    IROs at once (and correcting the first then failed with an AttributeError)."""
+    child, first = _allocated(world)
+    iro_allocation_end(child=child, on=date(2025, 6, 2), reason="Home", by=None)
+    for before_the_end in (date(2025, 6, 1), date(2025, 2, 1)):
+        with pytest.raises(ValidationError) as refused:
+            iro_allocate(
+                child=child, iro=world["iro_b"], on=before_the_end, by=world["manager"]
+            )
+        message = refused.value.message_dict["on"][0]
+        assert message.startswith("Date allocated must be on or after the date ")
+        assert "allocation ended (2 June 2025)" in message
+    assert list(child.iro_allocations.all()) == [first]
+    second = iro_allocate(
+        child=child, iro=world["iro_b"], on=date(2025, 6, 2), by=world["manager"]
+    )
+    first.refresh_from_db()
+    assert second.started_on == first.ended_on == date(2025, 6, 2)

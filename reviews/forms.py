@@ -19,6 +19,7 @@ from reviews.models import (
     Consultation,
     ConveningChecklist,
     Decision,
+    HearingApart,
     Invitee,
     KeyDocument,
     MeetingAttendance,
@@ -658,9 +659,9 @@ class DistributeForm(GovUKForm):
 
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipients"].queryset = review.invitees.filter(
-            child_does_not_want=False
-        ) | review.invitees.filter(role="child")
+        # Everyone on the list: someone the child does not want at the meeting still
+        # gets the version of the record the child's wishes allow (V-APART).
+        self.fields["recipients"].queryset = review.invitees.all()
 
 
 class CloseForm(GovUKForm):
@@ -715,14 +716,37 @@ class ChildConsultationForm(ConsultationForm):
         label="My social worker can read this", required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, band: str = ReviewRecord.Band.THIRTEEN_PLUS, **kwargs):
         super().__init__(*args, **kwargs)
         # The child's paper form asks neither (consultation_child.html).
         del self.fields["anything_else"]
         del self.fields["coming"]
-        self.fields["going_well"].label = "What is good at the moment?"
-        self.fields["going_less_well"].label = "What is not so good?"
-        self.fields["needs_to_happen"].label = "What would make things better?"
+        for name, label in CHILD_QUESTIONS[band].items():
+            self.fields[name].label = label
+
+
+# The child's questions in the words of their age band (D-WORDS); the 8 to 12 and
+# 13 and over forms ask what the child's paper form asks.
+_CHILD_QUESTIONS_8_PLUS = {
+    "going_well": "What is good at the moment?",
+    "going_less_well": "What is not so good?",
+    "needs_to_happen": "What would make things better?",
+}
+CHILD_QUESTIONS = {
+    ReviewRecord.Band.UNDER_8: {
+        "going_well": "What is good?",
+        "going_less_well": "What is not good?",
+        "needs_to_happen": "What would help?",
+        "who_i_want": "Who do you want at your meeting?",
+        "who_i_do_not_want": "Is there anyone you do not want there?",
+        "talk_about": "What do you want to talk about?",
+        "not_talk_about": "Is there something you do not want to talk about?",
+        "achievements": "What are you good at?",
+        "share_with_social_worker": "My social worker can see this",
+    },
+    ReviewRecord.Band.EIGHT_TO_12: _CHILD_QUESTIONS_8_PLUS,
+    ReviewRecord.Band.THIRTEEN_PLUS: _CHILD_QUESTIONS_8_PLUS,
+}
 
 
 class ShortCodeForm(GovUKForm):
@@ -955,4 +979,39 @@ class EnterConsultationForm(ConsultationForm):
         label="A child's views: the child agrees to share them with their social worker",
         required=False,
     )
-    field_order = ["respondent_role", "respondent_name", "channel", "received_on"]
+    field_order = [
+        "invitee",
+        "respondent_role",
+        "respondent_name",
+        "channel",
+        "received_on",
+    ]
+
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if review is not None:
+            # Who on the list gave them, so that someone heard apart counts as heard
+            # (V-APART); the corrections page keeps the fields it was entered with.
+            self.fields["invitee"] = forms.ModelChoiceField(
+                label="Who on the list gave them (optional)",
+                queryset=review.invitees.exclude(role="child"),
+                required=False,
+            )
+            self.order_fields(self.field_order)
+
+
+class HeardApartConsultationForm(ConsultationForm):
+    """For someone heard apart from the meeting: nothing asks whether they will come."""
+
+    coming = None
+
+
+class HearingApartForm(GovUKForm):
+    how = forms.ChoiceField(
+        label="How will you hear their views?",
+        choices=HearingApart.How.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how you will hear their views"},
+    )
+    planned_on = GovUKDateField(label="Date planned")
+    note = text_area("Anything to remember (optional)", rows=3, max_length=2000)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import corrections, cycle, secure
+from reviews.views import apart, corrections, cycle, secure
 from reviews.views.child import child_visit_view
 from reviews.views.diary import review_diary_view
 from reviews.views.respond import respond_view
@@ -162,6 +162,12 @@ urlpatterns = [
         name="decision_update_withdraw",
     ),
     path("<int:pk>/consultations/", cycle.consultations_view, name="consultations"),
+    path("<int:pk>/heard/", apart.heard_view, name="heard"),
+    path(
+        "<int:pk>/heard/<int:invitee_pk>/plan/",
+        apart.HearingApartPlanView.as_view(),
+        name="hearing_apart_plan",
+    ),
     path(
         "<int:pk>/consultations/enter/",
         cycle.EnterConsultationView.as_view(),

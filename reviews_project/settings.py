@@ -355,6 +355,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "reviews.Invitation",
     {"model": "reviews.AccessLink", "exclude_fields": ["token_hash", "code_hash"]},
     "reviews.Consultation",
+    "reviews.HearingApart",
     "reviews.ChildContact",
     "reviews.KeyDocument",
     "reviews.ReviewMeeting",

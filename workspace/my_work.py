@@ -109,6 +109,36 @@ def allocation_items(waiting) -> list[Item]:
     ]
 
 
+def apart_items(people) -> list[Item]:
+    """Someone to hear apart from the meeting (V-APART), the IRO's: by the date planned,
+    or, with no plan yet, by the review's date, until their views are in."""
+    found = []
+    for person in people:
+        review = person.review
+        plan = getattr(person, "hearing_apart", None)
+        if plan is not None:
+            due = plan.planned_on
+            name = f"Hear {person.name}: {plan.get_how_display().lower()}"
+        else:
+            due = (
+                timezone.localtime(review.scheduled_for).date()
+                if review.scheduled_for is not None
+                else review.due_date
+            )
+            name = f"Plan how to hear {person.name} apart from the meeting"
+        found.append(
+            Item(
+                kind="apart",
+                name=name,
+                url=reverse("reviews:heard", args=[review.pk]),
+                due=due,
+                child=review.child,
+                context=f"{review.get_kind_display()}, due {review.due_date:%-d %b %Y}",
+            )
+        )
+    return found
+
+
 def later_date_items(requests) -> list[Item]:
     """Requests for a date after the due date (T23a), due by the review's due date."""
     return [
@@ -245,6 +275,7 @@ KIND_LABELS = {
     "introduction": "Introduction letters",
     "farewell": "Farewell letters",
     "amend": "Records to amend",
+    "apart": "People to hear apart",
     "post": "Letters to post",
 }
 

@@ -22,6 +22,7 @@ from reviews.permissions import (
     can_authorise_out_of_timescale,
     can_nominate_secure_chair,
 )
+from reviews.services.apart import plans_due_for
 from reviews.services.corrections import reviews_with_wishes_since_final
 from reviews.services.later_dates import requests_to_decide
 from reviews.worklist import my_tasks
@@ -86,6 +87,11 @@ def _my_work(request, user, today) -> dict:
     items += my_work.secure_items(_secure_reviews(user), user)
     items += my_work.letter_items(_introductions(user), farewell=False)
     items += my_work.amend_items(_records_to_amend(user, today), today)
+    items += my_work.apart_items(
+        plans_due_for(Child.objects.filter(as_iro_children(user, today)))[
+            :MY_WORK_TASKS
+        ]
+    )
     if can_allocate_iro(user):
         items += my_work.letter_items(_farewells(today), farewell=True)
     if user.has_role(Role.BUSINESS_SUPPORT):

@@ -363,6 +363,34 @@ class Consultation(Removable, TimeStampedModel):
         return self.respondent_role == ParticipantRole.CHILD
 
 
+class HearingApart(TimeStampedModel):
+    """How the IRO will hear someone apart from the meeting (V-APART): a person the
+    child does not want there, or who asked to speak to the IRO separately. Whether
+    they have been heard is worked out from their consultations, never stored."""
+
+    class How(models.TextChoices):
+        MEETING = "meeting", "A meeting with the reviewing officer"
+        PHONE = "phone", "A phone or video call with the reviewing officer"
+        FORM = "form", "Their own consultation form, by email"
+
+    review = models.ForeignKey(
+        "reviews.Review", on_delete=models.PROTECT, related_name="hearings_apart"
+    )
+    invitee = models.OneToOneField(
+        Invitee, on_delete=models.PROTECT, related_name="hearing_apart"
+    )
+    how = models.CharField(max_length=10, choices=How)
+    planned_on = models.DateField("planned for")
+    note = models.TextField(blank=True)
+    planned_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["planned_on", "pk"]
+
+    def __str__(self):
+        return f"Hearing {self.invitee.name} apart: {self.get_how_display().lower()}"
+
+
 class ChildContact(Removable, TimeStampedModel):
     """The IRO meeting or speaking to the child: before a review, or between reviews."""
 

@@ -152,12 +152,14 @@ def record_save(
 def people_needing_their_own_version(review: Review) -> list[Invitee]:
     """Everyone from whom something in the record is withheld, parent or not (a
     carer, a relative, a professional), and everyone the child keeps something from
-    (reviews.services.sharing): each gets a version of their own."""
+    (reviews.services.sharing), and everyone the child does not want at the meeting
+    (V-APART): each gets a version of their own."""
     restricted = {person.pk for person in sharing.restricted_people(review)}
     return [
         person
         for person in review.invitees.all()
         if person.pk in restricted
+        or person.child_does_not_want
         or person.withheld_sections.filter(record__review=review).exists()
         or person.withheld_decisions.filter(review=review).exists()
     ]
@@ -223,7 +225,9 @@ def record_version_for(review: Review, invitee: Invitee | None) -> RecordVersion
         decisions
     )
     restricted = any(p.pk == invitee.pk for p in sharing.restricted_people(review))
-    if invitee.is_parent or withheld or restricted:
+    # Someone the child does not want at the meeting gets a copy of their own too:
+    # what the child's wishes allow them, never the shared professional copy (V-APART).
+    if invitee.is_parent or withheld or restricted or invitee.child_does_not_want:
         return RecordVersion(RecordAudience.PARENT, kept_sections, kept_decisions)
     kind = (
         RecordAudience.CHILD if invitee.role == "child" else RecordAudience.PROFESSIONAL
@@ -329,6 +333,9 @@ def consultation_enter(*, review: Review, by: User, **fields) -> Consultation:
     errors = dates.problems(
         {"received_on": ("Date received", fields.get("received_on"), received)}
     )
+    invitee = fields.get("invitee")
+    if invitee is not None and invitee.review_id != review.pk:
+        errors["invitee"] = "Choose someone on this review's list"
     if errors:
         raise ValidationError(errors)
     consultation = Consultation(review=review, entered_by=by, **fields)

@@ -36,7 +36,7 @@ from reviews.permissions import (
 )
 from reviews.readability import check_record
 from reviews.selectors import challenges_closed_since_last_review
-from reviews.services import corrections, invitations, later_dates, sharing
+from reviews.services import apart, corrections, invitations, later_dates, sharing
 from reviews.services.preparation import invited_people
 from reviews.views._action import ReviewStepView, apply_errors, load_review
 from reviews.worklist import preparation_base, review_steps
@@ -425,6 +425,7 @@ class MeetingView(ReviewStepView):
         return {
             "meetings": self.review.meetings.all(),
             "adjourn_form": forms.ReasonForm(prefix="adjourn"),
+            "not_heard": apart.still_to_hear_apart(self.review),
         }
 
     def perform(self, data, form):
@@ -497,7 +498,8 @@ class HoldView(ReviewStepView):
         return {
             "pn0": timescales.participation_pn0_required(
                 self.review.child.date_of_birth, self.today
-            )
+            ),
+            "not_heard": apart.still_to_hear_apart(self.review),
         }
 
     def perform(self, data, form):
@@ -842,6 +844,21 @@ class EnterConsultationView(ReviewStepView):
     )
     button = "Save the views"
     success_message = "The views are saved."
+
+    def get_form(self, data=None, files=None):
+        # From "Who has been heard": the person whose views these are (V-APART).
+        raw = self.request.GET.get("invitee", "")
+        person = (
+            self.review.invitees.filter(pk=int(raw)).first()
+            if raw.isdigit() and len(raw) < 10
+            else None
+        )
+        initial = (
+            {"invitee": person.pk, "respondent_role": person.role}
+            if person is not None
+            else {}
+        )
+        return forms.EnterConsultationForm(data, review=self.review, initial=initial)
 
     def perform(self, data, form):
         services.consultation_enter(review=self.review, by=self.request.user, **data)

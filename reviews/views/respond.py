@@ -79,7 +79,14 @@ def _check_code(request, token, posted, now) -> tuple[HttpResponse | None, str]:
 def _answer(request, link, token, posted, *, code: str, now) -> HttpResponse:
     """The questions, and once they are answered, the thank-you page."""
     is_child = link.invitee.role == "child"
-    form = _form_class(link, is_child)(posted)
+    band = services.band_for_age(
+        link.review.child.date_of_birth, timezone.localdate(now)
+    )
+    form = (
+        _form_class(link, is_child)(posted, band=band)
+        if is_child and link.purpose == AccessLink.Purpose.CONSULTATION
+        else _form_class(link, is_child)(posted)
+    )
     if form.is_valid():
         submit = (
             services.consultation_submit_via_link
@@ -103,6 +110,7 @@ def _answer(request, link, token, posted, *, code: str, now) -> HttpResponse:
         "form": form,
         "link": link,
         "is_child": is_child,
+        "band": band,
         "name": link.review.child.known_as,
         "code": code,
     }
@@ -125,4 +133,8 @@ def _gone(request, why: str):
 def _form_class(link: AccessLink, is_child: bool):
     if link.purpose == AccessLink.Purpose.FEEDBACK:
         return forms.FeedbackForm
-    return forms.ChildConsultationForm if is_child else forms.ConsultationForm
+    if is_child:
+        return forms.ChildConsultationForm
+    if link.invitee.child_does_not_want:
+        return forms.HeardApartConsultationForm
+    return forms.ConsultationForm

@@ -956,6 +956,13 @@ def _held_correct_valid(review, user) -> dict:
     return {**HOLD, "held_on": date(2025, 1, 28), "reason": "Walk: the wrong day"}
 
 
+def _not_wanted_at_the_meeting(review, user) -> dict:
+    """Someone to hear apart (V-APART): the child does not want the walk's invitee
+    there."""
+    review.invitees.update(child_does_not_want=True)
+    return {"how": "phone", "planned_on": WALK_REVIEW_DAY}
+
+
 def _meeting_correct_valid(review, user) -> dict:
     _meeting_logged(review)
     return {"held_on": date(2025, 1, 28), "reason": "Walk: the wrong day"}
@@ -1685,6 +1692,15 @@ PAGES.update(
         ),
         "reviews:consultations": Page(
             of="review", get={CASE_ROLES: 200, frozenset({Role.BUSINESS_SUPPORT}): 403}
+        ),
+        "reviews:heard": Page(
+            of="review", get={CASE_ROLES: 200, frozenset({Role.BUSINESS_SUPPORT}): 403}
+        ),
+        "reviews:hearing_apart_plan": Page(
+            of="review",
+            get={NOT_THE_IRO: 403, CHILDS_IRO: 200},
+            post={NOT_THE_IRO: 403, CHILDS_IRO: 400},
+            form=Form(valid=_not_wanted_at_the_meeting),
         ),
         "reviews:consultation_enter": Page(
             of="review",

@@ -178,3 +178,36 @@ def test_a_page_opened_by_a_link_carries_no_staff_wording(world, client):
     assert "Your review is coming up" in page
     assert STAFF_BANNER not in page
     assert STAFF_BANNER in client.get("/accounts/login/").content.decode()
+
+
+def _main_text(html: str) -> str:
+    """The page's own words: its heading, paragraphs and questions, each a sentence."""
+    main = re.search(r"(?s)<main.*?</main>", html)
+    assert main is not None
+    return _own_text(re.sub(r"(?s)<(script|style).*?</\1>", " ", main.group(0)), [])
+
+
+@pytest.mark.parametrize("band", list(AGES))
+def test_the_childs_consultation_page_is_written_for_their_age(world, client, band):
+    """The page the child's link opens: its heading, words and questions in the
+    child's band, scored with the record's reading-age check."""
+    from reviews.models import AccessLink
+    from reviews.services import link_issue
+
+    review = _invited_child(world, band)
+    child = Invitee.objects.get(review=review, role="child")
+    issued = link_issue(
+        purpose=AccessLink.Purpose.CONSULTATION,
+        recipient=child,
+        review=review,
+        now=timezone.now(),
+    )
+    page = client.get(issued.url).content.decode()
+    words = _main_text(page).replace(review.child.known_as, " ")
+    score = reading_age(words)
+    assert score is not None and score <= BAND_TARGETS[band], (band, score, words)
+    assert find_jargon(words) == []
+    if band == "under_8":
+        assert "Your meeting is soon" in page and "What would help?" in page
+    else:
+        assert "What would make things better?" in page

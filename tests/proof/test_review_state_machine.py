@@ -15,7 +15,9 @@ ending), "end or replace" cancels, brings forward or ends the period (ENDINGS), 
 "any step on any review" calls any of them whatever the review's state. Each example's
 first review is first taken along the usual way to a drawn state (HEAD_STARTS), so
 that its steps reach past the meeting. A service may refuse with ValidationError: then
-nothing changed (status, version, events, reviews). Any other exception is a failure.
+nothing changed (the period and its reviews, their events, the audit log,
+notifications and emails: snapshot), each service call checked on its own and with no
+savepoint of the test's own around it. Any other exception is a failure.
 
 After every step (invariants):
 - while the period of care is open it has exactly one open review (at most one always:
@@ -47,6 +49,7 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -63,10 +66,12 @@ from hypothesis.stateful import (
 
 from accounts.models import Role
 from children.models import PeriodOfCare
+from core.models import Notification, OutboundEmail
 from disputes import services as disputes
+from disputes.models import ChallengeEvent
 from documents import services as documents
 from reviews import services, timescales
-from reviews.models import Review
+from reviews.models import Review, ReviewEvent
 from reviews.services import register
 from tests.factories import ChildFactory, TeamFactory, make_user
 from tests.proof.conftest import PROFILE
@@ -117,12 +122,21 @@ def aware(day: date, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
-def snapshot(period: PeriodOfCare) -> list:
-    """What a refused service must leave as it was."""
-    return [
-        (r.pk, r.status, r.version, r.events.count())
-        for r in period.reviews.order_by("pk")
-    ]
+def snapshot(period: PeriodOfCare) -> tuple:
+    """What a refused service must leave as it was: the period of care and its reviews
+    (every field, so also updated_at: any save), the audit log (every create, update and
+    delete of the case data it tracks: meetings, decisions, invitees, the record, its
+    documents and distributions, challenges ...), and what it does not track: the
+    reviews' and challenges' events, notifications and emails."""
+    return (
+        list(PeriodOfCare.objects.filter(pk=period.pk).values()),
+        list(period.reviews.order_by("pk").values()),
+        LogEntry.objects.count(),
+        ReviewEvent.objects.count(),
+        ChallengeEvent.objects.count(),
+        Notification.objects.count(),
+        OutboundEmail.objects.count(),
+    )
 
 
 class ReviewMachine(RuleBasedStateMachine):
@@ -218,13 +232,18 @@ class ReviewMachine(RuleBasedStateMachine):
             days=data.draw(st.sampled_from([0, 0, -1, 1, -7, 7]))
         )
 
-    def attempt(self, call) -> bool:
-        """Call a service; a refusal (ValidationError) must change nothing."""
+    def attempt(self, *calls) -> bool:
+        """Call services in turn until one refuses (ValidationError): a refusal must
+        change nothing. Each call is checked on its own, from what was before it, and
+        not in a savepoint of the test's own: that would roll back whatever a service
+        wrote before refusing, and so hide it (each service is atomic itself)."""
+        return all(self.attempt_one(call) for call in calls)
+
+    def attempt_one(self, call) -> bool:
         before = snapshot(self.period)
         self.statuses = None
         try:
-            with transaction.atomic():
-                call()
+            call()
         except ValidationError as error:
             assert snapshot(self.period) == before, "a refused service changed things"
             CALLS["refused"] += 1
@@ -268,28 +287,34 @@ class ReviewMachine(RuleBasedStateMachine):
             )
         )
 
-    def step_invitations(self, data, review):
-        def invite():
-            if not review.invitees.exists():
-                services.invitee_save(
-                    review=review,
-                    by=self.people["sw"],
-                    name="Carol Carer",
-                    role="carer",
-                    method="email",
-                    email="carol@example.org",
-                )
-            services.checklist_submit(
-                review=review, by=self.people["sw"], today=self.today
+    def a_carer_if_none(self, review) -> list:
+        """The call that adds a carer to invite, if the review has no invitee yet."""
+        if review.invitees.exists():
+            return []
+        return [
+            lambda: services.invitee_save(
+                review=review,
+                by=self.people["sw"],
+                name="Carol Carer",
+                role="carer",
+                method="email",
+                email="carol@example.org",
             )
-            services.checklist_confirm(
-                review=review, by=self.people["iro"], today=self.today
-            )
-            services.review_issue_invitations(
-                review=review, by=self.people["bs"], now=timezone.now()
-            )
+        ]
 
-        self.attempt(invite)
+    def step_invitations(self, data, review):
+        self.attempt(
+            *self.a_carer_if_none(review),
+            lambda: services.checklist_submit(
+                review=review, by=self.people["sw"], today=self.today
+            ),
+            lambda: services.checklist_confirm(
+                review=review, by=self.people["iro"], today=self.today
+            ),
+            lambda: services.review_issue_invitations(
+                review=review, by=self.people["bs"], now=timezone.now()
+            ),
+        )
 
     def step_start(self, data, review):
         scheduled = self.scheduled_day(review)
@@ -299,25 +324,26 @@ class ReviewMachine(RuleBasedStateMachine):
         sw_present = data.draw(st.sampled_from([True, True, False]))
         absent_reason = data.draw(REASONS)
 
-        def start():
-            if seen:
-                services.child_contact_record(
-                    child=self.child,
-                    review=review,
-                    by=self.people["iro"],
-                    on=self.period.started_on,
-                    how="visit",
-                    alone="yes",
-                )
-            services.review_start(
+        def met():
+            services.child_contact_record(
+                child=self.child,
+                review=review,
+                by=self.people["iro"],
+                on=self.period.started_on,
+                how="visit",
+                alone="yes",
+            )
+
+        self.attempt(
+            *([met] if seen else []),
+            lambda: services.review_start(
                 review=review,
                 by=self.people["iro"],
                 held_on=held_on,
                 social_worker_present=sw_present,
                 social_worker_absent_reason=absent_reason,
-            )
-
-        self.attempt(start)
+            ),
+        )
 
     def step_add_meeting(self, data, review):
         held_on = self.a_day(data, self.scheduled_day(review))
@@ -388,26 +414,27 @@ class ReviewMachine(RuleBasedStateMachine):
         none = data.draw(st.booleans())
         due = self.a_day(data, review.record_date)
 
-        def decide():
-            if add:
-                services.decision_save(
-                    review=review,
-                    by=self.people["iro"],
-                    what="Weekly family time continues",
-                    child_wording="You will keep seeing your family every week",
-                    owner_name="Sam Social",
-                    owner_role="sw",
-                    due_date=due,
-                    success_measure="Family time takes place",
-                )
-            services.review_submit_decisions(
+        def decision():
+            services.decision_save(
+                review=review,
+                by=self.people["iro"],
+                what="Weekly family time continues",
+                child_wording="You will keep seeing your family every week",
+                owner_name="Sam Social",
+                owner_role="sw",
+                due_date=due,
+                success_measure="Family time takes place",
+            )
+
+        self.attempt(
+            *([decision] if add else []),
+            lambda: services.review_submit_decisions(
                 review=review,
                 by=self.people["iro"],
                 today=self.today,
                 no_new_decisions=none,
-            )
-
-        self.attempt(decide)
+            ),
+        )
 
     def step_team_manager(self, data, review):
         answer = data.draw(st.sampled_from(["authorise", "return", "dispute"]))
@@ -439,32 +466,24 @@ class ReviewMachine(RuleBasedStateMachine):
                 sections={"going_well": text},
                 withheld={},
             )
-            if finalise:
-                services.record_finalise(
-                    review=review, by=self.people["iro"], today=self.today
-                )
 
-        self.attempt(write)
+        def issue():
+            services.record_finalise(
+                review=review, by=self.people["iro"], today=self.today
+            )
+
+        self.attempt(write, *([issue] if finalise else []))
 
     def step_distribute(self, data, review):
-        def distribute():
-            if not review.invitees.exists():
-                services.invitee_save(
-                    review=review,
-                    by=self.people["sw"],
-                    name="Carol Carer",
-                    role="carer",
-                    method="email",
-                    email="carol@example.org",
-                )
-            documents.review_distribute(
+        self.attempt(
+            *self.a_carer_if_none(review),
+            lambda: documents.review_distribute(
                 review=review,
                 by=self.people["bs"],
                 now=timezone.now(),
                 recipients=list(review.invitees.all()),
-            )
-
-        self.attempt(distribute)
+            ),
+        )
 
     def step_close(self, data, review):
         updated = data.draw(st.booleans())

@@ -5,12 +5,12 @@ them, optionally with querysets already scoped to what the reader may see.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
 from django.db import connection
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from accounts.models import Team
 from children.models import Child, SocialWorkerAllocation
@@ -214,15 +214,18 @@ def median_working_days_to_resolution(
 @dataclass(frozen=True)
 class WithinTwenty:
     within: int
-    closed: int
+    out_of: int  # closed in the period, and still waiting past the deadline
     percent: int | None
+    waiting: int = 0  # of out_of: still open at the period's end, past the deadline
 
 
 def formal_resolved_within_20_working_days(
-    start: date, end: date, *, challenges=None
+    start: date, end: date, *, today: date, challenges=None
 ) -> WithinTwenty:
-    """Formal challenges closed in the period (not withdrawn): how many were resolved,
-    fully or partly, within 20 working days of the formal start (IROH 6.2)."""
+    """Formal challenges closed in the period (not withdrawn), and those still open at
+    the period's end whose 20 working days from the formal start had passed by then
+    (or by yesterday, in a period not yet over): how many were resolved, fully or
+    partly, within the 20 working days (IROH 6.2). One still waiting is not."""
     closed = (
         _closed(start, end, challenges)
         .filter(level=Challenge.Level.FORMAL)
@@ -236,8 +239,30 @@ def formal_resolved_within_20_working_days(
         )
         if outcome in resolved and closed_on <= timers.formal_deadline(formal_on).date
     )
-    total = closed.count()
-    return WithinTwenty(within, total, percentage(within, total))
+    waiting = _formal_waiting_past_deadline(end, today, challenges)
+    total = closed.count() + waiting
+    return WithinTwenty(within, total, percentage(within, total), waiting)
+
+
+def _formal_waiting_past_deadline(end: date, today: date, challenges=None) -> int:
+    """Formal challenges not closed by the period's end (nor withdrawn since) whose
+    deadline was on or before its last day that is over: the end, or yesterday."""
+    base = challenges if challenges is not None else Challenge.objects
+    last_day = min(end, today - timedelta(days=1))
+    open_then = (
+        base.filter(
+            level=Challenge.Level.FORMAL,
+            formal_started_on__isnull=False,
+            formal_started_on__lte=last_day,
+        )
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+        .exclude(outcome=Challenge.Outcome.WITHDRAWN)
+    )
+    return sum(
+        1
+        for formal_on in open_then.values_list("formal_started_on", flat=True)
+        if timers.formal_deadline(formal_on).date <= last_day
+    )
 
 
 def cafcass_referrals(start: date, end: date, *, challenges=None) -> dict[str, int]:
@@ -265,7 +290,9 @@ class DisputeSummary:
     cafcass: dict[str, int]
 
 
-def dispute_summary(start: date, end: date, *, challenges=None) -> DisputeSummary:
+def dispute_summary(
+    start: date, end: date, *, today: date, challenges=None
+) -> DisputeSummary:
     """Everything the annual report says about challenges, for one period."""
     return DisputeSummary(
         concerns=concerns_by_team_and_category(start, end, challenges=challenges),
@@ -275,7 +302,7 @@ def dispute_summary(start: date, end: date, *, challenges=None) -> DisputeSummar
             start, end, challenges=challenges
         ),
         formal_within_20=formal_resolved_within_20_working_days(
-            start, end, challenges=challenges
+            start, end, today=today, challenges=challenges
         ),
         cafcass=cafcass_referrals(start, end, challenges=challenges),
     )

@@ -1,18 +1,23 @@
 """How a copy of the record really reaches its reader (docs/rules.md, D-SENT).
 
-A copy for someone with an email address goes as an email with a single-use link to
-their own version (the link service, reviews.services.links); it counts as sent when
-the outbox has sent that email. A copy for someone without one goes by letter; it
-counts as sent on the posting date business support confirms. Nothing here says a
-copy went before it did: the distribution log and the 20-working-day measure read
-these facts, never the moment someone pressed "Send the record".
+A copy for someone with an email address goes as an email: to a member of staff, a
+link to the service's own page of their copy, behind sign-in; to anyone else, a
+single-use link to their own version (the link service, reviews.services.links), or
+the PDF attached where the council's setting says so (RECORD_EMAIL_ATTACH_PDF). It
+counts as sent when the outbox has sent that email. A copy for someone without one
+goes by letter, printed in the print pack (documents.print_pack); it counts as sent
+on the posting date business support confirms. Nothing here says a copy went before
+it did: the distribution log and the 20-working-day measure read these facts, never
+the moment someone pressed "Send the record".
 """
 
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.urls import reverse
 
 from accounts.models import User
 from core import dates
@@ -27,12 +32,69 @@ from reviews.services.links import RECORD_DAYS, link_issue, link_use
 REALLY_SENT = Q(email__status="sent") | Q(posted_on__isnull=False)
 
 
+SUBJECT = "The record of a review you were part of"
+SIGN_OFF = "The Independent Reviewing Officer service"
+
+
+def recipient_account(invitee: Invitee) -> User | None:
+    """The account of a reader who is staff of the service: an active user whose email
+    address is the one their copy goes to. A place on the list names no user, so the
+    address is what joins them; the email goes to that address either way."""
+    if not invitee.email:
+        return None
+    return (
+        User.objects.filter(email__iexact=invitee.email.strip(), is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
 def record_email_queue(
     distribution: Distribution, *, now: datetime, again: int = 0
 ) -> None:
-    """Queue the email that carries the link to this person's copy (D-SENT). The email
-    names nobody but its reader and says nothing about the child. `again` counts the
-    times it is sent again: each is an email of its own, and ends the earlier link."""
+    """Queue the email that carries this person's copy (D-SENT): for staff, a link to
+    it behind sign-in; for anyone else a single-use link, or the PDF attached where
+    the council's setting says so. The email names nobody but its reader and says
+    nothing about the child. `again` counts the times it is sent again: each is an
+    email of its own, and a new single-use link ends the earlier one."""
+    person = distribution.invitee
+    attachment = None
+    if recipient_account(person) is not None:
+        body = _signed_in_text(distribution)
+    elif settings.RECORD_EMAIL_ATTACH_PDF and distribution.document is not None:
+        body, attachment = _attached_text(person), _pdf_of(distribution.document)
+    else:
+        body = _link_text(distribution, now=now)
+    distribution.email = queue_email(
+        key=f"record:{distribution.pk}" + (f":again:{again}" if again else ""),
+        to=person.email,
+        subject=SUBJECT,
+        body=body,
+        attachment=attachment,
+    )
+    distribution.save(update_fields=["email"])
+
+
+def _signed_in_text(distribution: Distribution) -> str:
+    url = settings.SITE_URL + reverse("documents:record_copy", args=[distribution.pk])
+    return (
+        f"Dear {distribution.invitee.name},\n\nThe record of a review you were "
+        "invited to is ready. Sign in to the service to download your copy:\n"
+        f"{url}\n\n{SIGN_OFF}"
+    )
+
+
+def _attached_text(person: Invitee) -> str:
+    return (
+        f"Dear {person.name},\n\nThe record of a review you were invited to is "
+        "ready. Your copy is attached to this email as a PDF. It holds personal "
+        "information: please keep it safe and do not pass it on.\n\n"
+        "If you cannot open it, reply to this email and we will send it again.\n\n"
+        f"{SIGN_OFF}"
+    )
+
+
+def _link_text(distribution: Distribution, *, now: datetime) -> str:
     person = distribution.invitee
     link = link_issue(
         purpose=AccessLink.Purpose.RECORD,
@@ -40,27 +102,28 @@ def record_email_queue(
         review=distribution.review,
         now=now,
     )
-    distribution.email = queue_email(
-        key=f"record:{distribution.pk}" + (f":again:{again}" if again else ""),
-        to=person.email,
-        subject="The record of a review you were part of",
-        body=(
-            f"Dear {person.name},\n\nThe record of a review you were invited to is "
-            "ready. Download your copy here. The link works once, for "
-            f"{RECORD_DAYS} days:\n{secret(link.url)}\n\n"
-            "If the link has stopped working, reply to this email and we will send "
-            "it again.\n\nThe Independent Reviewing Officer service"
-        ),
+    return (
+        f"Dear {person.name},\n\nThe record of a review you were invited to is "
+        "ready. Download your copy here. The link works once, for "
+        f"{RECORD_DAYS} days:\n{secret(link.url)}\n\n"
+        "If the link has stopped working, reply to this email and we will send "
+        f"it again.\n\n{SIGN_OFF}"
     )
-    distribution.save(update_fields=["email"])
+
+
+def _pdf_of(document: Document) -> tuple[str, bytes, str]:
+    """The stored PDF as the email's attachment: the very file the log names."""
+    with document.file.open("rb") as handle:
+        return document.download_name(), handle.read(), "application/pdf"
 
 
 @transaction.atomic
 def record_link_resend(
     *, distribution: Distribution, by: User, now: datetime
 ) -> Distribution:
-    """Send a reader a new link to the same copy (theirs was used, or has ended, or the
-    email failed): the earlier link stops working; the review's history says so."""
+    """Send a reader the email of the same copy again (their link was used, or has
+    ended, or the email failed): a single-use link is a new one and the earlier link
+    stops working; the review's history says so."""
     copy = Distribution.objects.select_for_update().get(pk=distribution.pk)
     if copy.method != Invitee.Method.EMAIL or not copy.invitee.email:
         raise ValidationError("Only a copy sent by email can be sent again by email.")
@@ -72,7 +135,7 @@ def record_link_resend(
         copy.review,
         action="record_link_resent",
         by=by,
-        note=f"A new link to the record for {copy.invitee.name}",
+        note=f"The record's email sent again to {copy.invitee.name}",
     )
     return copy
 
@@ -99,14 +162,28 @@ def record_download_via_link(*, token: str, now: datetime) -> Document:
     return copy.document
 
 
+def posting_key(copy: Distribution) -> tuple[str, str, int]:
+    """The order letters are printed and posted in: by the recipient's surname (the
+    last word of their name), then their address, then the order they were made."""
+    words = copy.invitee.name.split()
+    surname = words[-1] if words else ""
+    return (surname.casefold(), copy.invitee.postal_address.casefold(), copy.pk)
+
+
 def letters_to_post(review: Review) -> QuerySet[Distribution]:
     """The review's letter copies not yet confirmed as posted, in the order to post."""
-    return (
-        review.distributions.filter(
-            method=Invitee.Method.LETTER, posted_on__isnull=True
-        )
-        .select_related("invitee", "document")
-        .order_by("invitee__name", "pk")
+    waiting = review.distributions.filter(
+        method=Invitee.Method.LETTER, posted_on__isnull=True
+    ).select_related("invitee", "document", "printed_by")
+    order = [copy.pk for copy in sorted(waiting, key=posting_key)]
+    if not order:  # ORDER BY a constant alone is a column number to PostgreSQL
+        return waiting.order_by("pk")
+    return waiting.order_by(
+        Case(
+            *(When(pk=pk, then=Value(place)) for place, pk in enumerate(order)),
+            default=Value(len(order)),
+        ),
+        "pk",
     )
 
 

@@ -17,6 +17,7 @@ from reviews.models import Invitee, RecordAudience, Review
 from reviews.readability import BAND_TARGETS
 from reviews.services import band_for_age, record_version_for, sharing
 from reviews.services.corrections import issued_amendments
+from reviews.services.invitations import is_withdrawal
 from reviews.services.invitations import latest as latest_invitation
 from reviews.services.preparation import invited_people
 
@@ -229,10 +230,22 @@ def _translation_language(record, person: Invitee | None) -> str:
 
 
 def invitation_specs(review: Review) -> list[DocumentSpec]:
-    """An invitation letter for each person invited (never someone the child does not want)."""
+    """An invitation letter for each person invited (never someone the child does not
+    want), and for each person whose invitation by letter was withdrawn, the letter
+    saying so (D-CAL2)."""
     if review.scheduled_for is None:
         return []
-    return [invitation_spec(review, person) for person in invited_people(review)]
+    people = list(invited_people(review))
+    invited = {person.pk for person in people}
+    for person in Invitee.everything.filter(review=review).exclude(pk__in=invited):
+        last = latest_invitation(person)
+        if (
+            last is not None
+            and last.method == Invitee.Method.LETTER
+            and is_withdrawal(last)
+        ):
+            people.append(person)
+    return [invitation_spec(review, person) for person in people]
 
 
 def invitation_spec(review: Review, person: Invitee) -> DocumentSpec:
@@ -257,9 +270,14 @@ def invitation_spec(review: Review, person: Invitee) -> DocumentSpec:
             # V3: the place, or that the IRO will say where.
             "place": sharing.meeting_place_for(review, person),
             "iro": _person(child.iro),
-            "letter_date": invitation.sent_at.date() if invitation else None,
+            "letter_date": timezone.localtime(invitation.sent_at).date()
+            if invitation
+            else None,
             "updated": bool(invitation and invitation.sequence),
+            # The review is cancelled, or this person's invitation alone: a letter
+            # withdrawing it says no more than that (never the place).
             "cancelled": bool(invitation and invitation.is_cancellation),
+            "withdrawn": bool(invitation and is_withdrawal(invitation)),
         },
         author=_iro_author(child.iro),
         review=review,

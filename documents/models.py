@@ -183,6 +183,18 @@ class Distribution(AuditSubject, models.Model):
         related_name="distribution",
         help_text="The email that carries the link to this copy (method email).",
     )
+    printed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the letter was last printed in a print pack (method letter).",
+    )
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     posted_on = models.DateField(
         null=True, blank=True, help_text="When the letter was posted (method letter)."
     )
@@ -209,10 +221,14 @@ class Distribution(AuditSubject, models.Model):
     @property
     def state(self) -> str:
         """What really happened to this copy (D-SENT): the email's own status, or
-        whether business support has said the letter was posted."""
+        whether the letter was printed, and whether business support has said it was
+        posted."""
         if self.method == Invitee.Method.LETTER:
             if self.posted_on is not None:
                 return f"Posted {self.posted_on:%-d %B %Y}"
+            if self.printed_at is not None:
+                printed = timezone.localtime(self.printed_at)
+                return f"Printed {printed:%-d %B %Y}, to post"
             return "To print and post"
         if self.email is None:
             return "Not sent"

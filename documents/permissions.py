@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from accounts.models import Role, User
 from children.permissions import can_read_case_record, children_visible_to
+from reviews.models import Invitee
 from reviews.permissions import can_edit_iro_text, can_send_for_review
 
 
@@ -18,8 +19,9 @@ def documents_visible_to(user: User):
 
 def can_download_document(user: User, document) -> bool:
     """Records: case readers, and business support only while the record waits for
-    them to send it (finalised, not yet distributed: N-BS); letters, forms and IRO
-    letters: case readers and business support."""
+    them to send it (finalised, not yet distributed) or a letter of it waits for them
+    to post it (N-BS); letters, forms and IRO letters: case readers and business
+    support."""
     if can_read_case_record(user, document.child):
         return True
     if not user.has_role(Role.BUSINESS_SUPPORT):
@@ -27,12 +29,32 @@ def can_download_document(user: User, document) -> bool:
     if document.is_record:
         review = document.review
         record = getattr(review, "record", None)
-        return (
+        waiting = (
             record is not None
             and record.finalised_on is not None
             and review.status == review.Status.RECORD_WRITTEN
         )
+        return waiting or _a_letter_to_post(document)
     return True
+
+
+def _a_letter_to_post(document) -> bool:
+    return document.distributions.filter(
+        method=Invitee.Method.LETTER, posted_on__isnull=True
+    ).exists()
+
+
+def can_download_record_copy(user: User, copy) -> bool:
+    """A copy of the record behind sign-in, the link a staff reader's email carries
+    (D-SENT): its recipient (the active account whose address it went to), even for
+    a child they do not otherwise see; anyone else who may download the document."""
+    from documents.delivery import recipient_account
+
+    if copy.document is None or not user.is_active:
+        return False
+    if copy.method == Invitee.Method.EMAIL and recipient_account(copy.invitee) == user:
+        return True
+    return can_download_document(user, copy.document)
 
 
 def can_make_documents(user: User, review) -> bool:

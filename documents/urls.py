@@ -24,6 +24,16 @@ urlpatterns = [
         name="letters_posted",
     ),
     path(
+        "review/<int:pk>/letters/pack/",
+        views.letters_pack_view,
+        name="letters_pack",
+    ),
+    path(
+        "copy/<int:distribution_pk>/",
+        views.record_copy_view,
+        name="record_copy",
+    ),
+    path(
         "review/<int:pk>/amendment/issue/",
         views.IssueAmendmentView.as_view(),
         name="amendment_issue",

@@ -10,23 +10,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from children.permissions import children_visible_to
-from core.audit import record_access, showing
+from core.audit import record_access, record_access_each, showing
 from core.http import render_form_page
-from documents import delivery
+from documents import delivery, print_pack
 from documents.documents import invitation_spec
 from documents.forms import LettersPostedForm, RecordDownloadForm, TranslationForm
-from documents.models import Document
+from documents.models import Distribution, Document
 from documents.pdf import pdf_response
 from documents.permissions import (
     can_attach_translation,
     can_download_document,
+    can_download_record_copy,
     can_make_documents,
     documents_visible_to,
 )
@@ -44,13 +45,13 @@ from iro.permissions import can_make_iro_letters
 from reviews import services as review_services
 from reviews.forms import DistributeForm
 from reviews.forms_corrections import ConfirmForm
-from reviews.models import AccessLink
+from reviews.models import AccessLink, Invitee
 from reviews.permissions import (
     can_chair_review,
     can_read_review_case_content,
     can_send_for_review,
 )
-from reviews.services import corrections
+from reviews.services import corrections, invitations
 from reviews.services.links import CODE_ATTEMPTS, USABLE, LinkUnusable
 from reviews.views._action import load_review
 from reviews.views.cycle import ReviewStepView
@@ -272,7 +273,9 @@ def record_resend_view(request, pk, distribution_pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"A new link is on its way to {copy.invitee.name}.")
+        messages.success(
+            request, f"The record's email is on its way again to {copy.invitee.name}."
+        )
     return redirect("documents:distribute", review.pk)
 
 
@@ -287,6 +290,10 @@ class LettersPostedView(ReviewStepView):
 
     def get_form(self, data=None, files=None):
         return LettersPostedForm(data, copies=delivery.letters_to_post(self.review))
+
+    def get_context(self):
+        waiting = list(delivery.letters_to_post(self.review))
+        return {"printable": sum(1 for copy in waiting if copy.document_id)}
 
     def render(self, form, status: int = 200):
         if not delivery.letters_to_post(self.review).exists():
@@ -307,6 +314,58 @@ class LettersPostedView(ReviewStepView):
             "posted.",
         )
         return redirect("documents:distribute", self.review.pk)
+
+
+@require_POST
+def letters_pack_view(request, pk):
+    """The print pack (D-SENT): one PDF of the review's letters to post, in posting
+    order, each after its address page; printing is recorded on each copy, and every
+    letter handed over is an access entry."""
+    review = load_review(request, pk)
+    if not can_send_for_review(request.user, review):
+        raise PermissionDenied
+    try:
+        pdf, copies = print_pack.letters_print_pack(
+            review=review, by=request.user, now=timezone.now()
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("documents:letters_posted", review.pk)
+    record_access_each(
+        [copy.document for copy in copies], request=request, what="print pack"
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="letters-to-post-review-{review.pk}.pdf"'
+    )
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def record_copy_view(request, distribution_pk):
+    """A staff reader's copy of the record, the link their email carried (D-SENT):
+    behind sign-in, for its recipient or anyone else who may download it; a copy
+    neither may see is a 404, as if it did not exist."""
+    copy = get_object_or_404(
+        Distribution.objects.select_related(
+            "invitee", "document__child", "document__review__record"
+        ),
+        pk=distribution_pk,
+        document__isnull=False,
+    )
+    if not can_download_record_copy(request.user, copy):
+        visible = documents_visible_to(request.user).filter(pk=copy.document_id)
+        if not visible.exists():
+            raise Http404
+        raise PermissionDenied
+    document = copy.document
+    response = _file_response(document)
+    showing(
+        request, document, what="download", via=f"the copy sent to {copy.invitee.name}"
+    )
+    return response
 
 
 class IssueAmendmentView(ReviewStepView):
@@ -354,7 +413,9 @@ class IssueAmendmentView(ReviewStepView):
 def invitation_letter_view(request, pk, invitee_pk):
     """The invitation letter for one invitee, as a PDF.
 
-    GET: a copy, the same letter as the stored one. POST: the letter printed to post.
+    GET: a copy, the same letter as the stored one. POST: the letter printed to post
+    (its latest version: an invitation, an update, a cancellation or a withdrawal,
+    D-CAL2; it counts as sent once business support says it was posted).
     For someone invited by letter and asked for their views it prints a new
     consultation link, and on a separate page for the service the link's short code,
     to be given by phone or in person (docs/rules.md, D-CODE).
@@ -362,9 +423,9 @@ def invitation_letter_view(request, pk, invitee_pk):
     review = load_review(request, pk)
     if not can_send_for_review(request.user, review):
         raise PermissionDenied
-    invitee = get_object_or_404(
-        review.invitees, pk=invitee_pk, child_does_not_want=False
-    )
+    invitee = get_object_or_404(Invitee.everything.filter(review=review), pk=invitee_pk)
+    if not invitations.gets_a_letter(invitee):
+        raise Http404("No letter is made for this person.")
     spec = invitation_spec(review, invitee)
     context = spec.full_context()
     with transaction.atomic():  # no link is left behind if the letter is not made

@@ -245,7 +245,7 @@ def disputes_table(period: Period, f: Filters, disputes: dict) -> Table:
         (
             Cell("Formal challenges resolved within 20 working days"),
             Cell(
-                f"{within.within} of {within.closed} ({_pct(within.percent)})",
+                f"{within.within} of {within.out_of} ({_pct(within.percent)})",
                 numeric=True,
             ),
         ),

@@ -1,7 +1,9 @@
 """The child's asks from their Review Choices, and whether each was honoured (S-DUD)."""
 
 from dataclasses import dataclass
+from datetime import date
 
+from reviews import timescales
 from reviews.models import Review
 
 
@@ -16,8 +18,9 @@ class Ask:
         return {True: "Yes", False: "No", None: "Not yet known"}[self.met]
 
 
-def asks_for(review: Review) -> list[Ask]:
-    """Each ask the child made and whether it was met; empty when choices are not captured."""
+def asks_for(review: Review, *, today: date) -> list[Ask]:
+    """Each ask the child made and whether it was met on `today`; empty when choices
+    are not captured."""
     choices = getattr(review, "choices", None)
     if choices is None or choices.not_applicable:
         return []
@@ -31,7 +34,7 @@ def asks_for(review: Review) -> list[Ask]:
         _format(review, choices),
         _chair(review, choices),
         _achievements(review, choices, held),
-        _copy(review, choices),
+        _copy(review, choices, today),
         _explained(review, choices, held),
     ]
     return [ask for ask in asks if ask is not None]
@@ -124,14 +127,18 @@ def _achievements(review: Review, choices, held: bool) -> Ask | None:
     )
 
 
-def _copy(review: Review, choices) -> Ask | None:
+def _copy(review: Review, choices, today: date) -> Ask | None:
+    """Known once the child's copy is made, or once the record's deadline (T19) has
+    passed without it: not from the review's status, so a record never sent counts."""
     if not choices.wants_copy_of_record:
         return None
     sent = review.distributions.filter(invitee__role="child").exists()
+    overdue = (
+        review.record_date is not None
+        and timescales.record_distributed_due(review.record_date).date < today
+    )
     return Ask(
-        "copy",
-        "A copy of the record",
-        sent if review.status in ("distributed", "closed") else None,
+        "copy", "A copy of the record", True if sent else (False if overdue else None)
     )
 
 

@@ -20,6 +20,7 @@ from reviews.models import (
     ConveningChecklist,
     Decision,
     HearingApart,
+    Invitation,
     Invitee,
     KeyDocument,
     MeetingAttendance,
@@ -29,6 +30,7 @@ from reviews.models import (
     ReviewChoices,
     ReviewRecord,
 )
+from reviews.services.invitations import what_it_is
 
 _DATE_LINE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 MAX_REVIEWS_HELD = 40
@@ -662,6 +664,32 @@ class DistributeForm(GovUKForm):
         # Everyone on the list: someone the child does not want at the meeting still
         # gets the version of the record the child's wishes allow (V-APART).
         self.fields["recipients"].queryset = review.invitees.all()
+
+
+class _Letter(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        made = timezone.localtime(obj.sent_at)
+        return f"{obj.invitee.name}: {what_it_is(obj)}, made {made:%-d %B %Y}"
+
+
+class InvitationLettersPostedForm(GovUKForm):
+    """Which invitation letters went in the post, and on which day (D-SENT)."""
+
+    letters = _Letter(
+        label="Letters posted",
+        queryset=Invitation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select the letters that were posted",
+            "invalid_choice": "Select the letters that were posted",
+            "invalid_pk_value": "Select the letters that were posted",
+        },
+    )
+    posted_on = GovUKDateField(label="Date the letters were posted")
+
+    def __init__(self, *args, letters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["letters"].queryset = letters
 
 
 class CloseForm(GovUKForm):

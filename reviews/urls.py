@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import apart, corrections, cycle, secure
+from reviews.views import apart, corrections, cycle, invitations, secure
 from reviews.views.child import child_visit_view
 from reviews.views.diary import review_diary_view
 from reviews.views.respond import respond_view
@@ -65,6 +65,16 @@ urlpatterns = [
         "<int:pk>/invitations/<int:invitee_pk>/resend/",
         cycle.invitation_resend_view,
         name="invitation_resend",
+    ),
+    path(
+        "<int:pk>/invitations/<int:invitee_pk>/send/",
+        invitations.invitation_send_view,
+        name="invitation_send",
+    ),
+    path(
+        "<int:pk>/invitations/posted/",
+        invitations.InvitationLettersPostedView.as_view(),
+        name="invitation_letters_posted",
     ),
     path(
         "<int:pk>/child-contact/",

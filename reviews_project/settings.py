@@ -265,6 +265,10 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="reviews@example.gov.uk")
 # For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (tests, demos).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-emails"))
+# The council's choice (D-SENT): attach the PDF of the record to the email of a
+# reader without an account instead of a single-use link. Staff always get a
+# signed-in link.
+RECORD_EMAIL_ATTACH_PDF = env.bool("RECORD_EMAIL_ATTACH_PDF", default=False)
 
 # Background work: django-q2 on the main database by default, Redis if given.
 Q_CLUSTER = {

@@ -251,6 +251,41 @@ def post_items(reviews, today: date) -> list[Item]:
     ]
 
 
+def invitation_post_items(reviews) -> list[Item]:
+    """Invitation letters to print, post and confirm (D-CAL2, D-SENT): business
+    support's, due the day the first of them was made
+    (reviews.services.invitation_letters.reviews_with_letters_to_post)."""
+    return [
+        Item(
+            kind="post",
+            name="Post the invitation letters and confirm the date",
+            url=reverse("reviews:invitation_letters_posted", args=[review.pk]),
+            due=timezone.localtime(review.letters_made_at).date(),
+            child=review.child,
+            context=f"{review.get_kind_display()}, due {review.due_date:%-d %b %Y}",
+        )
+        for review in reviews
+    ]
+
+
+def invite_items(people) -> list[Item]:
+    """People added to a review's list after its invitations went out (D-CAL2):
+    business support's, due the day the IRO confirmed the list with them on it
+    (reviews.services.invitations.to_invite), until their invitation is sent."""
+    return [
+        Item(
+            kind="invite",
+            name=f"Send the invitation to {person.name}",
+            url=reverse("reviews:invitations", args=[person.review_id]),
+            due=person.review.checklist.confirmed_on,
+            child=person.review.child,
+            context=f"{person.review.get_kind_display()}, due "
+            f"{person.review.due_date:%-d %b %Y}",
+        )
+        for person in people
+    ]
+
+
 def challenge_items(challenges, user, today: date) -> list[Item]:
     """Open challenges on the user's desk; one with no stage due yet is for today."""
     return [
@@ -277,6 +312,7 @@ KIND_LABELS = {
     "amend": "Records to amend",
     "apart": "People to hear apart",
     "post": "Letters to post",
+    "invite": "Invitations to send",
 }
 
 

@@ -14,7 +14,6 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
 from django.urls import reverse
 
 from accounts.models import Role, User
@@ -258,8 +257,10 @@ def _digest_one(user: User, *, today: date, now: datetime) -> int:
 
 
 def weekly_summaries_send(*, today: date) -> int:
-    """Give each manager a weekly summary of the work in their area: once a week."""
+    """Give each manager a weekly summary of the work in their area: once a week. The
+    reviews' colours are worked out from their due dates today (rag_counts)."""
     from reviews.models import Review
+    from reviews.services.recompute import rag_counts
 
     staff = Staff()
     overdue_by_person: Counter = Counter()
@@ -276,7 +277,7 @@ def weekly_summaries_send(*, today: date) -> int:
         people = _people_under(staff, manager, teams)
         if teams is not None:
             reviews = reviews.filter(child__team__in=teams)
-        rag = dict(reviews.values_list("rag").annotate(n=Count("pk")))
+        rag = rag_counts(reviews, today=today)
         overdue = sorted(
             (
                 (str(person), overdue_by_person[person.pk])

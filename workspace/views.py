@@ -22,6 +22,7 @@ from reviews.permissions import (
     can_authorise_out_of_timescale,
     can_nominate_secure_chair,
 )
+from reviews.services import invitation_letters, invitations
 from reviews.services.apart import plans_due_for
 from reviews.services.corrections import reviews_with_wishes_since_final
 from reviews.services.later_dates import requests_to_decide
@@ -99,6 +100,7 @@ def _my_work(request, user, today) -> dict:
             reviews_with_letters_to_post(children_visible_to(user))[:MY_WORK_TASKS],
             today,
         )
+        items += _invitations_work(children_visible_to(user))
     form = MyWorkFilterForm(request.GET or None, items=items)
     filters = form.filters()
     groups = my_work.by_child(items, today, filters)
@@ -111,6 +113,18 @@ def _my_work(request, user, today) -> dict:
         "shown": sum(len(group.items) for group in groups),
         "week_end": my_work.week_end(today),
     }
+
+
+def _invitations_work(children) -> list:
+    """Business support's invitations after they went out (D-CAL2): people added to
+    the list since, and letters to post."""
+    return my_work.invite_items(
+        invitations.to_invite(children)[:MY_WORK_TASKS]
+    ) + my_work.invitation_post_items(
+        invitation_letters.reviews_with_letters_to_post(children, now=timezone.now())[
+            :MY_WORK_TASKS
+        ]
+    )
 
 
 def _records_to_amend(user, today):

@@ -66,9 +66,6 @@ held_flags AS (
            d.record_due,
            h.status, d.plan_due, pc.review_id IS NOT NULL AS plan_in_time,
            h.adjournment_count >= 1 AS adjourned,
-           h.completed_date <= h.reconvene_by AS reconvened_in_time,
-           h.record_date > h.due_counted AS late,
-           h.out_of_timescale_authorised_by_id IS NOT NULL AS authorised,
            h.participation,
            h.chaired_by IN ('child', 'co_chaired') AS chaired,
            c.date_of_birth <= d.born_by_11 AS aged_11
@@ -94,11 +91,6 @@ held_counts AS (  -- month NULL: the whole period
            ) AS t6_plan_n,
            count(*) FILTER (WHERE here) AS here_d,
            count(*) FILTER (WHERE here AND adjourned) AS t8_adjourned_n,
-           count(*) FILTER (WHERE here AND adjourned) AS t8_reconvened_d,
-           count(*) FILTER (WHERE here AND adjourned AND reconvened_in_time)
-               AS t8_reconvened_n,
-           count(*) FILTER (WHERE here AND late) AS t9_d,
-           count(*) FILTER (WHERE here AND late AND authorised) AS t9_n,
            count(*) FILTER (WHERE participation IN ('PN1', 'PN2', 'PN3', 'PN4', 'PN5', 'PN6', 'PN7'))
                AS pn_d,
            count(*) FILTER (WHERE participation IN ('PN1', 'PN2', 'PN3', 'PN4', 'PN5', 'PN6'))
@@ -116,7 +108,7 @@ held_counts AS (  -- month NULL: the whole period
 ),
 -- The child's asks (reviews.asks): reviews held here with Review Choices captured.
 asked AS (
-    SELECT r.id, r.record_date, r.status, r.venue, r.format, r.chaired_by,
+    SELECT r.id, r.record_date, r.venue, r.format, r.chaired_by,
            ch.wants_to_meet_iro_before, ch.wants_to_speak_alone, ch.who_not_to_invite,
            ch.venue AS venue_asked, ch.format AS format_asked, ch.wants_to_chair,
            ch.topics_to_discuss, ch.achievements, ch.wants_copy_of_record,
@@ -167,12 +159,14 @@ ask_flags AS (
            a.chaired_by IN ('child', 'co_chaired') AS m5,
            btrim(a.topics_to_discuss) <> '' OR btrim(a.achievements) <> '' AS k6,
            gw.review_id IS NOT NULL AS m6,
-           coalesce(a.wants_copy_of_record, false) AND a.status IN ('distributed', 'closed')
-               AS k7,
+           -- known once the child's copy is made or the record's deadline has passed
+           coalesce(a.wants_copy_of_record, false)
+               AND (coalesce(dn.to_child, false) OR d.record_due < %(today)s) AS k7,
            coalesce(dn.to_child, false) AS m7,
            coalesce(a.wants_explanation_after, false) AS k8,
            coalesce(ac.after, false) AS m8
     FROM asked a
+    JOIN days d ON d.day = a.record_date
     LEFT JOIN asked_contacts ac ON ac.review_id = a.id
     LEFT JOIN unwanted_invited ui ON ui.review_id = a.id
     LEFT JOIN going_well gw ON gw.review_id = a.id
@@ -189,6 +183,7 @@ asks AS (
 -- Reviews due in the period that can be judged (KPI-T1's population).
 due AS (
     SELECT r.id, r.child_id, r.period_id, r.kind, r.superseded_due_date, r.record_date,
+           r.imported, r.out_of_timescale_authorised_by_id IS NOT NULL AS authorised,
            coalesce(r.superseded_due_date, r.due_date) AS due_counted,
            coalesce(r.record_date, r.superseded_due_date, r.due_date) AS on_date,
            r.record_date IS NOT NULL AND r.status <> 'cancelled' AS held,
@@ -207,6 +202,22 @@ due_counts AS (
            count(*) AS d, count(*) FILTER (WHERE on_time) AS n
     FROM due
     GROUP BY ROLLUP (1)
+),
+t9 AS (  -- the late reviews of KPI-T1's population, held here or never held
+    SELECT count(*) AS d, count(*) FILTER (WHERE authorised) AS n
+    FROM due
+    WHERE NOT imported AND NOT on_time
+),
+-- Reviews adjourned here whose reconvene-by date is in the period (KPI-T8b): held, or
+-- not held with the date passed (late).
+t8_reconvened AS (
+    SELECT count(*) AS d,
+           count(*) FILTER (WHERE record_date IS NOT NULL AND completed_date <= reconvene_by)
+               AS n
+    FROM reviews_review
+    WHERE NOT imported AND adjournment_count >= 1 AND status <> 'cancelled'
+      AND reconvene_by BETWEEN %(start)s AND %(end)s
+      AND (record_date IS NOT NULL OR reconvene_by < %(today)s)
 ),
 t3 AS (  -- children looked after at the end with a review due, all of them on time
     SELECT count(*) AS d, count(*) FILTER (WHERE k.all_on_time) AS n
@@ -365,6 +376,15 @@ closed AS (
     FROM disputes_challenge
     WHERE status = 'closed' AND closed_on BETWEEN %(start)s AND %(end)s
 ),
+-- Formal challenges not closed by the period's end (nor withdrawn since), to judge on
+-- the period's last day that is over: the end, or yesterday.
+waiting AS (
+    SELECT formal_started_on, least(%(end)s::date, %(today)s::date - 1) AS last_day
+    FROM disputes_challenge
+    WHERE level = 'formal' AND formal_started_on IS NOT NULL
+      AND formal_started_on <= least(%(end)s::date, %(today)s::date - 1)
+      AND (closed_on IS NULL OR closed_on > %(end)s) AND outcome <> 'withdrawn'
+),
 calendar AS (  -- working days (R1) up to and including each day
     SELECT day::date AS day,
            extract(isodow FROM day) < 6 AND day::date <> ALL (%(holidays)s::date[]) AS working,
@@ -372,10 +392,19 @@ calendar AS (  -- working days (R1) up to and including each day
                WHERE extract(isodow FROM day) < 6 AND day::date <> ALL (%(holidays)s::date[])
            ) OVER (ORDER BY day) AS n
     FROM generate_series(
-        (SELECT least(min(raised_on), min(formal_started_on))::timestamp FROM closed),
+        least((SELECT least(min(raised_on), min(formal_started_on)) FROM closed),
+              (SELECT min(formal_started_on) FROM waiting))::timestamp,
         (SELECT greatest(%(end)s::date, max(raised_on))::timestamp FROM closed),
         interval '1 day'
     ) day
+),
+-- Their 20 working days (T28) over by the last day: a working day count of 20 or more.
+waiting_late AS (
+    SELECT count(*) AS n
+    FROM waiting w
+    JOIN calendar cf ON cf.day = w.formal_started_on
+    JOIN calendar cl ON cl.day = w.last_day
+    WHERE cl.n - cf.n >= 20
 ),
 resolution AS (
     SELECT greatest(0, cc.n - cr.n) AS working_days,
@@ -409,8 +438,8 @@ SELECT json_build_object(
             't6_notify', (SELECT json_build_array(n, d) FROM t6_notify),
             't7', (SELECT json_build_array(n, d) FROM t7),
             't8_adjourned', json_build_array(t8_adjourned_n, here_d),
-            't8_reconvened', json_build_array(t8_reconvened_n, t8_reconvened_d),
-            't9', json_build_array(t9_n, t9_d),
+            't8_reconvened', (SELECT json_build_array(n, d) FROM t8_reconvened),
+            't9', (SELECT json_build_array(n, d) FROM t9),
             'participation', json_build_array(participation_n, pn_d),
             'views_conveyed', json_build_array(views_conveyed_n, pn_d),
             'attendance', json_build_array(attendance_n, pn_d),
@@ -471,7 +500,7 @@ SELECT json_build_object(
         SELECT json_build_array(
             count(*) FILTER (
                 WHERE outcome IN ('resolved', 'partially_resolved') AND within_20),
-            count(*))
+            count(*) + (SELECT n FROM waiting_late))
         FROM resolution WHERE level = 'formal' AND outcome <> 'withdrawn'
     ),
     'cafcass', (

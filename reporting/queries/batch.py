@@ -31,8 +31,6 @@ HELD_PARTS: dict[str, Part] = {
     "t2": timeliness.T2,
     "t6_rd": timeliness.T6_RD,
     "t8_adjourned": timeliness.T8_ADJOURNED,
-    "t8_reconvened": timeliness.T8_RECONVENED,
-    "t9": timeliness.T9,
     **pn.PN_PARTS,
     **pn.CHAIRED_PARTS,
 }

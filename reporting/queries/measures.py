@@ -162,23 +162,26 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "t8_reconvened",
             "Adjourned reviews completed within 20 working days",
-            "Adjourned reviews held in the period completed by their reconvene-by date.",
+            "Adjourned reviews whose reconvene-by date is in the period, completed by "
+            "it, over those held or past the date. Adjourned and not yet held once the "
+            "date has passed: late.",
             "KPI-T8b; T22: CPPCR reg. 36(2) (SI 2010/959)",
             timeliness.reconvened_in_time,
             "review",
             "Completed in time",
-            "record_date",
+            "reconvene_by",
         ),
         Measure(
             "t9",
             "Late reviews the service manager authorised",
-            "Reviews held in the period after their due date, and of those, the ones "
-            "the service manager had authorised in advance.",
+            "Reviews due in the period that were late (held after their due date, or "
+            "not held by today), and of those, the ones the service manager had "
+            "authorised in advance.",
             "KPI-T9; T23: local practice standard (S-DUD)",
             timeliness.late_reviews_authorised,
             "review",
             "Authorised",
-            "record_date",
+            "due_counted",
         ),
         Measure(
             "participation",

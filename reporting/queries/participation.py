@@ -4,6 +4,7 @@ asks honoured (PN0-PN7, D-PN; docs/rules.md, Measures). Pure read-only queries."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import (
     BooleanField,
@@ -32,6 +33,7 @@ from reporting.queries.base import (
     percent,
 )
 from reporting.queries.timeliness import HELD_HERE, held_figure, held_rows
+from reviews import timescales
 from reviews.models import (
     ChildContact,
     Invitation,
@@ -175,10 +177,11 @@ def _blank(field: str) -> Q:
     return Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
 
 
-def _ask_conditions() -> list[tuple[Q, Q, Q | Exists]]:
-    """Each ask as (asked, answerable, met), in asks_for's order, over the columns
-    _asks annotates."""
+def _ask_conditions(today: date) -> list[tuple[Q, Q, Q | Exists]]:
+    """Each ask as (asked, answerable, met) on `today`, in asks_for's order, over the
+    columns _asks annotates."""
     contacts = ChildContact.objects.filter(review=OuterRef("pk"))
+    to_child = Distribution.objects.filter(review=OuterRef("pk"), invitee__role="child")
     c = "choices__"
     return [
         # (asked, answerable, met)
@@ -234,12 +237,9 @@ def _ask_conditions() -> list[tuple[Q, Q, Q | Exists]]:
         ),
         (
             Q(**{f"{c}wants_copy_of_record": True}),
-            Q(status__in=[Review.Status.DISTRIBUTED, Review.Status.CLOSED]),
-            Exists(
-                Distribution.objects.filter(
-                    review=OuterRef("pk"), invitee__role="child"
-                )
-            ),
+            # Known once the child's copy is made or the record's deadline has passed.
+            Exists(to_child) | Q(copy_due__lt=today),
+            Exists(to_child),
         ),
         (
             Q(**{f"{c}wants_explanation_after": True}),
@@ -249,12 +249,17 @@ def _ask_conditions() -> list[tuple[Q, Q, Q | Exists]]:
     ]
 
 
-def _asks(rows: QuerySet[Review]) -> QuerySet[Review]:
+def _asks(rows: QuerySet[Review], period: Period, f: Filters) -> QuerySet[Review]:
     """Annotate each review with how many asks it had a known answer to, and how many
     were met (an ask not yet answerable is left out, as in asks_for's None)."""
     c = "choices__"
-    asks = _ask_conditions()
+    asks = _ask_conditions(f.today)
     rows = rows.annotate(
+        copy_due=date_map(
+            "record_date",
+            period.days(),
+            lambda d: timescales.record_distributed_due(d).date,
+        ),
         wanted_out=Trim(f"{c}who_not_to_invite"),
         venue_asked=Lower(Trim(f"{c}venue")),
         venue_held=Lower(Trim("venue")),
@@ -284,7 +289,7 @@ def asks_rows(period: Period, f: Filters) -> QuerySet[Review]:
     rows = held_rows(period, f).filter(
         imported=False, choices__isnull=False, choices__not_applicable_reason=""
     )
-    return _asks(rows).filter(asks_known__gt=0)
+    return _asks(rows, period, f).filter(asks_known__gt=0)
 
 
 @dataclass(frozen=True, eq=False)

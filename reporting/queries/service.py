@@ -252,7 +252,7 @@ def disputes(period: Period, f: Filters, challenges=None):
             period.start, period.end, challenges=scoped
         ),
         "formal_within_20": disputes_reports.formal_resolved_within_20_working_days(
-            period.start, period.end, challenges=scoped
+            period.start, period.end, today=f.today, challenges=scoped
         ),
         "cafcass": disputes_reports.cafcass_referrals(
             period.start, period.end, challenges=scoped

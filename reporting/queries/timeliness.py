@@ -319,14 +319,6 @@ def progress_reviews_in_time(period: Period, f: Filters) -> Figure:
 T8_ADJOURNED = Part(
     counted=Q(adjournment_count__gte=1), population=lambda period, f: HELD_HERE
 )
-T8_RECONVENED = Part(
-    counted=Q(completed_date__isnull=False, completed_date__lte=F("reconvene_by")),
-    population=lambda period, f: HELD_HERE & Q(adjournment_count__gte=1),
-)
-T9 = Part(
-    counted=Q(out_of_timescale_authorised_by__isnull=False),
-    population=lambda period, f: Q(record_date__gt=F("due_counted")) & HELD_HERE,
-)
 
 
 def adjourned(period: Period, f: Filters) -> Figure:
@@ -334,13 +326,40 @@ def adjourned(period: Period, f: Filters) -> Figure:
     return held_figure("t8_adjourned", T8_ADJOURNED, period, f)
 
 
+def reconvene_rows(period: Period, f: Filters) -> QuerySet[Review]:
+    """KPI-T8b's population: reviews adjourned here (not cancelled) whose reconvene-by
+    date is in the period, held, or not held with that date before today (late)."""
+    rows = (
+        Review.objects.filter(
+            HELD_HERE,
+            adjournment_count__gte=1,
+            reconvene_by__gte=period.start,
+            reconvene_by__lte=period.end,
+        )
+        .exclude(status=S.CANCELLED)
+        .filter(Q(record_date__isnull=False) | Q(reconvene_by__lt=f.today))
+        .annotate(
+            due_counted=Coalesce("superseded_due_date", "due_date"),
+            on=Coalesce("record_date", "reconvene_by"),
+        )
+    )
+    return narrow(rows, f, day="on")
+
+
 def reconvened_in_time(period: Period, f: Filters) -> Figure:
-    """KPI-T8b: adjourned reviews held in the period completed within 20 working days of
-    the original date (the reconvene-by date stored when adjourned, T22)."""
-    return held_figure("t8_reconvened", T8_RECONVENED, period, f)
+    """KPI-T8b: adjourned reviews completed by their reconvene-by date, 20 working days
+    after the original date (stored when adjourned, T22), counted by that date; one
+    still not held once it has passed is late."""
+    return figure(
+        "t8_reconvened",
+        reconvene_rows(period, f),
+        HELD & Q(completed_date__lte=F("reconvene_by")),
+    )
 
 
 def late_reviews_authorised(period: Period, f: Filters) -> Figure:
-    """KPI-T9: reviews held in the period after their due date, and how many of those
-    the service manager had authorised in advance (T23)."""
-    return held_figure("t9", T9, period, f)
+    """KPI-T9: reviews due in the period that were late (as KPI-T1 counts late: held
+    after the due date counted, or not held by today), not imported, and how many of
+    those the service manager had authorised in advance (T23)."""
+    rows = due_rows(period, f).filter(HELD_HERE).exclude(ON_TIME)
+    return figure("t9", rows, Q(out_of_timescale_authorised_by__isnull=False))

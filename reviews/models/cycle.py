@@ -227,6 +227,15 @@ class Invitation(TimeStampedModel):
         default=timezone.now,
         help_text="When it was made: queued to email, or made as a letter to print.",
     )
+    posted_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the letter was posted (a letter only): it counts as sent from "
+        "that day (D-SENT).",
+    )
+    posted_by = models.ForeignKey(
+        _USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["invitee", "sequence"]

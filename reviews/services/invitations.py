@@ -5,24 +5,34 @@ Each person's invitation is a numbered version of one calendar entry of their ow
 review_issue_invitations); a change to the review's date, time, place or format sends
 everyone invited the next version (`invitations_update`), cancelling the review sends
 each a cancellation (`invitations_cancel`), and so does taking a person off the list
-after they were sent one (`invitation_withdraw`). A person's latest version can be
-sent again (`invitation_resend`). An emailed version is only "sent" once the outbox
-has sent its email (`delivery`); a letter is made to print, with the review's papers.
+after they were sent one (`invitation_withdraw`). A person added to the list, or
+invited again, after the invitations went out is sent their invitation by business
+support once the IRO has confirmed the list (`awaiting`, `invitation_late`). A
+person's latest version can be sent again (`invitation_resend`). An emailed version is
+only "sent" once the outbox has sent its email, a letter once business support says
+it was posted (`delivery`, reviews.services.invitation_letters).
 """
 
 from copy import copy
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
 from core.models import OutboundEmail
 from core.notifications import queue_email, secret
 from reviews import calendar
-from reviews.models import AccessLink, Invitation, Invitee, Review
+from reviews.models import (
+    AccessLink,
+    ConveningChecklist,
+    Invitation,
+    Invitee,
+    Review,
+)
 from reviews.services import sharing
 from reviews.services._base import lock, papers_changed, record_event
 from reviews.services.links import link_issue
@@ -34,6 +44,43 @@ CANCEL = Invitation.CalendarMethod.CANCEL
 def latest(invitee: Invitee) -> Invitation | None:
     """This person's latest version, or None if they were never sent one."""
     return invitee.invitations.order_by("-sequence").first()
+
+
+def is_withdrawal(invitation: Invitation) -> bool:
+    """A cancellation of this person's invitation alone (taken off the list, or no
+    longer invited), not of the review: made before the review was cancelled, if it
+    was. Its letter says the invitation is withdrawn, never where the meeting is."""
+    if not invitation.is_cancellation:
+        return False
+    review = invitation.review
+    if review.status != Review.Status.CANCELLED:
+        return True
+    cancelled = review.events.filter(action="cancelled").order_by("at", "pk").first()
+    return cancelled is None or invitation.sent_at < cancelled.at
+
+
+def what_it_is(invitation: Invitation) -> str:
+    """This version in words: an invitation, an updated invitation, the review's
+    cancellation, or the withdrawal of this person's invitation."""
+    if is_withdrawal(invitation):
+        return "withdrawal of the invitation"
+    if invitation.is_cancellation:
+        return "cancellation"
+    return "updated invitation" if invitation.sequence else "invitation"
+
+
+def gets_a_letter(invitee: Invitee) -> bool:
+    """Whether an invitation letter can be made for this person now: they are on the
+    list and the child has not said they should not be there, or their latest
+    version is a letter cancelling their invitation (which says no more than that)."""
+    if invitee.removed_at is None and not invitee.child_does_not_want:
+        return True
+    last = latest(invitee)
+    return (
+        last is not None
+        and last.is_cancellation
+        and last.method == Invitee.Method.LETTER
+    )
 
 
 def _place_note(review: Review, invitee: Invitee, location: str | None) -> str:
@@ -353,7 +400,77 @@ def invitation_withdraw(
         ):
             link.expires_at = now
             link.save(update_fields=["expires_at"])
-    return _send(review, invitee, method=CANCEL, by=by, now=now)
+    withdrawn = _send(review, invitee, method=CANCEL, by=by, now=now)
+    if withdrawn.method == Invitee.Method.LETTER:
+        # Their letter saying so is to print and post (invitation_letters).
+        papers_changed(review)
+    return withdrawn
+
+
+# --- Someone added, or invited again, after the invitations went out ---------------
+
+
+def _awaiting(people: QuerySet[Invitee]) -> QuerySet[Invitee]:
+    """Of these people, those invited to a review whose invitations have gone out,
+    and who have no invitation standing: never sent one, or their last was cancelled."""
+    last = Invitation.objects.filter(invitee=OuterRef("pk")).order_by("-sequence")
+    return (
+        people.filter(
+            review__status=Review.Status.INVITATIONS_ISSUED,
+            child_does_not_want=False,
+            written_report_only=False,
+        )
+        .alias(last_method=Subquery(last.values("calendar_method")[:1]))
+        .filter(Q(last_method__isnull=True) | Q(last_method=CANCEL))
+    )
+
+
+def awaiting(review: Review) -> QuerySet[Invitee]:
+    """The review's people who are invited but not sent their invitation yet: the
+    invitations page shows them as not invited yet."""
+    return _awaiting(review.invitees.all())
+
+
+def list_confirmed(review: Review) -> bool:
+    """Whether the IRO's confirmation of the list stands (any change to it ends it)."""
+    return ConveningChecklist.objects.filter(
+        review=review, confirmed_on__isnull=False
+    ).exists()
+
+
+def to_invite(children) -> QuerySet[Invitee]:
+    """Business support's tasks on My work: each person waiting for their invitation
+    on a review of these children whose list the IRO has confirmed since they were
+    added, the longest waiting first."""
+    return (
+        _awaiting(Invitee.objects.filter(review__child__in=children))
+        .filter(review__checklist__confirmed_on__isnull=False)
+        .select_related("review__child", "review__checklist")
+        .order_by("review__checklist__confirmed_on", "pk")
+    )
+
+
+def invitation_late(
+    *, review: Review, invitee: Invitee, by: User, now: datetime
+) -> Invitation:
+    """D-CAL2: the invitation of a person waiting for one (awaiting): their first
+    version, or, for someone whose invitation was cancelled and who is invited again,
+    the next version of the same entry. The caller checks the list is confirmed."""
+    if not awaiting(review).filter(pk=invitee.pk).exists():
+        raise ValidationError(f"{invitee.name} has an invitation already.")
+    if latest(invitee) is None:
+        invitation = invitation_first(review=review, invitee=invitee, by=by, now=now)
+    else:
+        invitation = _send(review, invitee, method=REQUEST, by=by, now=now)
+    record_event(
+        review,
+        action="invitation_sent_late",
+        by=by,
+        note=f"To the {invitee.get_role_display().lower()}, version "
+        f"{invitation.sequence}",
+    )
+    papers_changed(review)
+    return invitation
 
 
 def invitation_readdress(
@@ -421,16 +538,37 @@ class Latest:
     invitation: Invitation
     delivery: str
     can_resend: bool
+    to_post: bool = False
 
 
-def delivery(invitation: Invitation) -> str:
-    """What happened to this version, in words, true to the outbox."""
+def posting_ends_before(now: datetime) -> datetime:
+    """A letter is worth posting about a meeting on this day or later: the start of
+    today, in the service's time zone."""
+    return timezone.make_aware(
+        datetime.combine(timezone.localtime(now).date(), time.min)
+    )
+
+
+def waits_for_post(invitation: Invitation, now: datetime) -> bool:
+    """A person's latest version by letter is to print and post until business
+    support says it was posted, while the day of the meeting it is about has not
+    passed (reviews.services.invitation_letters.letters_to_post asks the same of the
+    database)."""
+    return (
+        invitation.method == Invitee.Method.LETTER
+        and invitation.posted_on is None
+        and invitation.scheduled_for >= posting_ends_before(now)
+    )
+
+
+def delivery(invitation: Invitation, *, now: datetime | None = None) -> str:
+    """What happened to this version, in words, true to the outbox and the post."""
     email = invitation.email
     if invitation.method == Invitee.Method.LETTER:
-        person = invitation.invitee
-        if person.removed_at is not None or not person.is_invited:
-            # Letters are made for the people invited (documents.invitation_specs).
-            return "No letter is made for someone no longer invited: tell them"
+        if invitation.posted_on is not None:
+            return f"Letter posted on {invitation.posted_on:%-d %B %Y}"
+        if not waits_for_post(invitation, now or timezone.now()):
+            return "Letter not posted before the meeting"
         return "Letter to print and post"
     if email is None:
         return "Not sent: no email address"
@@ -448,13 +586,15 @@ def latest_for_review(review: Review) -> list[Latest]:
         "invitee_id", "sequence"
     ):
         found[invitation.invitee_id] = invitation
+    now = timezone.now()
     return [
         Latest(
             invitee=invitation.invitee,
             invitation=invitation,
-            delivery=delivery(invitation),
+            delivery=delivery(invitation, now=now),
             can_resend=invitation.method == Invitee.Method.EMAIL
             and bool(invitation.invitee.email),
+            to_post=waits_for_post(invitation, now),
         )
         for invitation in found.values()
     ]

@@ -220,6 +220,31 @@ def review_issue_invitations(
     return sent
 
 
+@transaction.atomic
+def invitation_send_late(
+    *, review: Review, invitee: Invitee, by: User, now: datetime
+) -> Invitation:
+    """D-CAL2: after the invitations went out, send the invitation of someone added to
+    the list since (or invited again), once the IRO has confirmed the list with them
+    on it: by email with its calendar entry, or a letter to print and post. Until
+    then they are a task on business support's My work (invitations.to_invite)."""
+    review = lock(review)
+    if invitee.review_id != review.pk:
+        raise ValidationError("That person is not on this review's list.")
+    if review.status != Review.Status.INVITATIONS_ISSUED:
+        raise ValidationError(
+            "Invitations are sent one by one only after they have gone out, and "
+            "before the meeting."
+        )
+    if not invitations.list_confirmed(review):
+        raise ValidationError(
+            "The list has changed since the IRO confirmed it: the IRO must confirm "
+            f"it again before {invitee.name} is sent their invitation."
+        )
+    _check_contact(invitee)
+    return invitations.invitation_late(review=review, invitee=invitee, by=by, now=now)
+
+
 def _invite(review: Review, invitee: Invitee, *, by: User, now: datetime) -> Invitation:
     """The first version of this person's invitation (D-CAL2). The email carries the
     consultation link; a letter's link is made when the letter is printed to post
@@ -230,19 +255,23 @@ def _invite(review: Review, invitee: Invitee, *, by: User, now: datetime) -> Inv
 
 def letter_carries_link(review: Review, invitee: Invitee) -> bool:
     """Whether the invitation letter printed to post to this person carries a
-    consultation link (D-CODE): they are invited by letter, asked for their views,
-    and their invitation for the review's date has been sent."""
+    consultation link (D-CODE): they are on the list, invited by letter and asked
+    for their views, and their latest version is the invitation for the review's
+    date (never a letter cancelling or withdrawing it)."""
+    if (
+        invitee.method != Invitee.Method.LETTER
+        or invitee.consultation_type == Invitee.ConsultationType.NONE
+        or not invitee.is_invited
+        or invitee.removed_at is not None
+        or not review.is_open
+        or review.scheduled_for is None
+    ):
+        return False
+    last = invitations.latest(invitee)
     return (
-        invitee.method == Invitee.Method.LETTER
-        and invitee.consultation_type != Invitee.ConsultationType.NONE
-        and invitee.is_invited
-        and review.is_open
-        and review.scheduled_for is not None
-        and review.invitations.filter(
-            invitee=invitee,
-            scheduled_for=review.scheduled_for,
-            calendar_method=Invitation.CalendarMethod.REQUEST,
-        ).exists()
+        last is not None
+        and not last.is_cancellation
+        and last.scheduled_for == review.scheduled_for
     )
 
 

@@ -18,6 +18,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet
 
 from reviews import timescales
 from reviews.models import Review
@@ -59,6 +60,22 @@ def _rag(due: date, today: date, amber_until: date) -> Review.Rag:
     return Review.Rag.GREEN
 
 
+def _amber_until(today: date) -> date:
+    return timescales.add_working_days(today, settings.RAG_AMBER_WORKING_DAYS)
+
+
+def rag_counts(reviews: QuerySet[Review], *, today: date) -> dict[str, int]:
+    """How many of these reviews are red, amber and green on `today`, from their due
+    dates by _rag's rule: never from the stored colour, which the nightly recompute
+    may not have written yet (a review planned today has none)."""
+    amber_until = _amber_until(today)
+    return reviews.order_by().aggregate(
+        red=Count("pk", filter=Q(due_date__lt=today)),
+        amber=Count("pk", filter=Q(due_date__gte=today, due_date__lte=amber_until)),
+        green=Count("pk", filter=Q(due_date__gt=amber_until)),
+    )
+
+
 def _held_dates_by_period():
     """Yield (period id, [record dates]) for the open periods, in period order."""
     rows = (
@@ -82,7 +99,7 @@ def _held_dates_by_period():
 @transaction.atomic
 def recompute_due_dates(today: date) -> Recomputed:
     """Recompute every open review's due date (from the engine) and RAG status."""
-    amber_until = timescales.add_working_days(today, settings.RAG_AMBER_WORKING_DAYS)
+    amber_until = _amber_until(today)
     due_changes, rag_changes, counts = _changes(today, amber_until)
     with connection.cursor() as cursor:
         _update_in_chunks(

@@ -84,7 +84,7 @@ def review_detail_view(request, pk):
         if can_read_case
         else [],
         "corrections": review.corrections.select_related("by") if can_read_case else [],
-        "asks": asks_for(review) if can_read_case else None,
+        "asks": asks_for(review, today=today) if can_read_case else None,
         "iro_letters": _iro_letters(request.user, review),
         # The documents page's own rule (documents.permissions: case readers, and
         # whoever makes the documents), which this lower app cannot import.
@@ -325,12 +325,17 @@ class InvitationsView(ReviewStepView):
     button = "Send invitations"
 
     def get_context(self):
+        latest = invitations.latest_for_review(self.review)
         return {
             "invited": invited_people(self.review),
             "not_invited": self.review.invitees.filter(child_does_not_want=True),
             "sent": self.review.invitations.exists(),
             # D-CAL2: each person's latest version, and what really happened to it.
-            "latest": invitations.latest_for_review(self.review),
+            "latest": latest,
+            "to_post": any(row.to_post for row in latest),
+            # Added to the list (or invited again) since the invitations went out.
+            "awaiting": list(invitations.awaiting(self.review)),
+            "list_confirmed": invitations.list_confirmed(self.review),
         }
 
     def perform(self, data, form):

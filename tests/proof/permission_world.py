@@ -26,6 +26,8 @@ need are added here, once per test module, inside the world's own transaction
   the child "out" from before the move (North's worker's, the former IRO's);
 - stored documents (rows only, no files): the held review's record, an invitation to
   South's review, the former IRO's farewell letter, the Duty IRO's introduction;
+  copies of that record sent by email to South's social worker, a carer without an
+  account and the closed account;
 - notifications linking to pages in and out of each person's scope.
 
 `who(world, key)` and `what(world, key)` read a table row's user and object. An
@@ -302,6 +304,8 @@ def build_permission_extras(world: dict) -> dict:
         ),
     }
 
+    copies = _record_copies(held, documents["record_held"], u, people)
+
     event_out = SignificantEvent.objects.create(
         child=out,
         period=out.periods_of_care.get(),
@@ -352,9 +356,56 @@ def build_permission_extras(world: dict) -> dict:
         "audits": audits,
         "allocations": allocations,
         "documents": documents,
+        "copies": copies,
         "key_documents": key_documents,
         "notifications": notifications,
     }
+
+
+def _record_copy(review, record, *, key: str, method: str, by, **contact):
+    """A copy of the record made for one more person on the review's list."""
+    from documents.models import Distribution
+    from reviews.models import Invitee
+
+    invitee = Invitee.objects.create(
+        review=review, name=f"Proof {key}", role="other", method=method, **contact
+    )
+    return Distribution.objects.create(
+        review=review,
+        invitee=invitee,
+        version="professional",
+        record_version=1,
+        method=method,
+        sent_by=by,
+        document=record,
+    )
+
+
+def _record_copies(held, record, u: dict, people: dict) -> dict:
+    """Copies of the held review's record sent by email (D-SENT): to South's social
+    worker (staff who do not see the child), to a carer without an account, and to
+    the North team manager whose account is closed."""
+    return {
+        key: _record_copy(
+            held, record, key=key, method="email", by=u["bs"], email=email
+        )
+        for key, email in (
+            ("to_sw_south", u["sw_south"].email),
+            ("to_carer", "proof.carer@example.org"),
+            ("to_inactive", people["inactive"].email),
+        )
+    }
+
+
+def _letter_to_post(world) -> None:
+    _record_copy(
+        world["reviews"]["held"],
+        world["table"]["documents"]["record_held"],
+        key="letter",
+        method="letter",
+        by=who(world, "bs"),
+        postal_address="1 Proof Road",
+    )
 
 
 def _key_documents(world: dict, by) -> dict:
@@ -489,6 +540,12 @@ GIVENS: dict[str, Callable[[dict], None]] = {
     "record distributed": lambda w: (
         _record_finalised(w),
         _update(w["reviews"]["held"], status="distributed"),
+    ),
+    # ... with a letter of it still to post: business support's to print (N-BS).
+    "record distributed, a letter to post": lambda w: (
+        _record_finalised(w),
+        _update(w["reviews"]["held"], status="distributed"),
+        _letter_to_post(w),
     ),
     # The planned secure review's child (north_unallocated) allocated to its chair.
     "chair now the child's IRO": lambda w: _update(

@@ -289,6 +289,7 @@ COVERED = {
     "documents.permissions": {
         "documents_visible_to",
         "can_download_document",
+        "can_download_record_copy",
         "can_make_documents",
         "can_attach_translation",
     },

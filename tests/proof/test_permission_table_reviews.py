@@ -17,6 +17,7 @@ import pytest
 from documents.permissions import (
     can_attach_translation,
     can_download_document,
+    can_download_record_copy,
     can_make_documents,
     documents_visible_to,
 )
@@ -285,6 +286,8 @@ DOWNLOAD = table(
         ("bs", "record_held", False),  # a record: only once finalised
         ("bs", "record_held|record finalised", True),
         ("bs", "record_held|record distributed", False),  # sent: no longer theirs
+        ("bs", "record_held|record distributed, a letter to post", True),  # to print
+        ("sw_south", "record_held|record distributed, a letter to post", False),
         ("iro", "record_held|record distributed", True),
         ("bs", "invitation_south", True),
         ("bs", "farewell_out", True),
@@ -294,6 +297,24 @@ DOWNLOAD = table(
         ("tm_sw_east", "introduction_east", True),
         ("tm_sw_east", "record_held", False),
         ("inactive", "record_held", False),
+    ],
+)
+
+# A copy of the record behind sign-in (D-SENT): its recipient, or whoever may
+# download the document.
+RECORD_COPY = table(
+    can_download_record_copy,
+    on_table("copies"),
+    [
+        ("sw_south", "to_sw_south", True),  # their own, of a child they do not see
+        ("sw_south", "to_carer", False),
+        ("iro_south", "to_sw_south", False),  # someone else's
+        ("sw", "to_carer", True),  # reads the child's case record
+        ("sw", "to_sw_south", True),
+        ("bs", "to_carer", False),  # a record not finalised
+        ("bs", "to_carer|record finalised", True),  # waiting for them to send it
+        ("inactive", "to_inactive", False),  # the account is closed
+        ("admin", "to_carer", False),
     ],
 )
 
@@ -321,6 +342,7 @@ TABLES = {
     "can_record_secure_review": SECURE,
     "documents_visible_to": DOCUMENTS,
     "can_download_document": DOWNLOAD,
+    "can_download_record_copy": RECORD_COPY,
     "can_download_key_document": KEY_DOCUMENTS,
 }
 RULES_ASKED = {cell.rule for cells in TABLES.values() for cell in cells}

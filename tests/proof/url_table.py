@@ -446,6 +446,37 @@ def _letter_copy(review):
     return _copy(invitee)
 
 
+def _invitation_letter(review):
+    """An invitation letter waiting to be posted (D-CAL2, D-SENT): the latest version
+    for a person invited by letter, about a meeting still ahead."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from reviews.models import Invitation, Invitee
+
+    waiting = review.invitations.filter(method="letter", posted_on=None).first()
+    if waiting is not None:
+        return waiting
+    invitee = Invitee.objects.create(
+        review=review,
+        name="Walk Cousin",
+        role="other",
+        method="letter",
+        postal_address="2 Walk Road",
+    )
+    ahead = timezone.make_aware(
+        datetime.combine(_today() + timedelta(days=7), time(10))
+    )
+    return Invitation.objects.create(
+        review=review,
+        invitee=invitee,
+        scheduled_for=ahead,
+        method="letter",
+        sent_by=review.child.social_worker,
+    )
+
+
 def _email_copy(child):
     """A copy of the record sent by email (D-SENT), on the child's review."""
     review = _review(child)
@@ -455,7 +486,7 @@ def _email_copy(child):
     return _copy(_invitee(child))
 
 
-def _walk_pdf(review, *, key: str, kind: str, title: str):
+def _walk_pdf(review, *, key: str, kind: str, title: str, content=b"%PDF-1.7\n"):
     """A stored document of the review: its row and a small file."""
     from django.core.files.base import ContentFile
 
@@ -472,7 +503,7 @@ def _walk_pdf(review, *, key: str, kind: str, title: str):
         sha256="0" * 64,
         size=9,
     )
-    document.file.save(f"{key}.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+    document.file.save(f"{key}.pdf", ContentFile(content), save=False)
     document.save()
     return document
 
@@ -501,6 +532,52 @@ def _record_token(child):
         now=timezone.now(),
     )
     return issued.url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _record_copy(child):
+    """A copy of the record sent by email, with its PDF: the page behind sign-in that
+    a staff reader's email links to (D-SENT)."""
+    from documents.models import Document
+
+    review = _review(child)
+    made = review.distributions.filter(document__key__startswith="record_copy:")
+    if made.exists():
+        return made.first()
+    invitee = _invitee(child)
+    document = _walk_pdf(
+        invitee.review,
+        key="record_copy",
+        kind=Document.Kind.RECORD_PROFESSIONAL,
+        title="Record of review",
+    )
+    return _copy(invitee, document=document)
+
+
+def _review_with_printable_letter(child):
+    """The review with a letter copy of the record to post whose PDF is a real one
+    (the print pack reads it, D-SENT)."""
+    from io import BytesIO
+
+    import pikepdf
+
+    from documents.models import Document
+
+    review = _review(child)
+    copy = _letter_copy(review)
+    if copy.document is None:
+        blank = pikepdf.new()
+        blank.add_blank_page()
+        content = BytesIO()
+        blank.save(content)
+        copy.document = _walk_pdf(
+            review,
+            key="record_letter",
+            kind=Document.Kind.RECORD_PROFESSIONAL,
+            title="Record of review",
+            content=content.getvalue(),
+        )
+        copy.save(update_fields=["document"])
+    return review
 
 
 def _access_token(child):
@@ -543,6 +620,11 @@ OBJECTS: dict[str, Callable[[object], object]] = {
     "record_token": _record_token,
     "email_copy": _email_copy,
     "review_with_letter": lambda child: _letter_copy(_review(child)).review,
+    "review_with_invitation_letter": lambda child: (
+        _invitation_letter(_review(child)).review
+    ),
+    "record_copy": _record_copy,
+    "review_with_printable_letter": _review_with_printable_letter,
 }
 KWARG_KINDS = {
     "child_pk": "child",
@@ -1258,6 +1340,23 @@ PAGES.update(
             ),
             of="review_with_letter",
         ),
+        # D-SENT: the print pack of the letters to post; printing them is recorded
+        # on each copy (a POST: the walk's POST gets the PDF).
+        "documents:letters_pack": Page(
+            of="review_with_printable_letter",
+            get={EVERYONE: 405},
+            post={
+                CASE_ROLES_NOT_IRO: 403,
+                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 200,
+            },
+        ),
+        # D-SENT: a staff reader's copy of the record, behind sign-in: its recipient
+        # or whoever may download the record (business support only while it waits
+        # for them, and the walk's record is not finalised).
+        "documents:record_copy": Page(
+            kwargs={"distribution_pk": "record_copy"},
+            get={CASE_ROLES: 200, frozenset({Role.BUSINESS_SUPPORT}): 403},
+        ),
         "reviews:child_visit": Page(
             get={CHILDS_IRO: 200, SEES_CHILDREN: 403},
             post={CHILDS_IRO: 400, SEES_CHILDREN: 403},
@@ -1427,6 +1526,35 @@ PAGES.update(
                 CASE_ROLES_NOT_IRO: 403,
                 frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 302,
             },
+        ),
+        # After the invitations went out, one to someone added since (D-CAL2): the
+        # walk's review has sent none, so the service refuses with a message.
+        "reviews:invitation_send": Page(
+            of="review",
+            get={EVERYONE: 405},
+            post={
+                CASE_ROLES_NOT_IRO: 403,
+                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 302,
+            },
+        ),
+        # D-SENT: business support confirms the day invitation letters were posted.
+        "reviews:invitation_letters_posted": Page(
+            get={
+                CASE_ROLES_NOT_IRO: 403,
+                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 200,
+            },
+            post={
+                CASE_ROLES_NOT_IRO: 403,
+                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 400,
+            },
+            form=Form(
+                as_role=Role.BUSINESS_SUPPORT,
+                valid=lambda review, user: {
+                    "letters": [str(_invitation_letter(review).pk)],
+                    "posted_on": _today(),
+                },
+            ),
+            of="review_with_invitation_letter",
         ),
         "documents:invitation_letter": Page(
             of="review",

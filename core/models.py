@@ -98,7 +98,9 @@ class OutboundEmail(models.Model):
     """An email waiting to be sent, or sent: the outbox makes each email go once.
 
     `key` names what the email is about (for example an invitation to one person for
-    one review date): queueing the same key again does nothing.
+    one review date): queueing the same key again does nothing. An attachment's bytes
+    are kept only until the email is sent; its name, type, size and SHA-256 stay, for
+    the history (core.notifications).
     """
 
     class Status(models.TextChoices):
@@ -112,7 +114,15 @@ class OutboundEmail(models.Model):
     body = models.TextField()
     attachment_name = models.CharField(max_length=100, blank=True)
     attachment_type = models.CharField(max_length=100, blank=True)
-    attachment = models.BinaryField(blank=True, null=True)
+    attachment = models.BinaryField(
+        blank=True, null=True, help_text="Emptied once the email is sent."
+    )
+    attachment_size = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The attachment's size in bytes."
+    )
+    attachment_sha256 = models.CharField(
+        "SHA-256 checksum of the attachment", max_length=64, blank=True
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

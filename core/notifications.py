@@ -1,5 +1,6 @@
 """Tell users things: in-app notifications and the email outbox (sent exactly once)."""
 
+import hashlib
 import re
 
 from django.core.mail import EmailMultiAlternatives
@@ -61,6 +62,10 @@ def queue_email(
             "attachment_name": name,
             "attachment": content,
             "attachment_type": mimetype,
+            "attachment_size": None if content is None else len(content),
+            "attachment_sha256": ""
+            if content is None
+            else hashlib.sha256(content).hexdigest(),
         },
     )
     if created and send:
@@ -127,5 +132,10 @@ def _send_one(pk: int) -> int:
         email.status = OutboundEmail.Status.SENT
         email.sent_at = timezone.now()
         email.body = _SECRET.sub(SECRET_REMOVED, email.body)
-        email.save(update_fields=["status", "attempts", "sent_at", "body"])
+        # The attachment (a copy of the record, a calendar entry) went with the email:
+        # the outbox keeps its name, type, size and checksum, not the bytes.
+        email.attachment = None
+        email.save(
+            update_fields=["status", "attempts", "sent_at", "body", "attachment"]
+        )
         return 1

@@ -10,13 +10,20 @@ header's scope. So:
   first element is not a caption continues the table that ended the page before
   (every table in a document has a caption, so a new one always starts with it).
   The column headings printed again at the top of the page are left out of the tag
-  tree, so that a screen reader reads them once.
+  tree, so that a screen reader reads them once;
+- what the tag tree does not hold is an artifact (PDF/UA-1, ISO 14289-1 7.1; PDF 1.7
+  14.8.2.2): the column headings printed again, and the page footer ("Page 1 of 3":
+  WeasyPrint tags a margin box's content but leaves it out of the tree, its tags
+  having no artifact element before PDF 2.0). Each of their `BDC` sequences with an
+  MCID becomes `/Artifact <</Type /Pagination>> BDC`, closed by the same `EMC`, and
+  the parent tree no longer maps the MCID. Every MCID left in a page then has its
+  element in the tag tree, and the parent tree maps it to that element.
 """
 
 from io import BytesIO
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name
+from pikepdf import Array, Dictionary, Name, NumberTree
 
 # Structure types a page break splits, around a table that runs on.
 _CONTAINERS = {"/Part", "/Sect", "/Div", "/Art", "/Document", "/NonStruct"}
@@ -30,6 +37,7 @@ def complete_tags(pdf: bytes) -> bytes:
             return pdf
         for element in _elements(root):
             _join_continuations(element)
+        _make_artifacts(document, root)
         for element in _elements(root):
             if element.get("/S") == "/TH":
                 _set_scope(element)
@@ -134,3 +142,53 @@ def _set_scope(header) -> None:
         attributes = Dictionary(O=Name("/Table"))
         header.A = attributes
     attributes.Scope = Name(scope)
+
+
+# --- Content the tag tree does not hold: artifacts -----------------------------------
+
+
+def _make_artifacts(document, root) -> None:
+    """Mark as artifacts the marked content whose element the tag tree does not reach
+    (the parent tree maps it to an element outside the tree), page by page, and take
+    those MCIDs out of the parent tree."""
+    if "/ParentTree" not in root:
+        return
+    in_tree = {element.objgen for element in _elements(root)}
+    parents = NumberTree(root.ParentTree)
+    for page in document.pages:
+        key = page.obj.get("/StructParents")
+        if key is None or int(key) not in parents:
+            continue
+        by_mcid = parents[int(key)]
+        outside = {
+            mcid
+            for mcid, element in enumerate(by_mcid)
+            if isinstance(element, Dictionary) and element.objgen not in in_tree
+        }
+        if outside:
+            _artifacts_in(document, page, outside)
+            for mcid in outside:
+                by_mcid[mcid] = None
+
+
+def _artifacts_in(document, page, mcids: set[int]) -> None:
+    """Rewrite the page's content: each `BDC` whose MCID is in `mcids` opens an
+    /Artifact instead, a pagination artifact (printed because of the page: a
+    heading printed again, a page number); its `EMC` still closes it, so the
+    nesting is unchanged."""
+    named = page.obj.get("/Resources", Dictionary()).get("/Properties")
+    operations = []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        if str(operator) == "BDC" and _mcid(operands[1], named) in mcids:
+            operands = [Name("/Artifact"), Dictionary(Type=Name("/Pagination"))]
+        operations.append((operands, operator))
+    page.obj.Contents = document.make_stream(pikepdf.unparse_content_stream(operations))
+
+
+def _mcid(properties, named) -> int | None:
+    """The MCID of a BDC's properties: inline, or named in the page's /Properties."""
+    if isinstance(properties, Name) and named is not None:
+        properties = named.get(str(properties))
+    if isinstance(properties, Dictionary) and "/MCID" in properties:
+        return int(properties.MCID)
+    return None

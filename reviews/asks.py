@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Q
+
 from reviews import timescales
 from reviews.models import Review
 
@@ -127,12 +129,24 @@ def _achievements(review: Review, choices, held: bool) -> Ask | None:
     )
 
 
+# A copy really sent (D-SENT): its email left the outbox, or business support
+# confirmed the day its letter was posted. The same facts as
+# documents.delivery.REALLY_SENT, which this layer cannot import (documents sits
+# above reviews); tests/reporting/test_pending_cases.py checks that both agree.
+COPY_REALLY_SENT = Q(email__status="sent") | Q(posted_on__isnull=False)
+
+
 def _copy(review: Review, choices, today: date) -> Ask | None:
-    """Known once the child's copy is made, or once the record's deadline (T19) has
-    passed without it: not from the review's status, so a record never sent counts."""
+    """Known once the child's copy is really sent (an email that left, a letter
+    posted), or once the record's deadline (T19) has passed without it: not from the
+    review's status, and not from a copy only made, queued, failing or printed."""
     if not choices.wants_copy_of_record:
         return None
-    sent = review.distributions.filter(invitee__role="child").exists()
+    sent = (
+        review.distributions.filter(invitee__role="child")
+        .filter(COPY_REALLY_SENT)
+        .exists()
+    )
     overdue = (
         review.record_date is not None
         and timescales.record_distributed_due(review.record_date).date < today

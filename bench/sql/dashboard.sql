@@ -41,7 +41,8 @@ distributed AS (
            bool_or(e.sent_at < (d.record_due + 1)::timestamp AT TIME ZONE 'Europe/London'
                    OR dn.posted_on <= d.record_due) AS in_time,
            bool_or(e.status = 'sent' OR dn.posted_on IS NOT NULL) AS really_sent,
-           bool_or(i.role = 'child') AS to_child
+           bool_or(i.role = 'child' AND (e.status = 'sent' OR dn.posted_on IS NOT NULL))
+               AS sent_to_child
     FROM reviews_distribution dn
     LEFT JOIN core_outboundemail e ON e.id = dn.email_id
     JOIN held h ON h.id = dn.review_id
@@ -49,13 +50,17 @@ distributed AS (
     JOIN reviews_invitee i ON i.id = dn.invitee_id
     GROUP BY dn.review_id
 ),
-plan_confirmed AS (
-    SELECT DISTINCT e.review_id
+-- Closed when its 'closed' event was written, whatever the stored status says.
+plan_closed AS (
+    SELECT e.review_id,
+           bool_or(e.note = ''
+                   AND e.at < (d.plan_due + 1)::timestamp AT TIME ZONE 'Europe/London')
+               AS in_time
     FROM reviews_reviewevent e
     JOIN held h ON h.id = e.review_id
     JOIN days d ON d.day = h.record_date
-    WHERE e.action = 'closed' AND e.note = ''
-      AND e.at < (d.plan_due + 1)::timestamp AT TIME ZONE 'Europe/London'
+    WHERE e.action = 'closed'
+    GROUP BY e.review_id
 ),
 held_flags AS (
     SELECT date_trunc('month', h.record_date::timestamp)::date AS month,
@@ -64,7 +69,8 @@ held_flags AS (
            h.rd_submitted_on, d.rd_due,
            coalesce(dn.really_sent, false) AS sent, coalesce(dn.in_time, false) AS sent_in_time,
            d.record_due,
-           h.status, d.plan_due, pc.review_id IS NOT NULL AS plan_in_time,
+           pc.review_id IS NOT NULL AS closed, d.plan_due,
+           coalesce(pc.in_time, false) AS plan_in_time,
            h.adjournment_count >= 1 AS adjourned,
            h.participation,
            h.chaired_by IN ('child', 'co_chaired') AS chaired,
@@ -73,7 +79,7 @@ held_flags AS (
     JOIN days d ON d.day = h.record_date
     JOIN children_child c ON c.id = h.child_id
     LEFT JOIN distributed dn ON dn.review_id = h.id
-    LEFT JOIN plan_confirmed pc ON pc.review_id = h.id
+    LEFT JOIN plan_closed pc ON pc.review_id = h.id
 ),
 held_counts AS (  -- month NULL: the whole period
     SELECT month,
@@ -84,11 +90,8 @@ held_counts AS (  -- month NULL: the whole period
            count(*) FILTER (WHERE here AND rd_submitted_on <= rd_due) AS t6_rd_n,
            count(*) FILTER (WHERE here AND (sent OR record_due < %(today)s)) AS t6_record_d,
            count(*) FILTER (WHERE here AND sent_in_time) AS t6_record_n,
-           count(*) FILTER (WHERE here AND (status = 'closed' OR plan_due < %(today)s))
-               AS t6_plan_d,
-           count(*) FILTER (
-               WHERE here AND (status = 'closed' OR plan_due < %(today)s) AND plan_in_time
-           ) AS t6_plan_n,
+           count(*) FILTER (WHERE here AND (closed OR plan_due < %(today)s)) AS t6_plan_d,
+           count(*) FILTER (WHERE here AND plan_in_time) AS t6_plan_n,
            count(*) FILTER (WHERE here) AS here_d,
            count(*) FILTER (WHERE here AND adjourned) AS t8_adjourned_n,
            count(*) FILTER (WHERE participation IN ('PN1', 'PN2', 'PN3', 'PN4', 'PN5', 'PN6', 'PN7'))
@@ -159,10 +162,11 @@ ask_flags AS (
            a.chaired_by IN ('child', 'co_chaired') AS m5,
            btrim(a.topics_to_discuss) <> '' OR btrim(a.achievements) <> '' AS k6,
            gw.review_id IS NOT NULL AS m6,
-           -- known once the child's copy is made or the record's deadline has passed
+           -- known once the child's copy is really sent (an email that left, a letter
+           -- posted) or the record's deadline has passed
            coalesce(a.wants_copy_of_record, false)
-               AND (coalesce(dn.to_child, false) OR d.record_due < %(today)s) AS k7,
-           coalesce(dn.to_child, false) AS m7,
+               AND (coalesce(dn.sent_to_child, false) OR d.record_due < %(today)s) AS k7,
+           coalesce(dn.sent_to_child, false) AS m7,
            coalesce(a.wants_explanation_after, false) AS k8,
            coalesce(ac.after, false) AS m8
     FROM asked a

@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower, Trim
 
+from documents.delivery import REALLY_SENT
 from documents.models import Distribution
 from reporting.queries.base import (
     Figure,
@@ -181,7 +182,9 @@ def _ask_conditions(today: date) -> list[tuple[Q, Q, Q | Exists]]:
     """Each ask as (asked, answerable, met) on `today`, in asks_for's order, over the
     columns _asks annotates."""
     contacts = ChildContact.objects.filter(review=OuterRef("pk"))
-    to_child = Distribution.objects.filter(review=OuterRef("pk"), invitee__role="child")
+    to_child = Distribution.objects.filter(
+        REALLY_SENT, review=OuterRef("pk"), invitee__role="child"
+    )
     c = "choices__"
     return [
         # (asked, answerable, met)
@@ -237,7 +240,9 @@ def _ask_conditions(today: date) -> list[tuple[Q, Q, Q | Exists]]:
         ),
         (
             Q(**{f"{c}wants_copy_of_record": True}),
-            # Known once the child's copy is made or the record's deadline has passed.
+            # Known once the child's copy is really sent (D-SENT) or the record's
+            # deadline has passed; a copy only made, queued, failing or printed is
+            # not sent.
             Exists(to_child) | Q(copy_due__lt=today),
             Exists(to_child),
         ),

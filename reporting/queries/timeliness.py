@@ -250,9 +250,12 @@ def record_sent_in_time(period: Period, f: Filters) -> Figure:
 
 def care_plan_updated_in_time(period: Period, f: Filters) -> Figure:
     """KPI-T6c: the care plan update confirmed when the review was closed, within 10
-    working days of the review (T20)."""
+    working days of the review (T20). A review is closed when its `closed` event was
+    written, whatever its stored status says; one not closed is judged once the
+    deadline has passed (late), and left out before then."""
+    closings = _of_reviews_held(ReviewEvent.objects.filter(action="closed"), period)
     confirmed = (
-        _of_reviews_held(ReviewEvent.objects.filter(action="closed", note=""), period)
+        closings.filter(note="")
         .annotate(
             plan_by=date_map(
                 "review__record_date",
@@ -265,7 +268,7 @@ def care_plan_updated_in_time(period: Period, f: Filters) -> Figure:
     rows = _workflow_rows(period, f).annotate(
         plan_due=date_map("record_date", period.days(), _on("care_plan_update_due")),
     )
-    rows = rows.filter(Q(status=S.CLOSED) | Q(plan_due__lt=f.today))
+    rows = rows.filter(Q(pk__in=closings.values("review")) | Q(plan_due__lt=f.today))
     return figure("t6_plan", rows, Q(pk__in=confirmed.values("review")))
 
 

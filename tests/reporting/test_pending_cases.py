@@ -267,6 +267,43 @@ def test_the_childs_asks_on_the_review_page_agree_with_the_figure():
     assert answers == {world.done: [True], world.late: [False], world.waiting: [None]}
 
 
+def _closed(r: Review, on: date, note: str = "") -> Review:
+    """The `closed` event the IRO's closing writes (reviews.services.record)."""
+    ReviewEvent.objects.create(
+        review=r,
+        from_status=S.DISTRIBUTED,
+        to_status=S.CLOSED,
+        action="closed",
+        note=note,
+        at=london(on, 15),
+    )
+    return r
+
+
+def test_t6c_judges_closing_by_its_event_not_the_stored_status():
+    """KPI-T6c on Wednesday 4 December, of five reviews: closed yesterday with the care
+    plan confirmed, its stored status not yet written ("distributed"): counted, though
+    its deadline is still to come; held long ago and still waiting to be closed: late;
+    held yesterday and waiting: not judgeable yet; held yesterday, its stored status
+    "closed" but no closing ever written: not judgeable yet either (the status alone
+    proves nothing); closed yesterday with the update not confirmed: judged, not
+    counted."""
+    not_written = _closed(
+        review(child(), YESTERDAY, held=YESTERDAY, status=S.DISTRIBUTED), YESTERDAY
+    )
+    late = review(child(), LONG_AGO, held=LONG_AGO, status=S.DISTRIBUTED)
+    review(child(), YESTERDAY, held=YESTERDAY, status=S.HELD)
+    review(child(), YESTERDAY, held=YESTERDAY, status=S.CLOSED)  # no event
+    flagged = _closed(
+        review(child(), YESTERDAY, held=YESTERDAY, status=S.CLOSED),
+        YESTERDAY,
+        note="Care plan update not confirmed: flagged as overdue",
+    )
+    figure = MEASURES["t6_plan"].figure(FY2024, f(today=TODAY))
+    assert figure.ids == sorted([not_written.pk, late.pk, flagged.pk])
+    assert figure.numerator_ids == [not_written.pk]
+
+
 HELD_BASED = [
     "t2",
     "t8_adjourned",

@@ -4,6 +4,7 @@ link is made for them); anyone else a single-use link, or, where the council's
 setting says so, the PDF itself attached, the very file the log names."""
 # ruff: noqa: F811 (smtp_server is a fixture, imported for the tests' arguments)
 
+import hashlib
 import re
 
 import pytest
@@ -13,9 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from core.models import OutboundEmail
 from core.notifications import send_queued_emails
 from documents import services as document_services
 from documents.delivery import recipient_account
+from documents.models import Distribution
 from reviews.models import AccessLink, Invitee
 from tests.reporting.conftest import build_cycle
 from tests.smtp_server import smtp_server  # noqa: F401 (a fixture)
@@ -168,3 +171,45 @@ def test_the_councils_setting_attaches_the_pdf_for_people_without_an_account(
     assert not list(to_sw.iter_attachments()) and SIGNED_IN.search(_text(to_sw))
     carers.refresh_from_db()
     assert carers.state == "Sent"
+
+
+def test_once_sent_the_outbox_keeps_the_attachments_name_size_and_checksum_only(
+    world, review, smtp_server, settings
+):
+    """The PDF attached to the carer's email stays in the outbox while it waits and
+    while it fails (it is sent again from there); once it has gone, the row keeps its
+    file name, type, size and SHA-256 for the history, and not the record itself."""
+    settings.RECORD_EMAIL_ATTACH_PDF = True
+    review, copies = _send(world, review)
+    email = copies["carer"].email
+    stored = _stored(copies["carer"])
+    facts = {
+        "attachment_name": copies["carer"].document.download_name(),
+        "attachment_type": "application/pdf",
+        "attachment_size": len(stored),
+        "attachment_sha256": hashlib.sha256(stored).hexdigest(),
+    }
+    assert facts["attachment_sha256"] == copies["carer"].document.sha256
+    email.refresh_from_db()
+    assert bytes(email.attachment) == stored  # queued: the bytes wait to go
+    assert {name: getattr(email, name) for name in facts} == facts
+
+    port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = 9  # nothing listens: the send fails and will be retried
+    send_queued_emails()
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.FAILED
+    assert bytes(email.attachment) == stored
+
+    settings.EMAIL_PORT = port
+    send_queued_emails()
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert email.attachment is None
+    assert {name: getattr(email, name) for name in facts} == facts
+    (to_carol,) = smtp_server.to(CAROL)
+    (pdf,) = to_carol.iter_attachments()
+    assert pdf.get_content() == stored
+    # Sending the outbox again sends nothing more, and the copy still counts as sent.
+    assert send_queued_emails() == 0
+    assert Distribution.objects.get(pk=copies["carer"].pk).state == "Sent"

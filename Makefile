@@ -14,10 +14,12 @@ UV_COMPILE = $(UV) pip compile --quiet pyproject.toml --extra test --universal \
 
 SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
 	fonts-liberation poppler-utils postgresql-client nodejs:node npm:npm
-TEST_SYSTEM_PACKAGES := chromium:chromium default-jre-headless:java
+# Redis and PostgreSQL's server for the queue's kill test and the streaming replica's.
+TEST_SYSTEM_PACKAGES := chromium:chromium default-jre-headless:java \
+	redis-server:redis-server postgresql-15
 
 .PHONY: demo test install system-packages test-system-packages python-packages assets \
-	migrate seed serve lint check-deploy clean validate-903 \
+	migrate seed serve lint check-deploy clean validate-903 venv-903 \
 	check lint-imports mypy test-quick lock lock-upgrade lock-check
 
 # The demo runs with DEBUG on and two-factor sign-in off (see README.md).
@@ -25,7 +27,9 @@ demo: export DJANGO_DEBUG ?= true
 demo: export REQUIRE_2FA ?= false
 demo: install migrate seed serve
 
-test: install test-system-packages
+# venv-903: the DfE's validator, which the SSDA903 property test runs (it is skipped
+# without it; tests/ssda903/test_validator_round_trip.py).
+test: install test-system-packages venv-903
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 install: system-packages python-packages assets
@@ -128,10 +132,15 @@ check-deploy:
 VENV_903 := .venv-903
 VALIDATOR_903 := csc-validator-be-903==0.1.17
 
-validate-903: python-packages
+venv-903:
 	@test -x $(VENV_903)/bin/python || $(PYTHON) -m venv $(VENV_903)
 	@$(VENV_903)/bin/python -c "import lac_validator" 2>/dev/null || \
 		$(VENV_903)/bin/pip install --quiet --disable-pip-version-check '$(VALIDATOR_903)'
+
+# Then the property test of the import with SSDA903_EXAMPLES generated returns (50 here;
+# 12 in the suite), each through the validator, imported and exported again.
+SSDA903_EXAMPLES ?= 50
+validate-903: python-packages venv-903
 	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	year=$$($(PY) -c 'import datetime as d; t = d.date.today(); print(t.year + (t.month > 3))'); \
 	echo "== Demo data, collection year ending 31 March $$year"; \
@@ -140,6 +149,7 @@ validate-903: python-packages
 	$(PY) manage.py seed_demo --force >/dev/null; \
 	$(PY) manage.py seed_demo_903 --force; \
 	$(PY) manage.py export_903 --year $$year --output "$$tmp/demo"; \
+	$(PY) manage.py export_903 --year $$((year - 1)) --output "$$tmp/demo/previous" >/dev/null; \
 	$(VENV_903)/bin/python scripts/validate_903.py $$year "$$tmp/demo"; \
 	echo "== Generated return, collection year ending 31 March $$((year - 1)), imported then exported"; \
 	export DATABASE_URL="sqlite:///$$tmp/sample.sqlite3"; \
@@ -148,6 +158,9 @@ validate-903: python-packages
 	$(PY) manage.py import_903 "$$tmp/sample-in" > "$$tmp/import.log"; tail -n 1 "$$tmp/import.log"; \
 	$(PY) manage.py export_903 --year $$((year - 1)) --output "$$tmp/sample"; \
 	$(VENV_903)/bin/python scripts/validate_903.py $$((year - 1)) "$$tmp/sample"
+	@echo "== Generated returns through the validator, imported and exported ($(SSDA903_EXAMPLES) examples)"
+	SSDA903_EXAMPLES=$(SSDA903_EXAMPLES) $(PY) -m pytest -q -p no:randomly -p no:cacheprovider \
+		tests/ssda903/test_validator_round_trip.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles

@@ -6,13 +6,17 @@ event is listed. django-otp's own device admin is removed: through it an adminis
 could bind an authenticator of their own to someone else's account, unrecorded.
 """
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -30,13 +34,46 @@ if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 
 
+class NotSignedInFilter(admin.SimpleListFilter):
+    """Users who have not signed in for 90 days (or ever): accounts to review."""
+
+    title = "last sign-in"
+    parameter_name = "idle"
+    DAYS = 90
+
+    def lookups(self, request, model_admin):
+        return [("90", f"Not signed in for {self.DAYS} days")]
+
+    def queryset(self, request, queryset):
+        if self.value() != "90":
+            return queryset
+        since = timezone.now() - timedelta(days=self.DAYS)
+        return queryset.filter(Q(last_login__lt=since) | Q(last_login__isnull=True))
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "first_name", "last_name", "email", "team", "is_active")
-    list_filter = ("groups", "team", "is_active")
-    readonly_fields = ("two_factor",)
+    list_display = (
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "team",
+        "is_active",
+        "last_login",
+    )
+    list_filter = (NotSignedInFilter, "groups", "team", "is_active")
+    readonly_fields = ("two_factor", "last_login", "sso_tenant_id", "sso_object_id")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
+        (
+            "Single sign-on",
+            {
+                "description": "Set at the user's first sign-in with their council "
+                "account (docs/rules.md, D-SSO2).",
+                "fields": ("sso_tenant_id", "sso_object_id"),
+            },
+        ),
         (
             "Work",
             {
@@ -53,6 +90,14 @@ class UserAdmin(DjangoUserAdmin):
         ("Two-factor sign-in", {"fields": ("two_factor",)}),
     )
     filter_horizontal = ("groups", "user_permissions", "overseen_teams")
+
+    def get_readonly_fields(self, request, obj=None):
+        # An administrator who is not a superuser cannot make one, nor give anyone
+        # permissions outside the roles (accounts.roles).
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ("is_superuser", "user_permissions")
+        return fields
 
     @admin.display(description="Two-factor sign-in")
     def two_factor(self, user):

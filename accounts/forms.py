@@ -3,6 +3,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.validators import MaxLengthValidator
 
+from accounts import sso
 from accounts.two_factor import normalise_code
 
 
@@ -35,6 +36,16 @@ class SignInForm(AuthenticationForm):
             {"autocomplete": "username", "spellcheck": "false"}
         )
         self.helper = _gds_helper()
+
+    def clean(self):
+        # Before the password is checked: with single sign-on on, a password signs in
+        # only a break-glass account (accounts.sso, D-SSO5).
+        username = self.cleaned_data.get("username")
+        if username and not sso.local_sign_in_allowed(username):
+            raise forms.ValidationError(
+                "Sign in with your council account", code="sso_only"
+            )
+        return super().clean()
 
 
 class GovUKPasswordChangeForm(PasswordChangeForm):

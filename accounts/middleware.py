@@ -2,6 +2,8 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from accounts import sso
+
 
 class TwoFactorRequiredMiddleware:
     """Send a signed-in user who has not passed TOTP to the two-factor pages."""
@@ -15,6 +17,7 @@ class TwoFactorRequiredMiddleware:
             settings.REQUIRE_2FA
             and user.is_authenticated
             and not user.is_verified()
+            and not sso.passed_mfa(request.session)
             and not request.path.startswith(self._allowed_prefixes())
         ):
             return redirect("accounts:two_factor")

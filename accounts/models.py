@@ -72,6 +72,15 @@ class User(AbstractUser):
         related_name="senior_managers",
         help_text="For senior managers: the teams under them.",
     )
+    # Single sign-on (accounts.sso): the provider's tenant and immutable object id,
+    # bound once, at the first sign-in (D-SSO2). Never the email address.
+    sso_tenant_id = models.CharField("SSO tenant id", max_length=64, blank=True)
+    sso_object_id = models.CharField(
+        "SSO object id",
+        max_length=64,
+        blank=True,
+        help_text="Set at the first single sign-on; empty until then.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -79,6 +88,11 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=models.Q(fte__isnull=True) | models.Q(fte__gt=0, fte__lte=1),
                 name="accounts_fte_between_0_and_1",
+            ),
+            models.UniqueConstraint(
+                fields=["sso_tenant_id", "sso_object_id"],
+                condition=~models.Q(sso_object_id=""),
+                name="accounts_user_unique_sso_identity",
             ),
         ]
 

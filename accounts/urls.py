@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views
@@ -7,7 +6,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/council/", views.sso_start_view, name="sso_start"),
+    path("sign-in/council/callback/", views.sso_callback_view, name="sso_callback"),
+    path("sign-out/", views.sign_out_view, name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("two-factor/", views.two_factor_view, name="two_factor"),
     path("profile/", views.profile_view, name="profile"),

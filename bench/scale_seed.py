@@ -38,6 +38,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.db import models
 
+from core.identifiers import upn_check_letter
 from reviews import timescales
 
 CHILD_ID_PREFIX = "SCL"  # every seeded child's 903 CHILD id starts with this
@@ -531,7 +532,8 @@ class Population:
         first = rng.choice(FIRST_NAMES)
         last = rng.choice(LAST_NAMES)
         ethnicity = rng.choices(self._ethnic[0], cum_weights=self._ethnic[1])[0]
-        upn = f"A{rng.randrange(10**10, 10**11)}{rng.randrange(10)}"
+        digits = f"{rng.randrange(10**10, 10**11)}{rng.randrange(10)}"
+        upn = upn_check_letter(digits) + digits  # ID-UPN
         self.tables["child"].add(
             str(child_pk),
             f"{CHILD_ID_PREFIX}{child_pk:07d}",

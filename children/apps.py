@@ -8,6 +8,8 @@ class ChildrenConfig(AppConfig):
     def ready(self):
         from core.audit_subject import register_subject_finder
 
+        from .downloads import register_downloads
         from .records import child_pk_of
 
         register_subject_finder(child_pk_of)
+        register_downloads()

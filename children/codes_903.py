@@ -146,13 +146,15 @@ ADOPTION_PLACEMENTS = frozenset(
     {Placement.A3, Placement.A4, Placement.A5, Placement.A6}
 )
 SECURE_PLACEMENTS = frozenset({Placement.K1})
-# Placements that have no provider (validator rule 178).
+# Placements that have no provider (validator rules 178 and, for T4, 213: from 2025/26
+# rule 178 no longer lists T4, but 213 still refuses a provider for it).
 PLACEMENTS_WITHOUT_PROVIDER = frozenset(
     {
         Placement.T0,
         Placement.T1,
         Placement.T2,
         Placement.T3,
+        Placement.T4,
         Placement.Z11,
         Placement.Z12,
         Placement.Z13,
@@ -240,10 +242,9 @@ class Participation(models.TextChoices):
     PN7 = "PN7", "PN7: did not attend and views were not conveyed"
 
 
-# UPN: 13 characters, or one of the DfE's reason codes when there is none.
-UPN_REASON_CODES = frozenset(
-    {"UN1", "UN2", "UN3", "UN4", "UN5", "UN6", "UN7", "UN8", "UN9", "UN10"}
-)
+# UPN: 13 characters, or one of the DfE's codes for why there is none. The 903 takes
+# UN1 to UN5 (rule 168, every year to 2026/27); UN6 to UN10 are the CIN census's.
+UPN_REASON_CODES = frozenset({"UN1", "UN2", "UN3", "UN4", "UN5"})
 
 HEADER_COLUMNS = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
 EPISODES_COLUMNS = (

@@ -83,12 +83,13 @@ def _code_problems(episode) -> dict[str, str]:
         not no_provider and not episode.placement_provider and "placement" not in errors
     ):
         errors["placement_provider"] = "Select the placement provider"
-    # The 903 records the reason on the episode that ended (X1) because the next one
-    # changed the placement (validator rule 225), never on the episode that follows.
-    if episode.reason_place_change and episode.reason_ended != "X1":
+    # The 903 records the reason on the episode that ended because the next one
+    # changed the placement (validator rule 225), never on the episode that follows;
+    # the validator refuses it only on an episode that has not ended (rule 233).
+    if episode.reason_place_change and not episode.reason_ended:
         errors["reason_place_change"] = (
-            "Only give a reason for the placement change on an episode that ended "
-            "because the placement changed"
+            "Only give a reason for the placement change on an episode that has "
+            "ended (903 rule 233)"
         )
     for field, label in (
         ("home_postcode", "Home postcode"),

@@ -2,7 +2,9 @@ from django import forms
 
 from accounts.models import Role, Team, User
 from children import codes_903
+from children.duplicates import UNKNOWN_MATCH, Matches
 from children.models import (
+    NHS_NUMBER_TAKEN,
     Child,
     Episode,
     ParentSharingRestriction,
@@ -10,6 +12,7 @@ from children.models import (
     PeriodOfCare,
     SecurePlacement,
 )
+from core import identifiers
 from core.forms import (
     GovUKDateField,
     GovUKForm,
@@ -25,7 +28,11 @@ CHILD_DETAIL_FIELDS = [
     "date_of_birth",
     "sex",
     "ethnicity",
+    "nhs_number",
+    "nhs_number_absent_reason",
     "upn",
+    "upn_absent_reason",
+    "former_upn",
     "first_language",
     "interpreter_needed",
     "disability_and_communication_needs",
@@ -38,8 +45,36 @@ CHILD_DETAIL_FIELDS = [
 ]
 
 
+IDENTIFIER_INPUT = {"autocomplete": "off", "spellcheck": "false"}
+ASKED_MANAGER = "I have asked the IRO service manager, and this is a different child"
+
+
+def _absent_reason_field(what: str) -> forms.ChoiceField:
+    """Why the NHS number or UPN is not recorded (ID-ABS): radios, the first saying
+    there is nothing to explain."""
+    return forms.ChoiceField(
+        label=f"If there is no {what}, why not (optional)",
+        choices=[("", f"Not applicable: the {what} is recorded")]
+        + Child.IdentifierAbsent.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
 class ChildDetailsForm(GovUKModelForm):
     date_of_birth = GovUKDateField(label="Date of birth")
+    # Typed as it is read, 3-3-4 with spaces or dashes; held without them (ID-NHS).
+    nhs_number = forms.CharField(
+        label="NHS number (optional)",
+        help_text=f"10 digits, for example {identifiers.NHS_EXAMPLE}",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(
+            attrs={**IDENTIFIER_INPUT, "class": "govuk-input--width-10"}
+        ),
+    )
+    nhs_number_absent_reason = _absent_reason_field("NHS number")
+    upn_absent_reason = _absent_reason_field("UPN")
     mother_child_dob = GovUKDateField(
         label="Date of birth of the young person's child", required=False
     )
@@ -65,6 +100,7 @@ class ChildDetailsForm(GovUKModelForm):
         labels = {
             "preferred_name": "Preferred name (optional)",
             "upn": "Unique pupil number (optional)",
+            "former_upn": "Former unique pupil number (optional)",
             "first_language": "First language (optional)",
             "disability_and_communication_needs": "Disability and communication needs (optional)",
             "sibling_group": "Sibling group reference (optional)",
@@ -75,12 +111,27 @@ class ChildDetailsForm(GovUKModelForm):
             "last_name": {"required": "Enter the child's last name"},
             "ethnicity": {"required": "Select the child's ethnicity"},
         }
-        widgets = {"sex": forms.RadioSelect}
+        help_texts = {
+            "upn": "13 characters, the first a check letter, for example "
+            f"{identifiers.UPN_EXAMPLE}; or the 903 code UN1 to UN5 saying why there is none",
+            "former_upn": "A UPN the child had before this one, such as before an adoption",
+        }
+        widgets = {
+            "sex": forms.RadioSelect,
+            "upn": forms.TextInput(
+                attrs={**IDENTIFIER_INPUT, "class": "govuk-input--width-20"}
+            ),
+            "former_upn": forms.TextInput(
+                attrs={**IDENTIFIER_INPUT, "class": "govuk-input--width-20"}
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "version" in self.fields and not self.is_bound:
             self.initial["version"] = self.instance.version
+        if not self.is_bound and self.instance.nhs_number:
+            self.initial["nhs_number"] = self.instance.nhs_number_display
         self.fields["sex"].choices = Child.Sex.choices
         if self.instance.pk and self.instance.is_mother is not None:
             self.initial["is_mother"] = "1" if self.instance.is_mother else "0"
@@ -89,6 +140,26 @@ class ChildDetailsForm(GovUKModelForm):
     def clean_ethnicity(self):
         # Not given: the 903's own code for "information not yet obtained".
         return self.cleaned_data["ethnicity"] or codes_903.Ethnicity.NOBT
+
+    def clean_nhs_number(self):
+        # Held as its 10 digits; whether they are an NHS number is Child.clean's (ID-NHS).
+        return identifiers.nhs_number_digits(self.cleaned_data["nhs_number"]) or None
+
+    def clean_upn(self):
+        return identifiers.normalise_upn(self.cleaned_data["upn"])
+
+    def clean_former_upn(self):
+        return identifiers.normalise_upn(self.cleaned_data["former_upn"])
+
+    def validate_unique(self):
+        """The child ID's uniqueness here; the NHS number's is the register's check
+        (children.duplicates, ID-DUP), which the view runs so that it can say whose it
+        is to those who may know, and record the check."""
+        exclude = self._get_validation_exclusions() | {"nhs_number"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
 
 EPISODE_CODE_FIELDS = [
@@ -187,7 +258,7 @@ class ChildCreateForm(ChildDetailsForm):
         "placement_postcode",
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, confirming=False, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["version"]
         if user is not None and not user.has_role(Role.IRO_MANAGER):
@@ -195,6 +266,54 @@ class ChildCreateForm(ChildDetailsForm):
             self.fields["social_worker"].queryset = User.objects.filter(
                 team_id=user.team_id, groups__name=Role.SOCIAL_WORKER
             ).distinct()
+        if confirming:
+            self._ask_to_confirm()
+
+    def _ask_to_confirm(self) -> None:
+        """The box that says the child is not one already recorded, with the digest of
+        the children it is said against (children.duplicates.Matches.digest)."""
+        self.fields["different_child"] = forms.BooleanField(
+            label="This is a different child from the one already recorded",
+            required=False,
+        )
+        self.fields["checked_against"] = forms.CharField(
+            widget=forms.HiddenInput, required=False
+        )
+
+    def refuse_duplicates(self, matches: Matches) -> None:
+        """Refuse a child who may already be recorded (ID-DUP): an NHS number already
+        held, or a name and date of birth, until the user confirms this is another child
+        against the same matches. Says who they are only to those who may see them."""
+        if not matches:
+            return
+        same = matches.same_nhs_number
+        if same is not None:
+            self.add_error(
+                "nhs_number", NHS_NUMBER_TAKEN if same.in_scope else UNKNOWN_MATCH
+            )
+            return
+        if "different_child" not in self.fields:
+            self._ask_to_confirm()
+        data = self.cleaned_data
+        if (
+            data.get("different_child")
+            and data.get("checked_against") == matches.digest
+        ):
+            return
+        self.data = self.data.copy()
+        self.data["checked_against"] = matches.digest
+        self.data.pop("different_child", None)
+        box = self.fields["different_child"]
+        if matches.any_unseen:
+            box.label = ASKED_MANAGER
+            message = (
+                "Ask the IRO service manager, then confirm this is a different child"
+            )
+        else:
+            message = (
+                "Confirm this is a different child, or open the child already recorded"
+            )
+        self.add_error("different_child", message)
 
 
 class EpisodeForm(ServiceCheckedModelForm):

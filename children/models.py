@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from children import codes_903
-from core import dates
+from core import dates, identifiers
 from core.models import Removable, TimeStampedModel
 from core.spreadsheets import refuse_formula_start
 
@@ -18,11 +18,15 @@ class ChildQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
     def search(self, term: str):
-        """Match a name (first, last, preferred) or the 903 CHILD id."""
+        """Match a name (first, last, preferred), the 903 CHILD id or the NHS number
+        (its spaces and dashes ignored)."""
         term = term.strip()
         if not term:
             return self.none()
         query = Q(child_id__iexact=term)
+        digits = identifiers.nhs_number_digits(term)
+        if len(digits) == identifiers.NHS_NUMBER_LENGTH and digits.isdigit():
+            return self.filter(query | Q(nhs_number=digits) | Q(child_id=digits))
         for word in term.split()[:4]:
             query |= (
                 Q(first_name__icontains=word)
@@ -44,10 +48,32 @@ class ChildQuerySet(models.QuerySet):
         ).distinct()
 
 
+# No two children share an NHS number (ID-DUP): what a person is told, whoever has it.
+NHS_NUMBER_TAKEN = (
+    "A child with this NHS number is already recorded: check it against the child's "
+    "health record, or ask the IRO service manager"
+)
+
+
+class IdentifierAbsent(models.TextChoices):
+    """Why the child's NHS number or UPN is not recorded (Children Act 2004 s.16LC,
+    inserted by the Children's Wellbeing and Schools Act 2026: the consistent
+    identifier is included unless one of these applies; docs/rules.md, ID-ABS)."""
+
+    NOT_YET_KNOWN = "not_yet_known", "Not yet known"
+    NOT_RELEVANT = "not_relevant", "Not relevant"
+    DETRIMENTAL = (
+        "detrimental",
+        "Including it would be more detrimental to the child than not including it",
+    )
+    UNDUE_DELAY = "undue_delay", "It cannot be found without undue delay"
+
+
 class Child(TimeStampedModel):
     """A child or young person looked after by the council."""
 
     Sex = codes_903.Sex
+    IdentifierAbsent = IdentifierAbsent
 
     class Contact(models.TextChoices):
         PHONE = "phone", "Phone call"
@@ -74,11 +100,35 @@ class Child(TimeStampedModel):
         choices=codes_903.Ethnicity,
         default=codes_903.Ethnicity.NOBT,
     )
+    # The identifiers (docs/rules.md, ID-NHS, ID-UPN, ID-ABS). The NHS number is held
+    # without spaces; no two children share one (the register's check, ID-DUP, says
+    # whose it is before the database would refuse it).
+    nhs_number = models.CharField(
+        "NHS number",
+        max_length=10,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="10 digits, the last a check digit; held without spaces.",
+        error_messages={"unique": NHS_NUMBER_TAKEN},
+    )
+    nhs_number_absent_reason = models.CharField(
+        "why there is no NHS number",
+        max_length=20,
+        choices=IdentifierAbsent,
+        blank=True,
+    )
     upn = models.CharField(
         "unique pupil number (UPN)",
         max_length=13,
         blank=True,
-        help_text="13 characters, or UN1 to UN10 when the child has none.",
+        help_text="13 characters with its check letter, or UN1 to UN5 when the child has none.",
+    )
+    upn_absent_reason = models.CharField(
+        "why there is no UPN", max_length=20, choices=IdentifierAbsent, blank=True
+    )
+    former_upn = models.CharField(
+        "former unique pupil number", max_length=13, blank=True
     )
     first_language = models.CharField(max_length=60, blank=True)
     interpreter_needed = models.BooleanField(default=False)
@@ -157,6 +207,15 @@ class Child(TimeStampedModel):
                 condition=Q(mother_child_dob__isnull=True) | Q(is_mother=True),
                 name="children_mc_dob_only_for_a_mother",
             ),
+            # ID-ABS: a reason only for an identifier that is not recorded.
+            models.CheckConstraint(
+                condition=Q(nhs_number__isnull=True) | Q(nhs_number_absent_reason=""),
+                name="children_nhs_reason_only_when_absent",
+            ),
+            models.CheckConstraint(
+                condition=Q(upn="") | Q(upn__startswith="UN") | Q(upn_absent_reason=""),
+                name="children_upn_reason_only_when_absent",
+            ),
         ]
 
     def __str__(self):
@@ -174,14 +233,30 @@ class Child(TimeStampedModel):
         return self.preferred_name or self.first_name
 
     @property
+    def nhs_number_display(self) -> str:
+        """The NHS number as people read it, 3-3-4 ("943 476 5919")."""
+        return identifiers.format_nhs_number(self.nhs_number or "")
+
+    @property
+    def has_upn(self) -> bool:
+        """A UPN is recorded (not empty, and not a 903 code saying why there is none)."""
+        return bool(self.upn) and self.upn.upper() not in codes_903.UPN_REASON_CODES
+
+    @property
     def contact_preference_labels(self) -> list[str]:
         labels = dict(self.Contact.choices)
         return [labels.get(code, code) for code in self.contact_preferences]
 
     def clean(self):
+        self.upn = identifiers.normalise_upn(self.upn)
+        self.former_upn = identifiers.normalise_upn(self.former_upn)
         errors = child_details_problems(
             date_of_birth=self.date_of_birth,
+            nhs_number=self.nhs_number or "",
+            nhs_number_absent_reason=self.nhs_number_absent_reason,
             upn=self.upn,
+            upn_absent_reason=self.upn_absent_reason,
+            former_upn=self.former_upn,
             sex=self.sex,
             is_mother=self.is_mother,
             mother_child_dob=self.mother_child_dob,
@@ -199,6 +274,10 @@ def child_details_problems(
     date_of_birth,
     upn: str,
     sex: str,
+    nhs_number: str = "",
+    nhs_number_absent_reason: str = "",
+    upn_absent_reason: str = "",
+    former_upn: str = "",
     is_mother,
     mother_child_dob,
     contact_preferences,
@@ -218,13 +297,13 @@ def child_details_problems(
             ),
         }
     )
-    if upn and not (
-        upn.upper() in codes_903.UPN_REASON_CODES
-        or (len(upn) == 13 and upn[0].isalpha() and upn[1:12].isdigit())
-    ):
-        errors["upn"] = (
-            "Enter a UPN of 13 characters, such as A123456789012, or UN1 to UN10"
-        )
+    errors |= identifier_problems(
+        nhs_number=nhs_number,
+        nhs_number_absent_reason=nhs_number_absent_reason,
+        upn=upn,
+        upn_absent_reason=upn_absent_reason,
+        former_upn=former_upn,
+    )
     if is_mother and sex == codes_903.Sex.MALE:
         errors["is_mother"] = "Only a young woman can be recorded as a mother"
     if (
@@ -238,6 +317,44 @@ def child_details_problems(
     known = set(Child.Contact.values)
     if any(code not in known for code in contact_preferences or []):
         errors["contact_preferences"] = "Select how the child likes to be contacted"
+    return errors
+
+
+def identifier_problems(
+    *,
+    nhs_number: str,
+    nhs_number_absent_reason: str,
+    upn: str,
+    upn_absent_reason: str,
+    former_upn: str,
+) -> dict[str, str]:
+    """GOV.UK messages for the child's identifiers, by field (ID-NHS, ID-UPN, ID-ABS).
+
+    `nhs_number` is held without separators (the form takes them out).
+    """
+    errors = {}
+    if nhs_number:
+        if problem := identifiers.nhs_number_problem(nhs_number):
+            errors["nhs_number"] = problem
+        if nhs_number_absent_reason:
+            errors["nhs_number_absent_reason"] = (
+                "Give a reason only when there is no NHS number"
+            )
+    upn_reason_code = upn.upper() in codes_903.UPN_REASON_CODES
+    if upn and not upn_reason_code:
+        if problem := identifiers.upn_problem(upn):
+            # The 903 takes a code saying why there is none in its place (rule 168).
+            shape = not identifiers.upn_shape_ok(upn)
+            errors["upn"] = problem + (
+                ", or UN1 to UN5 if there is none" if shape else ""
+            )
+        if upn_absent_reason:
+            errors["upn_absent_reason"] = "Give a reason only when there is no UPN"
+    if former_upn:
+        if problem := identifiers.upn_problem(former_upn, what="former UPN"):
+            errors["former_upn"] = problem
+        elif former_upn == upn:
+            errors["former_upn"] = "The former UPN must be different from the UPN"
     return errors
 
 
@@ -848,3 +965,66 @@ class SignificantEvent(Removable, TimeStampedModel):
     @property
     def is_statutory(self) -> bool:
         return self.kind in self.STATUTORY
+
+
+class DeprivationOfLibertyOrder(Removable, TimeStampedModel):
+    """An order authorising the deprivation of a looked-after child's liberty outside a
+    secure children's home (the 903 DoLO table from 2026/27; docs/rules.md, DOL-1 to
+    DOL-8). A secure accommodation order for a secure children's home is a
+    SecurePlacement. One recorded by mistake is removed (C1): its row stays, with the
+    reason."""
+
+    class Accommodation(models.TextChoices):
+        RELEVANT = (
+            "relevant",
+            "Relevant accommodation (Children Act 1989 s.25 as amended by the "
+            "Children's Wellbeing and Schools Act 2026 s.13)",
+        )
+        INHERENT = (
+            "inherent",
+            "A placement authorised by the High Court under its inherent jurisdiction",
+        )
+
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="liberty_orders"
+    )
+    started_on = models.DateField("date the order started")
+    ended_on = models.DateField("date the order ended", null=True, blank=True)
+    accommodation = models.CharField(
+        "what the order authorises", max_length=10, choices=Accommodation
+    )
+    court_reference = models.CharField(
+        "court order reference",
+        max_length=40,
+        validators=[refuse_formula_start],
+    )
+    court_review_on = models.DateField(
+        "date the court next reviews the order", null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    removed_reason = models.TextField("why the order was removed", blank=True)
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(ended_on__gt=models.F("started_on")),
+                name="children_liberty_order_ends_after_it_starts",
+                violation_error_message="Date the order ended must be after the "
+                "date it started",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Deprivation of liberty order from {self.started_on:%d %b %Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None

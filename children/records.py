@@ -158,7 +158,15 @@ def child_record(child: Child, *, exported_by: User | None = None) -> dict:
         "format": f"childrens-reviews subject access export v{FORMAT_VERSION}",
         "exported_at": datetime.now(UTC),
         "exported_by": exported_by.username if exported_by else None,
-        "child": {"id": child.pk, "child_id": child.child_id, "name": child.full_name},
+        "child": {
+            "id": child.pk,
+            "child_id": child.child_id,
+            "name": child.full_name,
+            # The identifiers (ID-NHS, ID-UPN), also in the child's row below.
+            "nhs_number": child.nhs_number_display or None,
+            "upn": child.upn or None,
+            "former_upn": child.former_upn or None,
+        },
         "counts": {label: len(rows) for label, rows in records.items()}
         | {"audit_trail": len(trail)},
         "records": records,
@@ -184,6 +192,14 @@ def _people(records: dict, trail: list[dict]) -> dict[str, dict]:
     return {
         str(user.pk): {"username": user.username, "name": user.get_full_name()}
         for user in User.objects.filter(pk__in=ids).order_by("pk")
+    }
+
+
+def child_record_counts(child: Child) -> dict[str, int]:
+    """What `child_record` holds, counted, without reading it all (the export page)."""
+    rows = rows_about(child)
+    return {model._meta.label_lower: query.count() for model, query in rows.items()} | {
+        "audit_trail": LogEntry.objects.filter(audit_filter(rows)).count()
     }
 
 

@@ -1,15 +1,16 @@
 """A child's whole record with its audit trail, for the IRO service manager (a subject access request)."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from children.models import Child
 from children.permissions import can_export_child_record, children_visible_to
-from children.records import child_record, child_record_json
+from children.records import child_record_counts
 from core.audit import showing
+from core.downloads import download_request
+from core.models import PreparedDownload
 
 
 def _child_for_export(request, pk) -> Child:
@@ -24,23 +25,21 @@ def record_export_view(request, pk):
     """What the export holds, and the button that downloads it."""
     child = _child_for_export(request, pk)
     showing(request, child, what="what the subject access export holds")
-    counts = child_record(child, exported_by=request.user)["counts"]
+    counts = child_record_counts(child)
     return render(
         request, "children/record_export.html", {"child": child, "counts": counts}
     )
 
 
-@require_GET
+@require_POST
 def record_download_view(request, pk):
-    """The child's whole record and audit trail as a JSON file; the download is logged."""
+    """Ask for the child's whole record and audit trail as a JSON file: made in the
+    background (children.downloads); downloading it is logged."""
     child = _child_for_export(request, pk)
-    showing(request, child, what="subject access export")
-    response = HttpResponse(
-        child_record_json(child, exported_by=request.user),
-        content_type="application/json; charset=utf-8",
+    download = download_request(
+        kind=PreparedDownload.Kind.SUBJECT_ACCESS,
+        params={"child": child.pk, "by": request.user.pk},
+        by=request.user,
+        now=timezone.now(),
     )
-    day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = (
-        f'attachment; filename="child-{child.pk}-record-{day}.json"'
-    )
-    return response
+    return redirect("core:download", pk=download.pk)

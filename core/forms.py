@@ -200,10 +200,12 @@ class ServiceCheckedModelForm(GovUKModelForm):
 
 class ChildSearchForm(GovUKForm):
     q = forms.CharField(
-        label="Search for a child by name or child ID",
+        label="Search for a child by name, child ID or NHS number",
         max_length=100,
         strip=True,
-        error_messages={"required": "Enter a name or child ID to search for"},
+        error_messages={
+            "required": "Enter a name, child ID or NHS number to search for"
+        },
     )
 
 

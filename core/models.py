@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -199,3 +201,46 @@ class JobAction(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.target}"
+
+
+class PreparedDownload(models.Model):
+    """A slow download made in the background (core/downloads.py): asked for on a page,
+    made by a task, kept for its requester until it expires."""
+
+    class Kind(models.TextChoices):
+        """What it is; each registered by the app that makes it (core/downloads.py)."""
+
+        ANNUAL_REPORT_PDF = "annual_report_pdf", "The annual report (PDF)"
+        SUBJECT_ACCESS = "subject_access", "A child's whole record (subject access)"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be prepared"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=40, choices=Kind)
+    params = models.JSONField(default=dict)
+    title = models.CharField(max_length=200)
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    content = models.BinaryField(null=True, blank=True)
+    size = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["requested_by", "-requested_at"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_status_display()})"

@@ -20,3 +20,21 @@ def send_queued_emails() -> int:
     from core.notifications import send_queued_emails as send
 
     return send()
+
+
+def restart_downloads() -> int:
+    """Every ten minutes: queue again the downloads whose task was lost."""
+    from django.utils import timezone
+
+    from core.downloads import downloads_restart
+
+    return downloads_restart(now=timezone.now())
+
+
+def purge_downloads() -> int:
+    """Hourly: delete the downloads that have expired."""
+    from django.utils import timezone
+
+    from core.downloads import downloads_purge
+
+    return downloads_purge(now=timezone.now())

@@ -8,6 +8,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from children.models import Child
+from core.identifiers import format_nhs_number
 from core.spreadsheets import neutralise
 from disputes.models import STAGE_NAMES, CaseAudit
 from reporting.charts import month_chart
@@ -503,8 +505,27 @@ _BUILDERS = {
 }
 
 
+CHILD_ID = "Child ID"
+
+
 def as_csv_rows(table: Table) -> list[list[str]]:
-    """The table's cells as text, with spreadsheet formulas neutralised."""
-    return [list(table.headers)] + [
+    """The table's cells as text, with spreadsheet formulas neutralised.
+
+    A table that names children carries their NHS number after the child ID, 3-3-4
+    (docs/rules.md, ID-NHS): the download is what is matched with other services'
+    records; the page itself leaves it out.
+    """
+    rows = [list(table.headers)] + [
         [neutralise(cell.text) for cell in row] for row in table.rows
     ]
+    if CHILD_ID not in table.headers:
+        return rows
+    at = table.headers.index(CHILD_ID) + 1
+    numbers = dict(
+        Child.objects.filter(pk__in=table.child_pks).values_list("pk", "nhs_number")
+    )
+    rows[0].insert(at, "NHS number")
+    for cells, row in zip(table.rows, rows[1:], strict=True):
+        pk = next((cell.child_pk for cell in cells if cell.child_pk is not None), None)
+        row.insert(at, format_nhs_number(numbers.get(pk) or ""))
+    return rows

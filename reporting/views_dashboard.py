@@ -5,20 +5,20 @@ import csv
 import io
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from children.models import Child
 from children.permissions import children_visible_to
 from core.audit import record_access_each
+from core.downloads import download_request
 from core.http import render_form_page
+from core.replica import reads_reports
 from disputes.permissions import challenges_visible_to
-from documents.pdf import render_pdf
 from reporting import dashboard
 from reporting.forms_dashboard import (
     AnnualReportForm,
@@ -67,6 +67,7 @@ def _filters(request, form, today) -> Filters:
 
 
 @require_GET
+@reads_reports
 def service_dashboard_view(request):
     if not can_view_service_dashboard(request.user):
         raise PermissionDenied
@@ -97,6 +98,7 @@ def _title(user) -> str:
 
 
 @require_GET
+@reads_reports
 def drilldown_view(request):
     form, today = _service_filters(request, DrilldownForm)
     context = {"form": form}
@@ -146,6 +148,7 @@ def _drilldown(key: str, period: Period, f: Filters, only_counted: bool):
 
 
 @require_GET
+@reads_reports
 def download_view(request):
     form, today = _service_filters(request, DownloadForm)
     if not form.is_valid():
@@ -188,6 +191,7 @@ def _csv(request, table, period: Period) -> HttpResponse:
 
 
 @require_GET
+@reads_reports
 def iro_dashboard_view(request):
     user = request.user
     if not can_view_iro_dashboard(user):
@@ -242,6 +246,7 @@ def _annual(request):
 
 
 @require_GET
+@reads_reports
 def annual_report_view(request):
     form, today = _annual(request)
     context = {"form": form}
@@ -254,23 +259,22 @@ def annual_report_view(request):
     return render_form_page(request, "reporting/dashboard/annual_report.html", context)
 
 
-@require_GET
+@require_POST
 def annual_report_pdf_view(request):
-    form, today = _annual(request)
+    """Ask for the annual report's PDF: made in the background (reporting.downloads),
+    its page shows when it is ready."""
+    if not can_view_annual_report(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    form = AnnualReportForm(request.POST, today=today)
     if not form.is_valid():
         return render_form_page(
             request, "reporting/dashboard/annual_report.html", {"form": form}
         )
-    period = Period.financial_year(form.cleaned_data["year"])
-    report = annual.annual_report(period, Filters(today=today))
-
-    title = f"Independent Reviewing Officer service: annual report {period.label}"
-    pdf = render_pdf(
-        "reporting/dashboard/annual_report_pdf.html",
-        {"report": report, "title": title, "author": settings.COUNCIL_NAME},
+    download = download_request(
+        kind="annual_report_pdf",
+        params={"year": form.cleaned_data["year"], "today": today.isoformat()},
+        by=request.user,
+        now=timezone.now(),
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"iro-annual-report-{period.start.year}-{period.end.year}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store, private"
-    return response
+    return redirect("core:download", pk=download.pk)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from children import views_records
+from reviews.views import liberty
 from reviews.views import register as views
 
 app_name = "children"
@@ -29,6 +30,15 @@ urlpatterns = [
         "<int:pk>/secure/<int:placement_pk>/",
         views.secure_placement_edit_view,
         name="secure_edit",
+    ),
+    path("<int:pk>/liberty/new/", liberty.liberty_order_add_view, name="liberty_add"),
+    path(
+        "liberty/<int:pk>/edit/", liberty.liberty_order_edit_view, name="liberty_edit"
+    ),
+    path(
+        "liberty/<int:pk>/remove/",
+        liberty.liberty_order_remove_view,
+        name="liberty_remove",
     ),
     path("<int:pk>/pathway/", views.pathway_edit_view, name="pathway"),
     path("<int:pk>/post-18/", views.post18_view, name="post18"),

@@ -136,6 +136,22 @@ else:
     # (docs/performance.md). Off unless DATABASE_JIT=true.
     jit = "on" if env.bool("DATABASE_JIT", default=False) else "off"
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c jit={jit}"
+# A PostgreSQL streaming replica for the reports, when given (core/replica.py): they
+# read the primary instead when it is more than this many bytes of WAL behind.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db_url_config(env.str("DATABASE_REPLICA_URL")),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        # A replica that does not answer is given up quickly: reports read the primary.
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 3},
+    }
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# Hours a download made in the background (core/downloads.py) is kept for its requester.
+PREPARED_DOWNLOAD_HOURS = env.int("PREPARED_DOWNLOAD_HOURS", default=24)
+DATABASE_REPLICA_MAX_LAG_BYTES = env.int(
+    "DATABASE_REPLICA_MAX_LAG_BYTES", default=16 * 1024 * 1024
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -170,6 +186,38 @@ TWO_FACTOR_ENROLMENT_WINDOW_HOURS = env.int(
     "TWO_FACTOR_ENROLMENT_WINDOW_HOURS", default=72
 )
 TWO_FACTOR_SETUP_CODE_DAYS = env.int("TWO_FACTOR_SETUP_CODE_DAYS", default=7)
+
+# Single sign-on with OpenID Connect (Microsoft Entra ID; accounts.sso, docs/deployment.md).
+# Off unless OIDC_ENABLED=true: the demo signs in with local accounts.
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+# The issuer; its metadata is read from ISSUER/.well-known/openid-configuration. For
+# Entra ID: https://login.microsoftonline.com/<tenant id>/v2.0
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_SCOPES = env.str("OIDC_SCOPES", default="openid profile email")
+# The tenant (tid) whose users may sign in; empty takes the tenant from the issuer's
+# tokens as it is (a single-tenant registration already limits who the issuer serves).
+OIDC_TENANT_ID = env.str("OIDC_TENANT_ID", default="")
+# Seconds of clock difference allowed on the ID token's exp, iat and nbf.
+OIDC_CLOCK_SKEW_SECONDS = env.int("OIDC_CLOCK_SKEW_SECONDS", default=120)
+# The council's Conditional Access makes multi-factor compulsory for this application,
+# so a token without amr or acrs still counts as multi-factor (D-SSO3).
+OIDC_MFA_ENFORCED_BY_PROVIDER = env.bool("OIDC_MFA_ENFORCED_BY_PROVIDER", default=False)
+# Conditional Access authentication contexts (the acrs claim) that demand multi-factor.
+OIDC_MFA_ACRS = env.list("OIDC_MFA_ACRS", default=[])
+# Group object id -> role name, as JSON: {"<group object id>": "IRO", ...}. The roles
+# named here follow the groups at every sign-in (D-SSO4).
+OIDC_GROUP_ROLES: dict[str, str] = env.json("OIDC_GROUP_ROLES", default={})
+# Group object id -> team name, as JSON: a person in one mapped group is put in that
+# team at every sign-in (D-SSO4); in none or several, the team is left as it is.
+OIDC_GROUP_TEAMS: dict[str, str] = env.json("OIDC_GROUP_TEAMS", default={})
+# Let a person whose groups map to a role in with no user made for them beforehand.
+OIDC_ADMIT_BY_GROUP = env.bool("OIDC_ADMIT_BY_GROUP", default=False)
+# Local password sign-in while single sign-on is on: off, except for these usernames
+# (break-glass accounts for when the provider is down; D-SSO5).
+LOCAL_SIGN_IN = env.bool("LOCAL_SIGN_IN", default=not OIDC_ENABLED)
+LOCAL_SIGN_IN_USERNAMES = env.list("LOCAL_SIGN_IN_USERNAMES", default=[])
 
 # Sessions: 30 idle minutes and 12 hours in all (core.middleware.SessionLifetimeMiddleware
 # renews an active session's expiry at most once a minute, not a write on every page).
@@ -272,7 +320,8 @@ RECORD_EMAIL_ATTACH_PDF = env.bool("RECORD_EMAIL_ATTACH_PDF", default=False)
 
 # Background work: django-q2 on the main database by default, Redis if given.
 Q_CLUSTER = {
-    "name": "reviews",
+    # The queue's name: on Redis, its list key (django_q:<name>:q).
+    "name": env.str("Q_NAME", default="reviews"),
     "workers": env.int("Q_WORKERS", default=1),
     # A task still running after `timeout` seconds is stopped; one not acknowledged
     # after `retry` seconds (its worker died) is delivered again: retry > timeout.
@@ -347,6 +396,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "children.Pathway",
     "children.ParentSharingRestriction",
     "children.SignificantEvent",
+    "children.DeprivationOfLibertyOrder",
     # Stored documents: made, attached and downloaded (access entries); what was sent.
     "documents.Document",
     "documents.Distribution",

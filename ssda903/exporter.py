@@ -22,20 +22,19 @@ from django.db.models import Q, QuerySet
 from children import codes_903
 from children.models import Child, Episode
 from reviews.models import Review
+from ssda903 import dolo
 from ssda903.files import (
+    DOLO,
     EPISODES,
     HEADER,
     REVIEWS,
     format_date,
     write_csv_values,
 )
+from ssda903.years import spec_for
 
 MOTHER_VALUES = {True: "1", False: "0", None: ""}
-COLUMNS = {
-    HEADER: codes_903.HEADER_COLUMNS,
-    EPISODES: codes_903.EPISODES_COLUMNS,
-    REVIEWS: codes_903.REVIEWS_COLUMNS,
-}
+# Each year's files and their columns are the year's table (ssda903.years).
 
 # One row per episode in the year, with its child's header values, in file order.
 CHILD_FIELDS = (
@@ -79,9 +78,11 @@ def collection_year_bounds(year: int) -> tuple[date, date]:
 
 
 def ssda903_rows(*, year: int) -> dict[str, list[dict[str, str]]]:
-    """Return the rows of header.csv, episodes.csv and reviews.csv for the year."""
+    """Return the rows of each of the year's files (header.csv, episodes.csv,
+    reviews.csv, and dolo.csv from 2026/27)."""
+    columns = spec_for(year).files
     return {
-        name: [dict(zip(COLUMNS[name], values, strict=True)) for values in rows]
+        name: [dict(zip(columns[name], values, strict=True)) for values in rows]
         for name, rows in _file_values(year=year).items()
     }
 
@@ -131,13 +132,16 @@ def _file_values(*, year: int) -> dict[str, list[Values] | Iterator[Values]]:
         .order_by("child__child_id", "record_date")
         .values_list(*REVIEW_FIELDS)
     )
-    return {
+    files: dict[str, list[Values] | Iterator[Values]] = {
         HEADER: header,
         EPISODES: episode_rows,
         REVIEWS: (
             _review_values(row, on_date=on_date) for row in reviews.iterator(CHUNK_SIZE)
         ),
     }
+    if DOLO in spec_for(year).files:
+        files[DOLO] = dolo.dolo_values(start, end, on_date=on_date)
+    return files
 
 
 def ssda903_children(*, year: int) -> QuerySet[Child]:
@@ -199,7 +203,7 @@ def _episode_values(
         placement_provider,
         on_date(ended_on) if ended_in_year else "",
         reason_ended if ended_in_year else "",
-        reason_place_change,
+        reason_place_change if ended_in_year else "",  # rule 233: only once ended
         home_postcode,
         placement_postcode,
         urn,
@@ -212,15 +216,16 @@ def _review_values(row: tuple[Any, ...], *, on_date: Callable) -> Values:
 
 
 def ssda903_files(*, year: int) -> dict[str, str]:
-    """Return the three files' text, by file name."""
+    """Return the year's files' text, by file name."""
+    columns = spec_for(year).files
     return {
-        name: write_csv_values(COLUMNS[name], rows)
+        name: write_csv_values(columns[name], rows)
         for name, rows in _file_values(year=year).items()
     }
 
 
 def ssda903_write(*, year: int, directory: Path) -> dict[str, int]:
-    """Write the three files into `directory` (made if missing); return rows per file."""
+    """Write the files into `directory` (made if missing); return rows per file."""
     directory.mkdir(parents=True, exist_ok=True)
     counts = {}
     for name, text in ssda903_files(year=year).items():
@@ -230,7 +235,7 @@ def ssda903_write(*, year: int, directory: Path) -> dict[str, int]:
 
 
 def ssda903_zip(*, year: int) -> bytes:
-    """Return a zip of the three files."""
+    """Return a zip of the files."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in ssda903_files(year=year).items():

@@ -19,6 +19,7 @@ HEADER = "header.csv"
 EPISODES = "episodes.csv"
 REVIEWS = "reviews.csv"
 COMPANION = "companion.csv"
+DOLO = "dolo.csv"  # from 2026/27 (ssda903/years.py)
 
 COMPANION_COLUMNS = (
     "CHILD",
@@ -68,8 +69,12 @@ class Row:
         return self.values.get(column, "")
 
 
-def read_rows(name: str, data: bytes) -> tuple[list[Row], list[Problem]]:
-    """Read one CSV file: check its encoding and its columns, return its rows."""
+def read_rows(
+    name: str, data: bytes, columns: Sequence[str] | None = None
+) -> tuple[list[Row], list[Problem]]:
+    """Read one CSV file: check its encoding and its columns (the year's, or else the
+    current ones), return its rows."""
+    expected = tuple(columns) if columns is not None else COLUMNS[name]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -84,7 +89,7 @@ def read_rows(name: str, data: bytes) -> tuple[list[Row], list[Problem]]:
     except csv.Error as error:
         return [], [Problem(name, 1, "", "", f"The file is not a CSV file: {error}")]
     columns = [cell.strip().upper() for cell in heading]
-    problems = _column_problems(name, columns)
+    problems = _column_problems(name, columns, expected)
     if problems:
         return [], problems
     rows = []
@@ -113,8 +118,9 @@ def read_rows(name: str, data: bytes) -> tuple[list[Row], list[Problem]]:
     return rows, problems
 
 
-def _column_problems(name: str, columns: list[str]) -> list[Problem]:
-    expected = COLUMNS[name]
+def _column_problems(
+    name: str, columns: list[str], expected: Sequence[str]
+) -> list[Problem]:
     problems = [
         Problem(name, 1, column, "", f"The column {column} is missing")
         for column in expected

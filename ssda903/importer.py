@@ -32,6 +32,8 @@ from reviews.services import next_due_for_period, review_plan_next
 from reviews.services.register import period_end
 from ssda903.files import (
     COMPANION,
+    COMPANION_COLUMNS,
+    DOLO,
     EPISODES,
     HEADER,
     REQUIRED_FILES,
@@ -48,7 +50,9 @@ from ssda903.plan import (
     EpisodeRecord,
     ReviewRecord,
     build_plans,
+    collection_year,
 )
+from ssda903.years import spec_for
 
 # Children imported without the companion file are named after their CHILD id until
 # the service manager completes them (they are on the "to complete" list).
@@ -98,20 +102,37 @@ def ssda903_import(
     today: date,
     dry_run: bool = False,
     progress: Progress | None = None,
+    year: int | None = None,
 ) -> ImportResult:
-    """Import the files in one transaction; on any problem nothing is saved."""
+    """Import the files of the return for the collection year ending 31 March `year`
+    (by default the current one) in one transaction; on any problem nothing is saved."""
+    spec = spec_for(year or collection_year(today))
     result = ImportResult(dry_run=dry_run)
     rows = {}
     for name in REQUIRED_FILES:
         if name not in files:
             result.problems.append(Problem(name, 0, "", "", f"Choose {name}"))
     for name, data in files.items():
-        rows[name], problems = read_rows(name, data)
+        columns = COMPANION_COLUMNS if name == COMPANION else spec.files.get(name)
+        if columns is None:
+            result.problems.append(
+                Problem(
+                    name, 0, "", "", f"{name} is not a file of the {spec.label} return"
+                )
+            )
+            continue
+        rows[name], problems = read_rows(name, data, columns)
         result.rows[name] = len(rows[name])
         result.problems.extend(problems)
     if result.problems:
         return result
-    plans, result.problems = build_plans(rows, today=today)
+    if rows.pop(DOLO, None):
+        # An order needs its accommodation and court order reference, which the file
+        # does not have: each is recorded on the child's page (docs/decisions.md).
+        result.counts["DoLO rows not imported (record orders on the child's page)"] = (
+            result.rows[DOLO]
+        )
+    plans, result.problems = build_plans(rows, today=today, spec=spec)
     if result.problems:
         return result
     try:
@@ -307,8 +328,9 @@ def _period_apply(child: Child, group: list[EpisodeRecord], counts, *, by, today
         first=first,
         counts=counts,
     )
+    created = set()
     for record in group:
-        _at(
+        if _at(
             EPISODES,
             record.row,
             EPISODE_COLUMNS,
@@ -317,7 +339,8 @@ def _period_apply(child: Child, group: list[EpisodeRecord], counts, *, by, today
             record=record,
             counts=counts,
             by=by,
-        )
+        ):
+            created.add(record.row)
     _at(
         EPISODES,
         last.row,
@@ -329,6 +352,17 @@ def _period_apply(child: Child, group: list[EpisodeRecord], counts, *, by, today
         by=by,
         today=today,
     )
+    for record in group:
+        _at(
+            EPISODES,
+            record.row,
+            EPISODE_COLUMNS,
+            _place_change_reason,
+            period=period,
+            record=record,
+            counts=None if record.row in created else counts,
+            by=by,
+        )
     return period.pk
 
 
@@ -376,7 +410,10 @@ def _period_find_or_start(*, child: Child, first: EpisodeRecord, counts):
 
 
 def _episode_save(*, period: PeriodOfCare, record: EpisodeRecord, counts, by):
+    # The file's REASON_PLACE_CHANGE is the episode's own (set once the episode has
+    # ended, below); episode_add's reason is the one the new episode's move made.
     fields = record.fields()
+    fields.pop("reason_place_change")
     existing = Episode.objects.filter(
         period__child_id=period.child_id, started_on=record.started_on
     ).first()
@@ -386,7 +423,7 @@ def _episode_save(*, period: PeriodOfCare, record: EpisodeRecord, counts, by):
             fields |= {"ended_on": None, "reason_ended": ""}
         episode_add(period=period, by=by, **fields)
         counts["episodes created"] += 1
-        return
+        return True
     if existing.period_id != period.pk:
         raise ValidationError(
             {
@@ -409,6 +446,19 @@ def _episode_save(*, period: PeriodOfCare, record: EpisodeRecord, counts, by):
     if changed:
         episode_update(episode=existing, by=by, **changed)
         counts["episodes updated"] += 1
+    return False
+
+
+def _place_change_reason(*, period: PeriodOfCare, record: EpisodeRecord, counts, by):
+    """Give the ended episode the file's reason for the placement change (rule 233:
+    only on an episode that has ended)."""
+    episode = Episode.objects.get(period=period, started_on=record.started_on)
+    if episode.reason_place_change != record.reason_place_change:
+        episode_update(
+            episode=episode, by=by, reason_place_change=record.reason_place_change
+        )
+        if counts is not None:  # None: the episode was created by this import
+            counts["episodes updated"] += 1
 
 
 def _period_close(*, period: PeriodOfCare, last: EpisodeRecord, counts, by, today):

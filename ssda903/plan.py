@@ -2,8 +2,10 @@
 
 Pure module. The checks here are the 903 file's own shape: dates and codes (rules 101,
 102, 103, 166, 167 and the code lists), every CHILD in header.csv (INT08), the same DOB
-everywhere (INT17), PN0 only for under-fours (440, 441), and episodes that follow on
-from one another. Rules about the child's record here (overlaps with episodes already
+everywhere (INT17), PN0 only for under-fours (440, 441), the year's placement codes and
+placements without a provider (146, 178: ssda903.years), no reason for a placement
+change on an episode that has not ended (233), and episodes that follow on from one
+another. Rules about the child's record here (overlaps with episodes already
 recorded, plausible dates) are the services' own and run when the plan is applied.
 """
 
@@ -21,6 +23,7 @@ from ssda903.files import (
     RowReader,
     format_date,
 )
+from ssda903.years import NOT_HELD, SpecYear, spec_for
 
 MOTHER_CODES = {"1": True, "0": False, "": None}
 PARTICIPATION_CODES = [code.value for code in codes_903.Participation]
@@ -137,14 +140,20 @@ CHILD_COLUMNS = {
 }
 
 
+def collection_year(today: date) -> int:
+    """The collection year that contains `today` (it ends on 31 March of this year)."""
+    return today.year + (1 if today.month > 3 else 0)
+
+
 def build_plans(
-    rows: dict[str, list[Row]], *, today: date
+    rows: dict[str, list[Row]], *, today: date, spec: SpecYear | None = None
 ) -> tuple[list[ChildPlan], list[Problem]]:
-    """Check the rows of every file and group them by child."""
+    """Check the rows of every file (by the year's codes) and group them by child."""
+    spec = spec or spec_for(collection_year(today))
     problems: list[Problem] = []
     headers = _headers(rows[HEADER], problems, today=today)
     plans = {record.child_id: ChildPlan(record) for record in headers}
-    episodes = _episodes(rows[EPISODES], plans, problems, today=today)
+    episodes = _episodes(rows[EPISODES], plans, problems, today=today, spec=spec)
     for child_id, records in episodes.items():
         plans[child_id].groups = _groups(records, problems)
     for record in _reviews(rows[REVIEWS], plans, problems, today=today):
@@ -192,7 +201,7 @@ def _known_child(read: RowReader, plans: dict, name: str) -> str | None:
     return child_id or None
 
 
-def _episodes(rows, plans, problems, *, today) -> dict[str, list[EpisodeRecord]]:
+def _episodes(rows, plans, problems, *, today, spec) -> dict[str, list[EpisodeRecord]]:
     by_child: dict[str, list[EpisodeRecord]] = {}
     for row in rows:
         read = RowReader(EPISODES, row, problems)
@@ -204,7 +213,7 @@ def _episodes(rows, plans, problems, *, today) -> dict[str, list[EpisodeRecord]]
             reason_new=read.code("RNE", codes_903.ReasonNewEpisode.values),
             legal_status=read.code("LS", codes_903.LegalStatus.values),
             category_of_need=read.code("CIN", codes_903.CategoryOfNeed.values),
-            placement=read.code("PLACE", codes_903.Placement.values),
+            placement=read.code("PLACE", spec.place),
             placement_provider=read.code(
                 "PLACE_PROVIDER", codes_903.PlacementProvider.values, required=False
             ),
@@ -225,11 +234,37 @@ def _episodes(rows, plans, problems, *, today) -> dict[str, list[EpisodeRecord]]
             read.problem("REC", "Enter REC: the episode has an end date (DEC)")
         if record.reason_ended and record.ended_on is None and row["DEC"] == "":
             read.problem("DEC", "Enter DEC: the episode has a reason it ended (REC)")
+        _placement_problems(read, record, spec)
+        if record.reason_place_change and not row["DEC"]:
+            read.problem(
+                "REASON_PLACE_CHANGE",
+                "Only give REASON_PLACE_CHANGE on an episode that has ended (DEC): "
+                "903 rule 233",
+            )
         if record.started_on and record.started_on > today:
             read.problem("DECOM", "DECOM must be today or in the past")
         if child_id and record.started_on:
             by_child.setdefault(child_id, []).append(record)
     return by_child
+
+
+def _placement_problems(read: RowReader, record: EpisodeRecord, spec: SpecYear):
+    """The year's placements without a provider (rule 178); codes the service does
+    not hold (withdrawn in 2025/26)."""
+    if record.placement in NOT_HELD and record.placement in spec.place:
+        read.problem(
+            "PLACE",
+            f"PLACE {record.placement} was withdrawn in 2025/26 and this service holds "
+            "only the placement codes in use since then: record the placement under "
+            "its 2025/26 code (K3 supported accommodation, or Z11 to Z14) and import "
+            "the corrected file",
+        )
+    elif record.placement in spec.without_provider and record.placement_provider:
+        read.problem(
+            "PLACE_PROVIDER",
+            f"Leave PLACE_PROVIDER empty: PLACE {record.placement} has no provider "
+            f"in {spec.label} (903 rules 178 and 213)",
+        )
 
 
 def _groups(records: list[EpisodeRecord], problems) -> list[list[EpisodeRecord]]:

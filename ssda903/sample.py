@@ -11,6 +11,7 @@ import random
 from datetime import date, timedelta
 
 from children import codes_903
+from core.identifiers import UPN_LETTERS, upn_check_letter
 from ssda903.files import EPISODES, HEADER, REVIEWS, format_date, write_csv
 
 POSTCODES = [
@@ -34,7 +35,6 @@ PLACEMENTS = [
     ("P1", "PR0", False),
 ]
 LEGAL_STATUSES = ["C1", "C2", "V2", "C2", "C1"]
-UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 ETHNICITIES = ["WBRI", "WOTH", "MWBC", "AIND", "BAFR", "CHNE", "WIRI", "MOTH"]
 EPISODE_COLUMNS = codes_903.EPISODES_COLUMNS
 
@@ -80,13 +80,21 @@ def sample_files(*, year: int, children: int = 60, seed: int = 903) -> dict[str,
     return {name: write_csv(columns[name], rows[name]) for name in columns}
 
 
+def sample_upn(rng) -> str:
+    """A UPN with its check letter (docs/rules.md, ID-UPN), from the draws the sample has
+    always made (a letter, then 12 digits), so that the rest of it is unchanged."""
+    rng.choice(UPN_LETTERS)
+    digits = f"{rng.randrange(10**12):012d}"
+    return upn_check_letter(digits) + digits
+
+
 def _header(rng, number, child_id, sex, dob, short_breaks, end) -> dict:
     mother, mc_dob = "", ""
     if sex == "F" and not short_breaks:
         mother = "0"
         if number % 7 == 0 and (end - dob).days > 16 * 365:
             mother, mc_dob = "1", format_date(end - timedelta(days=200))
-    upn = rng.choice(UPN_LETTERS) + f"{rng.randrange(10**12):012d}"
+    upn = sample_upn(rng)
     return {
         "CHILD": child_id,
         "SEX": sex,

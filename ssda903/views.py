@@ -8,8 +8,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.audit import record_access_each, showing
 from core.http import render_form_page
+from ssda903.dolo_checks import export_checks
 from ssda903.exporter import ssda903_children, ssda903_zip
-from ssda903.files import COMPANION, EPISODES, HEADER, REVIEWS
+from ssda903.files import COMPANION, DOLO, EPISODES, HEADER, REVIEWS
 from ssda903.forms import Export903Form, Import903Form, current_collection_year
 from ssda903.importer import ssda903_import
 from ssda903.permissions import can_exchange_903
@@ -19,6 +20,7 @@ FILES = {
     "header": HEADER,
     "episodes": EPISODES,
     "reviews": REVIEWS,
+    "dolo": DOLO,
     "companion": COMPANION,
 }
 
@@ -29,7 +31,9 @@ def import_903_view(request):
         raise PermissionDenied
     posted = request.method == "POST"
     form = Import903Form(
-        request.POST if posted else None, request.FILES if posted else None
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial={"year": current_collection_year(timezone.localdate())},
     )
     result = None
     if posted and form.is_valid():
@@ -43,10 +47,11 @@ def import_903_view(request):
             by=request.user,
             today=timezone.localdate(),
             dry_run=form.cleaned_data["dry_run"],
+            year=form.cleaned_data["year"] or None,
         )
         if result.ok:
             # Shown, not redirected: importing the same files again changes nothing.
-            form = Import903Form()
+            form = Import903Form(initial={"year": form.cleaned_data["year"]})
             context = {"form": form, "result": result}
             return render(request, "ssda903/import.html", context)
         form.add_error(
@@ -80,5 +85,16 @@ def export_903_view(request):
     for each in stale:  # the corrected reviews' children are named on the page
         for correction in each.corrections:
             showing(request, correction.review.child, what="SSDA903 corrections")
-    context = {"form": form, "stale": stale}
+    # DOL-7: what to check in this year's DoLO file first (warnings, not refusals).
+    checks_year = current_collection_year(today)
+    checks = export_checks(checks_year)
+    for check in checks:
+        if check.child is not None:
+            showing(request, check.child, what="SSDA903 DoLO checks")
+    context = {
+        "form": form,
+        "stale": stale,
+        "checks": checks,
+        "checks_year": checks_year,
+    }
     return render_form_page(request, "ssda903/export.html", context)

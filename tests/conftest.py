@@ -79,3 +79,17 @@ def world(db, north_team, south_team):
         iro=iro_b,
     )
     return w
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """A real OpenID Connect provider on 127.0.0.1 for the test client's sign-ins
+    (tests/oidc/provider.py)."""
+    from tests.oidc import provider
+
+    running = provider.start(
+        tmp_path_factory.mktemp("oidc"),
+        ["http://testserver/account/sign-in/council/callback/"],
+    )
+    yield running
+    running.stop()

@@ -184,6 +184,27 @@ def secure_items(reviews, user) -> list[Item]:
     return found
 
 
+def liberty_items(entries) -> list[Item]:
+    """DOL-4: an order still open though the child stopped being looked after: the
+    child's social worker records its end, from the day care ended
+    (children.services_liberty.open_after_care)."""
+    found = []
+    for entry in entries:
+        order, ended = entry.order, entry.care_ended_on
+        found.append(
+            Item(
+                kind="liberty",
+                name="Record the end of the deprivation of liberty order",
+                url=reverse("children:liberty_edit", args=[order.pk]),
+                due=ended,
+                child=order.child,
+                context=f"Order from {order.started_on:%-d %b %Y}; looked after "
+                f"until {ended:%-d %b %Y}",
+            )
+        )
+    return found
+
+
 # D-LETTERS: an IRO's letters are due within this many working days of the allocation
 # starting or ending; a farewell letter is asked for until this many days after the end.
 LETTER_WORKING_DAYS = 5
@@ -313,6 +334,7 @@ KIND_LABELS = {
     "apart": "People to hear apart",
     "post": "Letters to post",
     "invite": "Invitations to send",
+    "liberty": "Deprivation of liberty orders to end",
 }
 
 

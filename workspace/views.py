@@ -10,6 +10,7 @@ from accounts.models import Role
 from accounts.permissions import can_manage_users
 from children.models import Child, SignificantEvent
 from children.permissions import can_see_any_children, children_visible_to
+from children.services_liberty import open_after_care
 from core.forms import ChildSearchForm
 from core.http import render_form_page
 from disputes.selectors import open_challenges_for
@@ -86,6 +87,9 @@ def _my_work(request, user, today) -> dict:
     if can_authorise_out_of_timescale(user):
         items += my_work.later_date_items(requests_to_decide()[:MY_WORK_TASKS])
     items += my_work.secure_items(_secure_reviews(user), user)
+    items += my_work.liberty_items(
+        open_after_care(Child.objects.filter(social_worker=user))[:MY_WORK_TASKS]
+    )
     items += my_work.letter_items(_introductions(user), farewell=False)
     items += my_work.amend_items(_records_to_amend(user, today), today)
     items += my_work.apart_items(
@@ -187,7 +191,7 @@ SEARCH_RESULTS_LIMIT = 50
 
 @require_http_methods(["GET", "POST"])
 def child_search_view(request):
-    """Find a child by name or ID, only among the children the user may see.
+    """Find a child by name, ID or NHS number, only among the children the user may see.
 
     The search is a POST so that names never appear in URLs or server logs.
     """

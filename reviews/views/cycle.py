@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from children.services_liberty import for_review
 from core.audit import showing
 from core.http import render_form_page
 from iro.permissions import can_make_iro_letters
@@ -85,6 +86,8 @@ def review_detail_view(request, pk):
         else [],
         "corrections": review.corrections.select_related("by") if can_read_case else [],
         "asks": asks_for(review, today=today) if can_read_case else None,
+        # DOL-6: the deprivation of liberty orders of the period, and what to consider.
+        "liberty_orders": for_review(review) if can_read_case else [],
         "iro_letters": _iro_letters(request.user, review),
         # The documents page's own rule (documents.permissions: case readers, and
         # whoever makes the documents), which this lower app cannot import.
@@ -431,6 +434,7 @@ class MeetingView(ReviewStepView):
             "meetings": self.review.meetings.all(),
             "adjourn_form": forms.ReasonForm(prefix="adjourn"),
             "not_heard": apart.still_to_hear_apart(self.review),
+            "liberty_orders": for_review(self.review),  # DOL-6
         }
 
     def perform(self, data, form):

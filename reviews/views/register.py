@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
+from children.duplicates import Matches, possible_duplicates, record_check
 from children.forms import (
     AuditFilterForm,
     ChildCreateForm,
@@ -27,6 +28,7 @@ from children.forms import (
 )
 from children.forms_events import EventDecisionForm, EventForm, WithdrawEventForm
 from children.models import (
+    NHS_NUMBER_TAKEN,
     Child,
     Episode,
     Pathway,
@@ -63,6 +65,7 @@ from children.services import (
     sharing_restriction_record,
     social_worker_allocate,
 )
+from children.services_liberty import child_flags
 from core.audit import showing
 from core.exceptions import EditConflict
 from core.http import render_form_page
@@ -169,6 +172,9 @@ def child_detail_view(request, pk):
         "eighteenth": eighteenth,
         "turns_18_soon": period is not None and 0 <= (eighteenth - today).days <= 92,
         "secure_placements": child.secure_placements.all(),
+        # DOL-3 to DOL-5: the orders, and what to check about them.
+        "liberty_orders": child.liberty_orders.all(),
+        "liberty_flags": child_flags(child),
         "restrictions": child.parent_sharing_restrictions.filter(ended_on__isnull=True)
         if case
         else [],
@@ -197,12 +203,60 @@ def _editable_child(request, pk):
     return child
 
 
+def _duplicates_of(
+    request, data: dict, *, child: Child | None = None, held: str | None = None
+) -> Matches:
+    """The register's check (ID-DUP), recorded on each match: a new child against
+    every other, by NHS number or name and date of birth; a change to a child's
+    details, by a new NHS number only (`held`: the one recorded before the change)."""
+    if child is None:
+        matches = possible_duplicates(
+            request.user,
+            nhs_number=data.get("nhs_number"),
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"],
+        )
+    elif data["nhs_number"] and data["nhs_number"] != held:
+        matches = possible_duplicates(
+            request.user,
+            nhs_number=data["nhs_number"],
+            first_name="",
+            last_name="",
+            date_of_birth=None,
+            other_than=child,
+        )
+    else:
+        return Matches()
+    if matches:
+        record_check(
+            request, matches, doing="being changed" if child else "being added"
+        )
+    return matches
+
+
 @require_http_methods(["GET", "POST"])
 def child_create_view(request):
-    """A new child: details, the first period of care and its first episode."""
+    """A new child: details, the first period of care and its first episode.
+
+    The child is first checked against the whole register (ID-DUP).
+    """
     if not _can_create(request.user):
         raise PermissionDenied
-    form = ChildCreateForm(request.POST or None, user=request.user)
+    form = ChildCreateForm(
+        request.POST or None,
+        user=request.user,
+        confirming="checked_against" in request.POST,
+    )
+    matches = Matches()
+    # Checked as soon as who the child is can be read, whatever else is still to put
+    # right, so that a child already recorded is seen first.
+    if form.is_bound:
+        form.is_valid()  # cleaned_data then holds every field that is valid
+        data = form.cleaned_data
+        if all(data.get(f) for f in ("first_name", "last_name", "date_of_birth")):
+            matches = _duplicates_of(request, data)
+            form.refuse_duplicates(matches)
     if form.is_valid():
         data = form.cleaned_data
         details = {
@@ -237,13 +291,21 @@ def child_create_view(request):
         else:
             messages.success(request, f"{child.full_name} has been added.")
             return redirect(child)
-    return render_form_page(request, "children/child_create.html", {"form": form})
+    return render_form_page(
+        request, "children/child_create.html", {"form": form, "matches": matches}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def child_edit_view(request, pk):
     child = _editable_child(request, pk)
+    held = child.nhs_number  # the form writes what was typed onto `child`
     form = ChildDetailsForm(request.POST or None, instance=child)
+    # No two children share an NHS number (ID-DUP).
+    if form.is_valid() and _duplicates_of(
+        request, form.cleaned_data, child=child, held=held
+    ):
+        form.add_error("nhs_number", NHS_NUMBER_TAKEN)
     if form.is_valid():
         changes = {f: form.cleaned_data[f] for f in ChildDetailsForm.Meta.fields}
         try:

@@ -20,6 +20,10 @@ PUBLIC_VIEWS = {
     "admin:login",  # shadowed: /manage/login/ redirects to the service's sign-in
     "reviews:respond",  # single-use consultation and feedback links (no account)
     "documents:record_link",  # a copy of the record through its single-use link
+    # Single sign-on: the start sends the browser to the provider, the callback takes
+    # its answer (accounts/sso.py); both 404 unless OIDC_ENABLED.
+    "accounts:sso_start",
+    "accounts:sso_callback",
 }
 
 

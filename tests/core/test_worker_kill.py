@@ -47,9 +47,11 @@ TIMEOUT, RETRY = 20, 25  # seconds; retry > timeout, as in production
 ROOT = Path(settings.BASE_DIR)
 
 
-def start_worker(mail_dir: Path, log: Path) -> subprocess.Popen:
+def worker_env(mail_dir: Path, **extra: str) -> dict:
+    """A worker's environment: the test database, mail to files, short timers; on the
+    ORM broker unless `extra` gives Q_REDIS_URL."""
     db = connection.settings_dict
-    env = {
+    return {
         **os.environ,
         "DATABASE_URL": (
             f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}"
@@ -62,11 +64,15 @@ def start_worker(mail_dir: Path, log: Path) -> subprocess.Popen:
         "Q_RETRY": str(RETRY),
         "Q_SYNC": "false",
         "Q_REDIS_URL": "",
+        **extra,
     }
+
+
+def start_worker(mail_dir: Path, log: Path, **extra: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "manage.py", "qcluster"],
         cwd=ROOT,
-        env=env,
+        env=worker_env(mail_dir, **extra),
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group: SIGKILL reaches every child

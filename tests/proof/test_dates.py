@@ -101,6 +101,8 @@ FILL = {
     "at": "10:00",
     "child_id": "DATES1",
     "upn": "",
+    "nhs_number": "",  # a word is not an NHS number (ID-NHS)
+    "former_upn": "",
     "home_postcode": "",
     "placement_postcode": "",
     "urn": "",

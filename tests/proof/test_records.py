@@ -26,7 +26,9 @@ from django.views.generic.edit import DeletionMixin
 from accounts.models import Role
 from children.models import PeriodOfCare
 from children.records import CASE_DATA_APPS as EXPORTED_APPS
-from children.records import _paths_to_child
+from children.records import _paths_to_child, child_record_counts, child_record_json
+from core.downloads import prepare
+from core.models import PreparedDownload
 from tests.proof import walk
 from tests.proof.world import IN_SCOPE_NAME, OUT_OF_SCOPE_NAME, build_proof_world
 
@@ -114,9 +116,16 @@ def test_the_manager_downloads_the_record_and_the_download_is_logged(
     page = client.get(reverse("children:record_export", args=[child.pk]))
     assert page.status_code == 200
     assert reverse("children:record_download", args=[child.pk]) in page.content.decode()
+    counts = json.loads(child_record_json(child))["counts"]
+    assert child_record_counts(child) == counts  # the page's counts are the file's
+    asked = client.post(reverse("children:record_download", args=[child.pk]))
+    assert asked.status_code == 302
+    download = PreparedDownload.objects.get(requested_by=manager)
+    assert asked["Location"] == reverse("core:download", args=[download.pk])
+    prepare(str(download.pk))  # as the worker does
     before = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=manager)
     count = before.count()
-    response = client.get(reverse("children:record_download", args=[child.pk]))
+    response = client.get(reverse("core:download_file", args=[download.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment; filename=")
     assert "no-store" in response["Cache-Control"]
@@ -124,6 +133,7 @@ def test_the_manager_downloads_the_record_and_the_download_is_logged(
     assert data["exported_by"] == manager.username
     assert data["child"]["name"] == " ".join(IN_SCOPE_NAME)
     assert before.count() == count + 1
+    assert before.latest("pk").additional_data["child"] == child.pk
 
 
 @pytest.mark.parametrize(
@@ -132,10 +142,11 @@ def test_the_manager_downloads_the_record_and_the_download_is_logged(
 def test_only_the_service_manager_may_download_a_record(proof_world, client_as, role):
     """Others get 403 for a child they can see, 404 for one they cannot (the walk checks all)."""
     child = proof_world["in_child"]
-    response = client_as(proof_world["users"][role]).get(
+    response = client_as(proof_world["users"][role]).post(
         reverse("children:record_download", args=[child.pk])
     )
     assert response.status_code in (403, 404)
+    assert not PreparedDownload.objects.exists()
     assert IN_SCOPE_NAME[1] not in response.content.decode()
 
 

@@ -131,8 +131,9 @@ PAGES: dict[str, Page] = {
     ),
     "core:accessibility": Page(get={EVERYONE | {ANON}: 200}, public=True),
     "children:record_export": Page(of="child", get={MANAGER: 200, SEES_CHILDREN: 403}),
+    # A POST asks for the export, made in the background (children/downloads.py).
     "children:record_download": Page(
-        of="child", get={MANAGER: 200, SEES_CHILDREN: 403}
+        of="child", get={EVERYONE: 405}, post={MANAGER: 302, SEES_CHILDREN: 403}
     ),
     "workspace:notifications": Page(
         get={EVERYONE: 200},
@@ -164,6 +165,14 @@ PAGES: dict[str, Page] = {
         ),
     ),
     "accounts:logout": Page(get={EVERYONE: 405}, post={EVERYONE: 302}),
+    # Single sign-on is off unless OIDC_ENABLED (tests/accounts/test_sso.py signs in
+    # through a real provider).
+    "accounts:sso_start": Page(
+        get={EVERYONE | {ANON}: 404}, post={EVERYONE | {ANON}: 405}, public=True
+    ),
+    "accounts:sso_callback": Page(
+        get={EVERYONE | {ANON}: 404}, post={EVERYONE | {ANON}: 405}, public=True
+    ),
     "accounts:password_change": Page(
         get={EVERYONE: 200},
         post={EVERYONE: 400},
@@ -294,6 +303,20 @@ def _secure_placement(child):
     period = _period(child)
     return SecurePlacement.objects.create(
         child=child, period=period, started_on=period.started_on, unit="Hill House"
+    )
+
+
+def _liberty_order(child):
+    from children.models import DeprivationOfLibertyOrder
+
+    period = _period(child)
+    return child.liberty_orders.order_by("pk").first() or (
+        DeprivationOfLibertyOrder.objects.create(
+            child=child,
+            started_on=period.started_on + timedelta(days=1),
+            accommodation=DeprivationOfLibertyOrder.Accommodation.RELEVANT,
+            court_reference="WALK 1",
+        )
     )
 
 
@@ -606,6 +629,7 @@ OBJECTS: dict[str, Callable[[object], object]] = {
     "event": _event,
     "iro_allocation": _iro_allocation,
     "secure_placement": _secure_placement,
+    "liberty_order": _liberty_order,
     "sharing_restriction": _sharing_restriction,
     "secure_review": _secure_review,
     "secure_review_held": _secure_review_held,
@@ -928,6 +952,40 @@ PAGES.update(
     }
 )
 OBJECTS.update({"document": _document, "allocation": _allocation})
+
+
+def _prepared_download(child):
+    """The walk's service manager's annual report, made and ready to download."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from core.models import PreparedDownload
+
+    now = timezone.now()
+    download, _ = PreparedDownload.objects.get_or_create(
+        title="Walk annual report",
+        defaults={
+            "kind": "annual_report_pdf",
+            "params": {"year": 2025, "today": "2026-04-01"},
+            # The walk's service manager (p_manager), or the axe world's.
+            "requested_by": User.objects.filter(username="p_manager").first()
+            or User.objects.filter(groups__name=Role.IRO_MANAGER).order_by("pk")[0],
+            "requested_at": now,
+            "status": PreparedDownload.Status.READY,
+            "finished_at": now,
+            "expires_at": now + timedelta(days=1),
+            "filename": "walk.pdf",
+            "content_type": "application/pdf",
+            "content": b"%PDF-1.7 walk",
+            "size": 13,
+        },
+    )
+    return download
+
+
+OBJECTS["prepared_download"] = _prepared_download
 KWARG_KINDS.update({"allocation_pk": "allocation"})
 
 
@@ -943,7 +1001,24 @@ PAGES.update(
         "dashboard:download": Page(get={OWN_FIGURES: 200}),
         "dashboard:iro": Page(get={frozenset({Role.IRO, Role.DUTY_IRO}): 200}),
         "dashboard:annual_report": Page(get={MANAGER: 200}),
-        "dashboard:annual_report_pdf": Page(get={MANAGER: 200}),
+        # A POST asks for the PDF, made in the background (core/downloads.py); with no
+        # year given it is last year's.
+        "dashboard:annual_report_pdf": Page(
+            get={EVERYONE: 405}, post={MANAGER: 302, EVERYONE: 403}
+        ),
+        "core:download": Page(
+            of="prepared_download",
+            get={MANAGER: 200, EVERYONE: 404},
+            scoped=False,  # the requester's own: anyone else gets a 404
+            no_access_entry="the download's title and state, no case content",
+        ),
+        "core:download_file": Page(
+            of="prepared_download",
+            get={MANAGER: 200, EVERYONE: 404},
+            scoped=False,
+            no_access_entry="the annual report names no child",
+            axe_skip="a PDF download, not a page",
+        ),
     }
 )
 
@@ -1162,6 +1237,31 @@ PAGES.update(
                 NOT_CHILD_EDITORS: 403,
                 CHILD_EDITORS: 400,
             },
+        ),
+        "children:liberty_add": Page(
+            of="child",
+            get={NOT_CHILD_EDITORS: 403, CHILD_EDITORS: 200},
+            post={NOT_CHILD_EDITORS: 403, CHILD_EDITORS: 400},
+            form=Form(
+                valid=lambda obj, user: {
+                    "started_on": _period(obj).started_on + timedelta(days=1),
+                    "accommodation": "relevant",
+                    "court_reference": "ZW25C00001",
+                }
+            ),
+        ),
+        "children:liberty_edit": Page(
+            of="liberty_order",
+            get={NOT_CHILD_EDITORS: 403, CHILD_EDITORS: 200},
+            post={NOT_CHILD_EDITORS: 403, CHILD_EDITORS: 400},
+        ),
+        "children:liberty_remove": Page(
+            of="liberty_order",
+            get={NOT_CHILD_EDITORS: 403, CHILD_EDITORS: 200},
+            post={NOT_CHILD_EDITORS: 403, CHILD_EDITORS: 400},
+            form=Form(
+                valid=lambda obj, user: {"reason": "Recorded for the wrong child"}
+            ),
         ),
         "children:sharing_end": Page(
             of="child",

@@ -1,6 +1,7 @@
 """SSDA903 export, the round trip, and the import and export pages."""
 
 import csv
+import html
 import io
 import zipfile
 from datetime import date
@@ -9,7 +10,7 @@ from io import StringIO
 import pytest
 from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from children import codes_903
@@ -62,12 +63,15 @@ def test_a_short_breaks_child_has_no_reviews_and_no_mother_value():
 
 
 def test_an_episode_that_ended_after_the_year_is_exported_open():
-    data = files([header()], [episode(dec="30/04/2026", rec="E4A")], [review()])
+    ended = episode(dec="30/04/2026", rec="E4A", REASON_PLACE_CHANGE="CLOSE")
+    data = files([header()], [ended], [review()])
     assert ssda903_import(files=data, by=None, today=TODAY).ok
     (year_2026,) = ssda903_rows(year=2026)[EPISODES]
-    assert (year_2026["DEC"], year_2026["REC"]) == ("", "")
+    # Open at the year end: no DEC, REC or reason for a placement change (rule 233).
+    written = ("DEC", "REC", "REASON_PLACE_CHANGE")
+    assert tuple(year_2026[c] for c in written) == ("", "", "")
     (year_2027,) = ssda903_rows(year=2027)[EPISODES]
-    assert (year_2027["DEC"], year_2027["REC"]) == ("30/04/2026", "E4A")
+    assert tuple(year_2027[c] for c in written) == ("30/04/2026", "E4A", "CLOSE")
     assert ssda903_rows(year=2027)[REVIEWS] == []  # the review was in 2025-26
 
 
@@ -123,6 +127,33 @@ def test_a_malformed_upload_shows_the_problems_and_saves_nothing(client_as, worl
     assert "Q9 is not an SSDA903 code for LS" in html
     assert "CHILD ZZ9 is not in header.csv" in html
     assert Child.objects.count() == before
+
+
+def test_the_upload_page_shows_the_problems_the_command_prints(
+    client_as, world, tmp_path
+):
+    data = files(
+        [header()],
+        [episode(PLACE="H5"), episode(decom="01/06/2025", REASON_PLACE_CHANGE="CARPL")],
+        [review()],
+    )
+    for name, content in data.items():
+        (tmp_path / name).write_bytes(content)
+    printed = StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import_903", str(tmp_path), year=2025, stdout=StringIO(), stderr=printed
+        )
+    lines = printed.getvalue().splitlines()
+    response = client_as(world["manager"]).post(
+        reverse("ssda903:import"), {"year": "2025"} | _uploads(data)
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert len(lines) == 3  # PLACE H5; the reason on an open episode; DEC and REC
+    for problem in ssda903_import(files=data, by=None, today=TODAY, year=2025).problems:
+        assert str(problem) in lines
+        assert html.escape(problem.message) in page
 
 
 def test_an_upload_that_is_not_a_csv_is_refused(client_as, world):

@@ -376,3 +376,75 @@ def test_a_child_id_that_a_spreadsheet_would_run_is_refused():
         assert not result.ok
         assert any("cannot start with" in str(p) for p in result.problems), bad
     assert Child.objects.count() == 0
+
+
+def test_a_reason_for_a_move_made_after_a_change_of_legal_status_only_is_imported():
+    """RNE L, ended X1 with the reason the next episode's move (RNE T) made: the
+    validator accepts it (rules 225, 226, 233), and so does the import."""
+    data = files(
+        [header()],
+        [
+            episode(decom="01/05/2025", dec="01/06/2025", rec="X1"),
+            episode(
+                decom="01/06/2025",
+                rne="L",
+                ls="C1",
+                dec="01/07/2025",
+                rec="X1",
+                REASON_PLACE_CHANGE="CARPL",
+            ),
+            episode(decom="01/07/2025", rne="T", ls="C1", PLACE="K2"),
+        ],
+        [review()],
+    )
+    result = run(data)
+    assert result.ok, [str(p) for p in result.problems]
+    reasons = Episode.objects.order_by("started_on").values_list(
+        "reason_new", "reason_ended", "reason_place_change"
+    )
+    assert list(reasons) == [("S", "X1", ""), ("L", "X1", "CARPL"), ("T", "", "")]
+    assert run(data).counts == {}
+
+
+def test_a_reason_for_the_placement_change_on_an_open_episode_is_refused():
+    data = files([header()], [episode(REASON_PLACE_CHANGE="CARPL")], [review()])
+    result = run(data)
+    assert [str(p) for p in result.problems] == [
+        "episodes.csv row 2, REASON_PLACE_CHANGE ('CARPL'): Only give "
+        "REASON_PLACE_CHANGE on an episode that has ended (DEC): 903 rule 233"
+    ]
+
+
+def test_the_history_a_valid_return_holds_is_within_the_plausible_dates():
+    """An old period of care, a review years late, a young person past 18 under
+    section 20 in a children's home (rules 351, 352, 359): the validator accepts
+    them, and so do the plausible-date rules (DR-1 to DR-3)."""
+    data = files(
+        [
+            header(child="OLD", dob="01/01/2008"),
+            header(
+                child="ADULT", dob="01/01/2006", sex="M", mother="", UPN="X801200001002"
+            ),
+        ],
+        [
+            episode(child="OLD", decom="02/01/2008"),
+            episode(
+                child="ADULT",
+                decom="01/06/2022",
+                ls="V2",
+                PLACE="K2",
+                PLACE_PROVIDER="PR4",
+            ),
+        ],
+        [
+            review(child="OLD", day="28/05/2025", dob="01/01/2008"),
+            review(child="ADULT", day="30/05/2025", dob="01/01/2006"),
+        ],
+    )
+    result = run(data)
+    assert result.ok, [str(p) for p in result.problems]
+    old = Review.objects.get(child__child_id="OLD", imported=True)
+    assert old.due_date < date(2008, 3, 1) < old.record_date  # years late, kept
+    assert PeriodOfCare.objects.get(child__child_id="OLD").started_on == date(
+        2008, 1, 2
+    )

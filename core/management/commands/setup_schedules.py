@@ -6,6 +6,10 @@ from django_q.models import Schedule
 SCHEDULES = [
     ("Clear expired sessions", "core.tasks.clear_expired_sessions", "15 2 * * *"),
     ("Send queued emails (retries)", "core.tasks.send_queued_emails", "*/5 * * * *"),
+    # Downloads made in the background (core/downloads.py): put back any whose task
+    # was lost with its worker; delete those that have expired.
+    ("Restart stalled downloads", "core.tasks.restart_downloads", "*/10 * * * *"),
+    ("Delete expired downloads", "core.tasks.purge_downloads", "20 * * * *"),
     # Timeliness (reviews.tasks) and reminders (workspace.tasks). A path changed here
     # needs a migration rewriting the stored rows (workspace/migrations/0001).
     (

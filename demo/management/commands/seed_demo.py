@@ -12,6 +12,7 @@ from django.db import transaction
 from accounts.models import Role, Team, User
 from children.models import Child
 from children.services import social_worker_allocate
+from core.identifiers import nhs_check_digit
 from demo.disputes import seed_challenges
 from demo.reviews import seed_review_histories
 from iro.models import DutyCover
@@ -150,6 +151,16 @@ DEMO_EPISODES = [
 LEAVING_CARE = 7  # DEMO0007 returns home today (leaves care)
 
 
+def _demo_nhs_number(number: int) -> dict:
+    """A fictional NHS number, starting 999 as NHS test data does, with its check digit
+    (ID-NHS); where those nine digits have none, no number and the reason why."""
+    first_nine = f"999{number:06d}"
+    check = nhs_check_digit(first_nine)
+    if check is None:
+        return {"nhs_number_absent_reason": Child.IdentifierAbsent.NOT_YET_KNOWN}
+    return {"nhs_number": f"{first_nine}{check}"}
+
+
 class Command(BaseCommand):
     help = "Load the demo IRO service: users (password reviews-demo), teams and 40 children."
 
@@ -226,6 +237,7 @@ class Command(BaseCommand):
                 date_of_birth=today - timedelta(days=age_days),
                 looked_after_on=today - timedelta(days=looked_after_days),
                 sex=rng.choice(["M", "F"]),
+                details=_demo_nhs_number(number),
                 by=None,
             )
             north = number % 2 == 1

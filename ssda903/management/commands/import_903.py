@@ -5,19 +5,28 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.models import User
-from ssda903.files import COMPANION, REQUIRED_FILES, iter_problem_lines
+from ssda903.files import COMPANION, DOLO, REQUIRED_FILES, iter_problem_lines
 from ssda903.importer import ssda903_import
+from ssda903.plan import collection_year
+from ssda903.years import FIRST_YEAR
 
 
 class Command(BaseCommand):
     help = (
-        "Import an SSDA903 return from DIR: header.csv, episodes.csv, reviews.csv and, "
-        "when present, companion.csv (CHILD, FIRST_NAME, LAST_NAME, TEAM, SOCIAL_WORKER, "
+        "Import an SSDA903 return from DIR: header.csv, episodes.csv, reviews.csv, "
+        "dolo.csv (from 2026/27; checked, not imported) and, when present, companion.csv (CHILD, FIRST_NAME, LAST_NAME, TEAM, SOCIAL_WORKER, "
         "IRO). All or nothing: on any problem nothing is saved and the command fails."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path)
+        parser.add_argument(
+            "--year",
+            type=int,
+            metavar="YYYY",
+            help="The collection year the return is for, by the year it ends (2026 for "
+            "2025/26): its columns and codes. By default the current one.",
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -29,7 +38,15 @@ class Command(BaseCommand):
             help="The user the changes are recorded as (audit log, review events).",
         )
 
-    def handle(self, *args, directory: Path, dry_run=False, by=None, **options):
+    def handle(
+        self, *args, directory: Path, dry_run=False, by=None, year=None, **options
+    ):
+        today = timezone.localdate()
+        if year is not None and not FIRST_YEAR <= year <= collection_year(today):
+            raise CommandError(
+                f"Give the year the collection ends, from {FIRST_YEAR} to "
+                f"{collection_year(today)}"
+            )
         user = None
         if by:
             user = User.objects.filter(username=by, is_active=True).first()
@@ -39,16 +56,17 @@ class Command(BaseCommand):
             raise CommandError(f"{directory} is not a directory")
         files = {
             name: (directory / name).read_bytes()
-            for name in (*REQUIRED_FILES, COMPANION)
+            for name in (*REQUIRED_FILES, DOLO, COMPANION)
             if (directory / name).is_file()
         }
         with set_actor(user):
             result = ssda903_import(
                 files=files,
                 by=user,
-                today=timezone.localdate(),
+                today=today,
                 dry_run=dry_run,
                 progress=self._progress,
+                year=year,
             )
         for name, count in sorted(result.rows.items()):
             self.stdout.write(f"{name}: {count} rows read")

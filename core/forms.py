@@ -64,6 +64,7 @@ class GovUKDateField(DateInputField):
         for part, subfield in zip(("day", "month", "year"), self.fields, strict=True):
             subfield.error_messages["incomplete"] = f"{name} must include a {part}"
             subfield.validators = []
+        self.message_name = name
         self.real_date_message = f"{name} must be a real date"
         self.range_message = f"{name} must be between {EARLIEST_YEAR} and {LATEST_YEAR}"
 
@@ -73,6 +74,18 @@ class GovUKDateField(DateInputField):
             filled = [part for part in value if part not in self.empty_values]
             if filled and not all(part.isdigit() for part in filled):
                 raise ValidationError(self.real_date_message, code="invalid")
+            missing = [
+                name
+                for name, part in zip(("day", "month", "year"), value, strict=False)
+                if part in self.empty_values
+            ]
+            if filled and missing:
+                # An optional date half typed in is not an empty one: say what is
+                # missing, as GOV.UK's date input does, rather than drop what was typed.
+                raise ValidationError(
+                    f"{self.message_name} must include a {' and '.join(missing)}",
+                    code="incomplete",
+                )
         return super().clean(value)
 
     def compress(self, data_list):

@@ -7,6 +7,10 @@ import textstat
 
 # The reading age each band's record aims for.
 BAND_TARGETS = {"under_8": 7, "8_to_12": 10, "13_plus": 13}
+# And the letters to adults (D-WORDS): parents and carers, whatever the child's age,
+# at the reading age most adults read at ease (GOV.UK aims at 9; the letters are at 9
+# to 10); professionals' copies may use the terms of their work.
+READER_TARGETS = {"parent": 10, "professional": 12}
 
 # Words professionals use that children should not have to decode, with plain words.
 JARGON = {

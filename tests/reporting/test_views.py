@@ -223,14 +223,14 @@ def test_introduction_letter_with_profile_card_and_farewell_with_the_new_iro(
 ):
     child = world["north_child"]
     iro = world["iro_a"]
-    iro.phone = "01632 960 001"
+    iro.phone, iro.email = "01632 960 001", "iro.a@council.example"
     iro.save()
     old = IroAllocationFactory(child=child, iro=iro, started_on=date(2025, 1, 8))
     intro = documents_build_for_allocation(allocation=old)
     assert [d.kind for d in intro] == [Kind.IRO_INTRODUCTION]
     text = text_of(intro[0])
     assert f"My name is {iro}" in text and "Cut out this card and keep it" in text
-    assert "01632 960 001" in text
+    assert "01632 960 001" in text and "iro.a@council.example" in text
     old.ended_on, old.end_reason = date(2025, 6, 30), "IRO leaving"
     old.save()
     IroAllocation.objects.create(

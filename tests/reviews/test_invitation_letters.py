@@ -458,3 +458,19 @@ def test_a_late_invitation_is_refused_when_it_is_not_due(world, invited):
         )
     assert not aunt.invitations.exists()
     assert not invitations.to_invite(Review.objects.values("child")).exists()
+
+
+def test_the_printed_letter_is_dated_and_says_how_to_reach_the_iro_and_the_council(
+    world, invited, client_as, settings
+):
+    """Letters that work: the date of the letter, the IRO's phone and email from their
+    profile, and the council's address, in the PDF business support prints."""
+    iro = world["iro_a"]
+    iro.phone, iro.email = "01632 960 777", "iro.a@council.example"
+    iro.save()
+    assert invited.child.iro == iro  # the child's IRO, whose letter it is
+    text = printed(client_as(world["bs"]), invited, person(invited, "Dad Parker"))
+    assert long_date(timezone.localdate()) in text
+    assert "01632 960 777" in text and "iro.a@council.example" in text
+    for line in settings.COUNCIL_ADDRESS.split(","):
+        assert words(line) in text, line

@@ -56,12 +56,16 @@ def _online(page: str) -> dict[str, list[str]]:
     return questions
 
 
-def test_a_parents_online_form_asks_every_question_of_their_paper_form(world, client):
+@pytest.mark.parametrize("role", ["parent", "carer"])
+def test_an_adults_online_form_asks_every_question_of_their_paper_form(
+    world, client, role
+):
+    """A parent's and a carer's: each is sent the adult form, on paper or online."""
     review = _invited_child(world, "8_to_12")
     mum = Invitee.objects.create(
         review=review,
         name="Mum Inscope",
-        role="parent",
+        role=role,
         method="email",
         email="mum@example.org",
         consultation_type="adult",

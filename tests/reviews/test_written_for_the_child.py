@@ -22,7 +22,7 @@ from documents.pdf import render_html
 from iro.services import iro_allocate
 from reviews import services
 from reviews.models import ConveningChecklist, Invitee
-from reviews.readability import BAND_TARGETS, find_jargon, reading_age
+from reviews.readability import BAND_TARGETS, READER_TARGETS, find_jargon, reading_age
 from tests.smtp_server import smtp_server  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -114,10 +114,18 @@ def _own_text(html: str, entries: list[str]) -> str:
 
 
 CHILD_KINDS = {"record_child", "consultation_child", "iro_introduction", "iro_farewell"}
+# The letters to adults, and whose reading age each aims at (READER_TARGETS).
+ADULT_KINDS = {
+    "invitation": "parent",
+    "consultation_adult": "parent",
+    "record_parent": "parent",
+    "record_professional": "professional",
+}
 
 
-@pytest.mark.parametrize("band", list(AGES))
-def test_every_letter_template_for_the_child_reads_at_their_age(world, review, band):
+def _letters_scored(world, review, band) -> dict[str, int | None]:
+    """Every letter template of a review and of a change of IRO, for a child of this
+    band, scored on its own words (the people's entries taken out)."""
     from tests.reporting.conftest import build_cycle
 
     child = review.child
@@ -134,11 +142,13 @@ def test_every_letter_template_for_the_child_reads_at_their_age(world, review, b
     first.refresh_from_db()
     specs = review_specs(review) + allocation_specs(first)
     people = [world[key] for key in ("iro_a", "iro_b", "sw_north")]
+    decisions = list(review.decisions.all())
     entries = [
         *(section.text for section in review.record.sections.all()),
-        *(decision.child_wording for decision in review.decisions.all()),
+        *(decision.child_wording for decision in decisions),
+        *(decision.what for decision in decisions),
         *(str(person) for person in people),
-        *(str(decision.owner_name) for decision in review.decisions.all()),
+        *(str(decision.owner_name) for decision in decisions),
         child.full_name,
         child.known_as,
         settings.COUNCIL_NAME,
@@ -147,19 +157,37 @@ def test_every_letter_template_for_the_child_reads_at_their_age(world, review, b
     ]
     scored = {}
     for spec in specs:
-        if spec.kind not in CHILD_KINDS:
-            continue
         html = render_html(spec.template, spec.full_context())
         assert settings.COUNCIL_ADDRESS in html, spec.kind  # the letterhead's address
-        text = _own_text(html, entries)
-        scored[spec.kind] = reading_age(text)
-    assert set(scored) == CHILD_KINDS, scored
+        scored[spec.kind] = reading_age(_own_text(html, entries))
+    return scored
+
+
+@pytest.mark.parametrize("band", list(AGES))
+def test_every_letter_template_for_the_child_reads_at_their_age(world, review, band):
+    scored = _letters_scored(world, review, band)
+    assert set(scored) >= CHILD_KINDS, scored
     too_hard = {
-        kind: score
-        for kind, score in scored.items()
-        if score is not None and score > BAND_TARGETS[band]
+        kind: scored[kind]
+        for kind in CHILD_KINDS
+        if scored[kind] is not None and scored[kind] > BAND_TARGETS[band]
     }
     assert not too_hard, (band, BAND_TARGETS[band], too_hard)
+
+
+@pytest.mark.parametrize("band", list(AGES))
+def test_every_letter_template_for_an_adult_reads_plainly(world, review, band):
+    """The letters to parents, carers and professionals, for a child of each band
+    (their wording differs by the child's age): every one is scored, none above the
+    target for its reader."""
+    scored = _letters_scored(world, review, band)
+    assert set(scored) == CHILD_KINDS | set(ADULT_KINDS), scored
+    too_hard = {
+        kind: (scored[kind], READER_TARGETS[reader])
+        for kind, reader in ADULT_KINDS.items()
+        if scored[kind] is None or scored[kind] > READER_TARGETS[reader]
+    }
+    assert not too_hard, (band, too_hard)
 
 
 def test_a_page_opened_by_a_link_carries_no_staff_wording(world, client):

@@ -29,6 +29,7 @@ from accounts.models import (
     User,
 )
 from accounts.permissions import can_manage_users, can_reset_two_factor
+from accounts.sessions import end_sessions_of
 
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
@@ -98,6 +99,11 @@ class UserAdmin(DjangoUserAdmin):
         if not request.user.is_superuser:
             fields += ("is_superuser", "user_permissions")
         return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            end_sessions_of(obj)  # switched off: out at once, everywhere (D-SSO7)
 
     @admin.display(description="Two-factor sign-in")
     def two_factor(self, user):

@@ -115,7 +115,15 @@ def _sequence_problems(episode, others: list) -> dict[str, str]:
     period = episode.period
     same_period = [o for o in others if o.period_id == period.pk]
     first = not any(o.started_on < episode.started_on for o in same_period)
-    if first and episode.reason_new != codes_903.ReasonNewEpisode.S:
+    if first and period.earlier_episodes_not_held:
+        # Imported without the episode that began the period (RNE S): the
+        # first episode held may have any RNE and start after the period.
+        if episode.started_on < period.started_on:
+            errors["started_on"] = (
+                "The episode must start on or after the date the child became "
+                f"looked after ({_long(period.started_on)})"
+            )
+    elif first and episode.reason_new != codes_903.ReasonNewEpisode.S:
         errors["reason_new"] = (
             "The first episode of a period of care must have reason S "
             "(started to be looked after)"

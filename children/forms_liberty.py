@@ -36,6 +36,11 @@ class LibertyOrderForm(ServiceCheckedModelForm):
             "court_reference": {"required": "Enter the court order reference"},
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Empty only on an order imported from a 903 return, until completed (DOL-9).
+        self.fields["court_reference"].required = True
+
 
 class RemoveLibertyOrderForm(GovUKForm):
     """Taking back an order recorded by mistake needs a reason (C1)."""

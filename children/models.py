@@ -407,6 +407,16 @@ class PeriodOfCare(TimeStampedModel):
     # Derived from the episodes (every one V3 or V4, D-SB) by the
     # episode services: such periods have no statutory reviews and none exported.
     short_breaks = models.BooleanField(default=False)
+    # A period imported from an SSDA903 return without the episode that began it
+    # (RNE S): the episodes before the first one held are not recorded here, and
+    # until someone enters or confirms the start it is the earliest DECOM held
+    # (docs/decisions.md, "A period of care that began before the return").
+    earlier_episodes_not_held = models.BooleanField(
+        "the period began before the first episode recorded here", default=False
+    )
+    start_known = models.BooleanField(
+        "the date the child became looked after is known", default=True
+    )
 
     class Meta:
         ordering = ["-started_on"]
@@ -990,13 +1000,20 @@ class DeprivationOfLibertyOrder(Removable, TimeStampedModel):
     )
     started_on = models.DateField("date the order started")
     ended_on = models.DateField("date the order ended", null=True, blank=True)
+    # Both empty only while imported_to_complete (DOL-9): the services require them.
     accommodation = models.CharField(
-        "what the order authorises", max_length=10, choices=Accommodation
+        "what the order authorises", max_length=10, choices=Accommodation, blank=True
     )
     court_reference = models.CharField(
         "court order reference",
         max_length=40,
+        blank=True,
         validators=[refuse_formula_start],
+    )
+    imported_to_complete = models.BooleanField(
+        "imported from an SSDA903 return: what it authorises and its court order "
+        "reference are still to be entered",
+        default=False,
     )
     court_review_on = models.DateField(
         "date the court next reviews the order", null=True, blank=True

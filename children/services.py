@@ -315,6 +315,22 @@ def period_update(*, period: PeriodOfCare, by: User | None, **fields) -> PeriodO
         }
     )
     first = period.episodes.order_by("started_on").first()
+    if "started_on" in fields:
+        # Entered or confirmed by a person: known from now on (D-START-BEFORE).
+        period.start_known = True
+    if period.earlier_episodes_not_held and first is not None:
+        # The episodes before the first one held are not recorded: the start
+        # moves alone, on or before that episode.
+        if period.started_on > first.started_on:
+            raise ValidationError(
+                {
+                    "started_on": "Date the child became looked after must be the same as or "
+                    f"before the start of the first episode recorded ({first.started_on:%-d %B %Y})"
+                }
+            )
+        period.full_clean()
+        period.save()
+        return period
     if first is not None and first.started_on != period.started_on:
         if first.ended_on is not None and period.started_on > first.ended_on:
             raise ValidationError(

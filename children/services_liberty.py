@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -81,6 +82,11 @@ def _check(order: Order, *, today: date) -> None:
     """DOL-1 to DOL-3: refuse implausible dates, an order outside every period of care,
     and an order overlapping another of the child's."""
     errors = _date_problems(order, today=today)
+    if not order.imported_to_complete:  # DOL-9: only an imported order lacks them
+        if not order.accommodation:
+            errors.setdefault("accommodation", "Select what the order authorises")
+        if not order.court_reference.strip():
+            errors.setdefault("court_reference", "Enter the court order reference")
     if errors:
         raise ValidationError(errors)
     span = _span(order)
@@ -120,9 +126,60 @@ def liberty_order_change(
     order = Order.objects.select_for_update().get(pk=order.pk)
     for name, value in _fields(fields).items():
         setattr(order, name, value)
+    if {"accommodation", "court_reference"} <= set(fields):
+        order.imported_to_complete = False  # completed by a person (DOL-9)
     _check(order, today=today)
     order.save()
     return order
+
+
+@transaction.atomic
+def liberty_order_import(
+    *,
+    child: Child,
+    started_on: date,
+    ended_on: date | None,
+    by: User | None,
+    today: date,
+) -> str:
+    """DOL-9: an order from a 903 DoLO row (start and end only), matched by its start.
+    New: recorded to complete (what it authorises and its court reference not known).
+    Known: the file may end an open order; another end is refused, not overwritten;
+    one removed here (C1) stays removed.
+    Returns what was done: "created", "ended" or "" (nothing)."""
+    Child.objects.select_for_update().filter(pk=child.pk).first()
+    order = (
+        Order.everything.filter(child=child, started_on=started_on)
+        .select_for_update()
+        .order_by(F("removed_at").asc(nulls_first=True))  # the kept one first
+        .first()
+    )
+    if order is not None and order.removed_at is not None:
+        return ""  # removed here as recorded by mistake: not brought back
+    if order is None:
+        order = Order(
+            child=child,
+            started_on=started_on,
+            ended_on=ended_on,
+            recorded_by=by,
+            imported_to_complete=True,
+        )
+        _check(order, today=today)
+        order.save()
+        return "created"
+    if order.ended_on == ended_on or ended_on is None and order.ended_on:
+        return ""  # as recorded; an end recorded since the year end is kept
+    if order.ended_on is not None:
+        raise ValidationError(
+            {
+                "ended_on": "The order from this date ended here on "
+                f"{dates.long_date(order.ended_on)}: correct it on the child's page"
+            }
+        )
+    order.ended_on = ended_on
+    _check(order, today=today)
+    order.save()
+    return "ended"
 
 
 @transaction.atomic

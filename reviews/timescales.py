@@ -146,7 +146,34 @@ def _due(
     return Due(due, rule, citation, _NAMES[code], code, True, None, True, track)
 
 
-def _cla_due(looked_after_on: date, reviews_held: Sequence[date], tail: str) -> Due:
+def _cla_due_start_not_known(held_from: date, reviews_held: Sequence[date]) -> Due:
+    """D-START-BEFORE: the period began before the earliest episode held (an imported return
+    without its RNE S episode), so no count starts from the period's start."""
+    if not reviews_held:
+        words = (
+            "6 months after the earliest episode recorded (the child was looked after "
+            "before it; no review is recorded)"
+        )
+        return _due(add_months(held_from, 6), words, held_from, _REG_33_2, "T6", CLA)
+    last = max(reviews_held)
+    if len(reviews_held) == 1:
+        # It may have been the first review: the earlier date is never late.
+        words = (
+            "3 months after the only review recorded (it may have been the first), held"
+        )
+        return _due(add_months(last, 3), words, last, _REG_33_2, "T5", CLA)
+    words = "6 months after the last review, held"
+    return _due(add_months(last, 6), words, last, _REG_33_2, "T6", CLA)
+
+
+def _cla_due(
+    looked_after_on: date,
+    reviews_held: Sequence[date],
+    tail: str,
+    start_known: bool = True,
+) -> Due:
+    if not start_known:
+        return _cla_due_start_not_known(looked_after_on, reviews_held)
     held = len(reviews_held)
     if held == 0:
         words = "20 working days after the child became looked after"
@@ -193,8 +220,12 @@ def next_review_due(
     authority_to_place_on: date | None = None,
     placed_for_adoption_on: date | None = None,
     placement_ended_on: date | None = None,
+    start_known: bool = True,
 ) -> Due:
-    """Return the next statutory review, the earliest of the active tracks (P1-P4)."""
+    """Return the next statutory review, the earliest of the active tracks (P1-P4).
+
+    start_known=False: looked_after_on is only the earliest episode held (D-START-BEFORE).
+    """
     if placed_for_adoption_on is not None:
         if placement_ended_on is None:  # P1: the AAR schedule governs
             return _adoption_placed_due(placed_for_adoption_on, reviews_held)
@@ -202,11 +233,14 @@ def next_review_due(
             raise ValueError("placement_ended_on is before placed_for_adoption_on")
         # P3: disrupted; the CLA track resumes from the last review held
         return _cla_due(
-            looked_after_on, reviews_held, ", the placement for adoption having ended"
+            looked_after_on,
+            reviews_held,
+            ", the placement for adoption having ended",
+            start_known,
         )
     if placement_ended_on is not None:
         raise ValueError("placement_ended_on needs placed_for_adoption_on")
-    cla = _cla_due(looked_after_on, reviews_held, "")
+    cla = _cla_due(looked_after_on, reviews_held, "", start_known)
     if authority_to_place_on is None:
         return cla
     # P2: both tracks run; the earlier wins, the adoption track on a tie

@@ -2,7 +2,9 @@
 
 All or nothing: the whole import runs in one transaction and is rolled back on any
 problem (or on a dry run). Children are matched by CHILD, periods by the DECOM of
-their RNE S episode, episodes by child and DECOM, reviews by child and REVIEW date,
+their RNE S episode (one begun before the return, without it, by containing the
+child's first episode in the file: D-START-BEFORE), DoLO orders by child and start
+(DOL-9), episodes by child and DECOM, reviews by child and REVIEW date,
 so importing the same files again changes nothing and a later year's files update
 the records in place. Every write goes through the children, IRO and review
 services or is made here with full_clean; auditlog records each change.
@@ -25,6 +27,7 @@ from children.services import (
     episode_update,
     social_worker_allocate,
 )
+from children.services_liberty import liberty_order_import
 from iro.services import iro_allocate
 from reviews import timescales
 from reviews.models import Review, ReviewEvent
@@ -126,12 +129,6 @@ def ssda903_import(
         result.problems.extend(problems)
     if result.problems:
         return result
-    if rows.pop(DOLO, None):
-        # An order needs its accommodation and court order reference, which the file
-        # does not have: each is recorded on the child's page (docs/decisions.md).
-        result.counts["DoLO rows not imported (record orders on the child's page)"] = (
-            result.rows[DOLO]
-        )
     plans, result.problems = build_plans(rows, today=today, spec=spec)
     if result.problems:
         return result
@@ -250,6 +247,20 @@ def _apply_child(plan: ChildPlan, people, counts, *, by, today) -> set[int]:
             counts=counts,
             by=by,
         )
+    for order in plan.orders:
+        done = _at(
+            DOLO,
+            order.row,
+            {"started_on": "DOLO_START", "ended_on": "DOLO_END"},
+            liberty_order_import,
+            child=child,
+            started_on=order.started_on,
+            ended_on=order.ended_on,
+            by=by,
+            today=today,
+        )
+        if done:
+            counts[f"deprivation of liberty orders {done}"] += 1
     if plan.companion is not None:
         _allocate(child, plan.companion, people, counts, by=by, today=today)
     return periods
@@ -374,18 +385,19 @@ def _period_find_or_start(*, child: Child, first: EpisodeRecord, counts):
             .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first.started_on))
             .first()
         )
-        if period is None:
-            raise ValidationError(
-                {
-                    "reason_new": f"This is the child's first episode in the file but its RNE is {first.reason_new}, "
-                    "and no period of care recorded here contains it: include the episode "
-                    "that started the period (RNE S), for example from an earlier year's file"
-                }
-            )
-        return period
+        if period is not None:
+            return period
+        # The period began before the return (D-START-BEFORE): it starts on the
+        # earliest DECOM held, its true start not known.
+        return _period_start(periods, child=child, first=first, counts=counts)
     period = periods.filter(started_on=first.started_on).first()
     if period is not None:
         return period
+    return _period_start(periods, child=child, first=first, counts=counts)
+
+
+def _period_start(periods, *, child: Child, first: EpisodeRecord, counts):
+    before = first.reason_new != codes_903.ReasonNewEpisode.S
     current = periods.filter(ended_on__isnull=True).first()
     if current is not None:
         raise ValidationError(
@@ -402,10 +414,19 @@ def _period_find_or_start(*, child: Child, first: EpisodeRecord, counts):
                 f"({format_date(latest.ended_on)})"
             }
         )
-    period = PeriodOfCare(child=child, started_on=first.started_on)
+    period = PeriodOfCare(
+        child=child,
+        started_on=first.started_on,
+        earlier_episodes_not_held=before,
+        start_known=not before,
+    )
     period.full_clean()
     period.save()
     counts["periods of care created"] += 1
+    if before:
+        counts[
+            "periods begun before the return (start to enter on the child's page)"
+        ] += 1
     return period
 
 
@@ -523,6 +544,7 @@ def _review_save(*, child: Child, record: ReviewRecord, counts, by) -> None:
         authority_to_place_on=period.authority_to_place_on,
         placed_for_adoption_on=period.placed_for_adoption_on,
         placement_ended_on=period.adoption_placement_ended_on,
+        start_known=period.start_known,
     )
     review = Review(
         child=child,

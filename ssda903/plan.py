@@ -15,6 +15,7 @@ from datetime import date
 from children import codes_903
 from ssda903.files import (
     COMPANION,
+    DOLO,
     EPISODES,
     HEADER,
     REVIEWS,
@@ -90,6 +91,16 @@ class ReviewRecord:
 
 
 @dataclass
+class LibertyRecord:
+    """A DoLO row (2026/27 on): only the order's dates (DOL-9)."""
+
+    row: int
+    child_id: str
+    started_on: date
+    ended_on: date | None
+
+
+@dataclass
 class CompanionRecord:
     row: int
     child_id: str
@@ -107,6 +118,7 @@ class ChildPlan:
     # continues a period already recorded here (a later year's file).
     groups: list[list[EpisodeRecord]] = field(default_factory=list)
     reviews: list[ReviewRecord] = field(default_factory=list)
+    orders: list[LibertyRecord] = field(default_factory=list)
     companion: CompanionRecord | None = None
 
     @property
@@ -158,6 +170,8 @@ def build_plans(
         plans[child_id].groups = _groups(records, problems)
     for record in _reviews(rows[REVIEWS], plans, problems, today=today):
         plans[record.child_id].reviews.append(record)
+    for order in _liberty_orders(rows.get(DOLO, []), plans, problems):
+        plans[order.child_id].orders.append(order)
     for record in _companions(rows.get(COMPANION, []), plans, problems):
         plans[record.child_id].companion = record
     return list(plans.values()), problems
@@ -382,6 +396,35 @@ def _reviews(rows, plans, problems, *, today) -> list[ReviewRecord]:
         seen.add((child_id, review_on))
         _age_problem(read, header.dob, review_on, code)
         records.append(ReviewRecord(row.number, child_id, dob, review_on, code))
+    return records
+
+
+def _liberty_orders(rows, plans, problems) -> list[LibertyRecord]:
+    """DoLO rows: real dates (rules 700, 701), the header's DOB, the end after the
+    start (702), no two orders of a child from the same day; the rest (overlaps, 705;
+    during care) the order service checks."""
+    records, seen = [], set()
+    for row in rows:
+        read = RowReader(DOLO, row, problems)
+        child_id = _known_child(read, plans, DOLO)
+        started_on = read.date("DOLO_START", required=True)
+        ended_on = read.date("DOLO_END")
+        dob = read.date("DOB", required=True)
+        if child_id is None or started_on is None:
+            continue
+        header = plans[child_id].header
+        if dob is not None and header.dob is not None and dob != header.dob:
+            read.problem(
+                "DOB",
+                f"DOB is not the same as in header.csv ({format_date(header.dob)})",
+            )
+        if ended_on is not None and ended_on <= started_on:
+            read.problem("DOLO_END", "DOLO_END must be after DOLO_START (rule 702)")
+        elif (child_id, started_on) in seen:
+            read.problem("DOLO_START", "The child has two orders starting on this date")
+        else:
+            seen.add((child_id, started_on))
+            records.append(LibertyRecord(row.number, child_id, started_on, ended_on))
     return records
 
 

@@ -190,6 +190,7 @@ def _check_next(review: Review, record_date: date, next_review_date: date) -> No
         authority_to_place_on=period.authority_to_place_on,
         placed_for_adoption_on=period.placed_for_adoption_on,
         placement_ended_on=period.adoption_placement_ended_on,
+        start_known=period.start_known,
     )
     if next_review_date <= record_date:
         raise ValidationError(

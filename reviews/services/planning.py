@@ -28,6 +28,7 @@ def next_due_for_period(period: PeriodOfCare) -> timescales.Due:
         authority_to_place_on=period.authority_to_place_on,
         placed_for_adoption_on=period.placed_for_adoption_on,
         placement_ended_on=period.adoption_placement_ended_on,
+        start_known=period.start_known,
     )
 
 

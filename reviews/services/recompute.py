@@ -145,6 +145,7 @@ def _changes(
         authority,
         placed,
         placement_ended,
+        start_known,
     ), dates in _open_reviews_with_held_dates():
         if kind in RECOMPUTED_KINDS and ended_on is None:
             due = timescales.next_review_due(
@@ -153,6 +154,7 @@ def _changes(
                 authority_to_place_on=authority,
                 placed_for_adoption_on=placed,
                 placement_ended_on=placement_ended,
+                start_known=start_known,
             )
             rule = timescales.explain(due)
             if (due_date, due_track, due_rule) != (due.date, due.track, rule):
@@ -183,6 +185,7 @@ def _open_reviews_with_held_dates():
             "period__authority_to_place_on",
             "period__placed_for_adoption_on",
             "period__adoption_placement_ended_on",
+            "period__start_known",
         )
     )
     held = _held_dates_by_period()

@@ -7,9 +7,10 @@ URN, how RNE follows from what changed, how long a legal status may last, the ag
 some placements and endings need) so that most children it draws are valid; the DfE's
 validator itself decides (tests/ssda903/test_validator_round_trip.py). What it leaves
 out, and why, is the service's (docs/decisions.md, "SSDA903: what the service holds"):
-every child's period of care starts with its RNE S episode in the file (one whose RNE S
-episode ended before the year needs the earlier year's file first), no child is 18 or
-over, and UPNs have the right check letter.
+no child is 18 or over, and UPNs have the right check letter. Some children's first
+period began before the year with only later episodes in the file: the episode open at
+the year's start begins with a change (RNE P, L, T, B or U), as when the RNE S episode
+ended before the year (D-START-BEFORE).
 """
 
 from datetime import date, timedelta
@@ -380,6 +381,10 @@ def children(draw, *, number: int, year: int):
             if _day(more[0]["DECOM"]) > ended:
                 episodes += more
         rows = draw(reviews(child_id=child_id, dob=dob, year=year, episodes=episodes))
+        if _day(episodes[0]["DECOM"]) < start and draw(st.integers(0, 2)) == 0:
+            # The period began before the return: the file holds only its later
+            # episodes, the first held begun with a change (D-START-BEFORE).
+            episodes[0] = episodes[0] | {"RNE": draw(st.sampled_from(RNE_CHANGES))}
         mother, mc_dob = "", ""
         if sex == "F":
             mother = "0"

@@ -171,11 +171,6 @@ def test_a_dry_run_reports_what_would_change_and_saves_nothing():
             id="review-for-a-short-breaks-child-rule-399",
         ),
         pytest.param(
-            files([header()], [episode(rne="P")], []),
-            (EPISODES, 2, "RNE", ""),
-            id="no-period-start",
-        ),
-        pytest.param(
             files([header(sex="M", mother="1")], [episode()], []),
             (HEADER, 2, "MOTHER", ""),
             id="a-boy-recorded-as-a-mother",

@@ -133,8 +133,9 @@ def multisets(year: int, rows: dict[str, list[dict]]) -> dict[str, Counter]:
 
 
 # Returns every run checks first, whatever the examples drawn: the move after a change
-# of legal status only (RNE L, ended X1 with the reason the RNE T move made), and an
-# adoption (E1, A6 after a foster placement, E11) with a temporary stay (T2 and back).
+# of legal status only (RNE L, ended X1 with the reason the RNE T move made), an
+# adoption (E1, A6 after a foster placement, E11) with a temporary stay (T2 and back),
+# and a period of care begun before the return (below).
 L_THEN_T = {
     "header.csv": [header()],
     "episodes.csv": [
@@ -189,6 +190,35 @@ ADOPTED = {
 }
 
 
+# A child looked after since 2018 whose current placement (RNE P, from 1 June 2020) is
+# the only episode in the 2025/26 file: its period began before the return
+# (D-START-BEFORE; tests/ssda903/test_period_before_return.py imports the same rows).
+BEFORE_THE_RETURN = {
+    "header.csv": [header(dob="01/06/2012")],
+    "episodes.csv": [episode(decom="01/06/2020", rne="P")],
+    "reviews.csv": [
+        review(day="10/06/2025", dob="01/06/2012"),
+        review(day="05/12/2025", dob="01/06/2012"),
+    ],
+}
+# A deprivation of liberty order in 2026/27 (DOL-9): imported as an order to complete,
+# exported the same (tests/ssda903/test_dolo_import.py).
+DOLO_IN_THE_YEAR = {
+    "header.csv": [header(dob="01/06/2012")],
+    "episodes.csv": [episode(decom="01/05/2026", PLACE="K2")],
+    "reviews.csv": [review(day="28/05/2026", dob="01/06/2012")],
+    "dolo.csv": [
+        {
+            "CHILD": "A1",
+            "DOB": "01/06/2012",
+            "DOLO_START": "10/05/2026",
+            "DOLO_END": "20/06/2026",
+        }
+    ],
+}
+FIXED = (L_THEN_T, ADOPTED, BEFORE_THE_RETURN, DOLO_IN_THE_YEAR)
+
+
 def drawn_codes(rows: dict[str, list[dict]], codes: Counter) -> None:
     """Count the codes of the returns used (what the examples covered)."""
     episodes = rows["episodes.csv"]
@@ -204,6 +234,12 @@ def drawn_codes(rows: dict[str, list[dict]], codes: Counter) -> None:
         ):
             codes[f"RNE L ended X1 with a reason, then RNE {after['RNE']}"] += 1
     codes["reviews"] += len(rows["reviews.csv"])
+    first: dict[str, str] = {}
+    for row in episodes:
+        first.setdefault(row["CHILD"], row["RNE"])
+    codes["periods begun before the return (first episode not RNE S)"] += sum(
+        rne != "S" for rne in first.values()
+    )
 
 
 def test_every_return_the_validator_accepts_imports_and_exports_the_same(validator):
@@ -224,6 +260,8 @@ def test_every_return_the_validator_accepts_imports_and_exports_the_same(validat
     @given(returns())
     @example((2026, L_THEN_T))
     @example((2025, ADOPTED))
+    @example((2026, BEFORE_THE_RETURN))
+    @example((2027, DOLO_IN_THE_YEAR))
     def round_trip(drawn):
         year, rows = drawn
         with tempfile.TemporaryDirectory(prefix="h903-") as tmp:
@@ -251,7 +289,7 @@ def test_every_return_the_validator_accepts_imports_and_exports_the_same(validat
             reply = validator.check(year, exported_dir)
             assert reply["errors"] == {}, reply["messages"]
             used[year] += 1
-            used["fixed"] += any(drawn[1] is fixed for fixed in (L_THEN_T, ADOPTED))
+            used["fixed"] += any(drawn[1] is fixed for fixed in FIXED)
             drawn_codes(rows, codes)
 
     round_trip()
@@ -286,4 +324,6 @@ def test_every_return_the_validator_accepts_imports_and_exports_the_same(validat
     )
     assert not unexpected, f"rules crashed inside the validator: {sorted(unexpected)}"
     assert sum(used.values()) > 0, "no generated return was valid"
-    assert fixed == 2, "the validator refused a return the test gives every run"
+    assert fixed == len(FIXED), (
+        "the validator refused a return the test gives every run"
+    )

@@ -1,4 +1,4 @@
-"""Accessibility (checklist B2 #38): axe-core on every page, three states.
+"""Accessibility (WCAG 2.2 AA): axe-core on every page, three states.
 
 Every page of the URL walk's table that some role can open (GET 200) is loaded in
 Debian's Chromium as a role that may see it, and axe-core (from npm, copied into
@@ -12,7 +12,7 @@ static/vendor by scripts/build_assets.sh) checks it against WCAG 2.2 AA
 Any violation fails the test, listing the page, the rule and the elements.
 
 The Nu Html Checker (tests/browser/nu_checker.py) reads the same page states, as the
-server sent them, in one run per test: any error fails it too (issue: clean markup).
+server sent them, in one run per test: any error fails it too (docs/quality.md).
 """
 
 from __future__ import annotations

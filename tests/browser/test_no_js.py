@@ -1,4 +1,4 @@
-"""The core journeys work with JavaScript off (checklist B2 #39).
+"""The core journeys work with JavaScript off (progressive enhancement, as the GOV.UK Service Manual asks).
 
 A Chromium context with `java_script_enabled=False`: sign in, find a child (the list,
 and the search, which is a POST), open the child, change their details with a mistake

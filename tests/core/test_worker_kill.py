@@ -1,4 +1,4 @@
-"""Exactly once under a crash (security checklist 27): a real `manage.py qcluster`
+"""Exactly once under a crash (docs/deployment.md, Several workers): a real `manage.py qcluster`
 worker is killed with SIGKILL in the middle of a reminder run, started again, and
 every reminder is sent exactly once: one notification and one email each, no more.
 

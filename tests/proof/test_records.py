@@ -1,4 +1,4 @@
-"""Records (checklist B2 #13, #35, #36).
+"""Records (UK GDPR Article 15, subject access; OWASP ASVS 4.0 V7.1).
 
 - One child's whole record with its audit trail is exported by a command and by a
   service-manager page (a subject access request), and the export itself is logged.

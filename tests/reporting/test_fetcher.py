@@ -1,4 +1,4 @@
-"""No file:// or http:// reference reaches a PDF (checklist #25; ASVS 13.2.5; stack.md).
+"""No file:// or http:// reference reaches a PDF (OWASP ASVS 13.2.5).
 
 A local HTTP server counts requests, and a stylesheet on disk would write a marker into
 the page: neither the request nor the marker may happen, whether the reference is in a

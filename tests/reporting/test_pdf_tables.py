@@ -1,4 +1,4 @@
-"""Tables in the documents are tagged as the HTML has them (issue: clean markup): one
+"""Tables in the documents are tagged as the HTML has them (PDF/UA, ISO 14289-1): one
 Table for each HTML table, however many pages it runs over, every header cell with
 the scope its HTML gives. The HTML the document was made from is the oracle, read
 with Python's HTML parser; the PDF is read back with pikepdf."""

@@ -1,5 +1,5 @@
-"""The online consultation forms ask what the paper forms ask (issue: letters that
-work): each question printed on a person's paper form is a question of the form their
+"""The online consultation forms ask what the paper forms ask (templates/documents/pdf/
+consultation_adult.html): each question printed on a person's paper form is a question of the form their
 link opens, with the same choices, and what they answer reaches the IRO."""
 
 import re

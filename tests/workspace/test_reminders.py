@@ -171,7 +171,7 @@ def test_progress_review_is_reminded_to_the_iro(review, world):
 
 
 def test_a_challenge_stage_escalates_to_the_owners_manager_and_the_iro(world):
-    """Dispute stage timers use the same mechanism (issue on disputes)."""
+    """Dispute stage timers use the same mechanism (the challenges' timers)."""
     from disputes.models import Category
     from disputes.services import challenge_raise
 

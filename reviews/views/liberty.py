@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from children.forms_liberty import LibertyOrderForm, RemoveLibertyOrderForm
-from children.models import Child, DeprivationOfLibertyOrder
+from children.models import DeprivationOfLibertyOrder
 from children.permissions import can_edit_child, children_visible_to
 from children.services_liberty import (
     liberty_order_change,
@@ -18,14 +18,7 @@ from children.services_liberty import (
 )
 from core.audit import showing
 from core.http import render_form_page
-
-
-def _editable_child(request, pk) -> Child:
-    child = get_object_or_404(children_visible_to(request.user), pk=pk)
-    showing(request, child)
-    if not can_edit_child(request.user, child):
-        raise PermissionDenied
-    return child
+from reviews.views.register import _editable_child, _form_page
 
 
 def _editable_order(request, pk) -> DeprivationOfLibertyOrder:
@@ -42,34 +35,19 @@ def _editable_order(request, pk) -> DeprivationOfLibertyOrder:
     return order
 
 
-def _saved(request, child: Child, form, title: str, save):
-    """Run `save(cleaned_data)`; on success back to the child with the order's
-    warnings (DOL-3 to DOL-5), else 400 with the errors beside the fields."""
-    if form.is_bound and form.is_valid():
-        try:
-            order = save(form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            for warning in warnings_after_save(order):
-                messages.warning(request, warning)
-            messages.success(request, f"{title}: saved.")
-            return redirect(child)
-    context = {"form": form, "child": child, "title": title}
-    return render_form_page(request, "children/form_page.html", context)
-
-
 @require_http_methods(["GET", "POST"])
 def liberty_order_add_view(request, pk):
     child = _editable_child(request, pk)
     form = LibertyOrderForm(request.POST or None)
-    return _saved(
+    return _form_page(
         request,
         child,
         form,
         "Record a deprivation of liberty order",
-        lambda data: liberty_order_record(
-            child=child, by=request.user, today=timezone.localdate(), **data
+        lambda data: warnings_after_save(  # DOL-3 to DOL-5, shown as warnings
+            liberty_order_record(
+                child=child, by=request.user, today=timezone.localdate(), **data
+            )
         ),
     )
 
@@ -78,13 +56,15 @@ def liberty_order_add_view(request, pk):
 def liberty_order_edit_view(request, pk):
     order = _editable_order(request, pk)
     form = LibertyOrderForm(request.POST or None, instance=order)
-    return _saved(
+    return _form_page(
         request,
         order.child,
         form,
         "Correct the deprivation of liberty order, or record its end",
-        lambda data: liberty_order_change(
-            order=order, by=request.user, today=timezone.localdate(), **data
+        lambda data: warnings_after_save(
+            liberty_order_change(
+                order=order, by=request.user, today=timezone.localdate(), **data
+            )
         ),
     )
 

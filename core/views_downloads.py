@@ -40,9 +40,7 @@ def download_file_view(request, pk):
     download = _own(request, pk)
     why_not = downloads.why_not_downloadable(download, request.user, timezone.now())
     if why_not:
-        status = 403 if why_not == "no longer allowed" else 410
-        if why_not == "not ready":
-            status = 409
+        status = {"no longer allowed": 403, "not ready": 409}.get(why_not, 410)
         context = {"download": download, "why_not": why_not, "waiting": False}
         return render(request, "core/download.html", context, status=status)
     subject = downloads.KINDS[download.kind].subject(download.params)

@@ -62,6 +62,8 @@ NOT_CHAIR_OR_TEAM = SEES_CHILDREN - CHAIR_OR_TEAM
 OUTSIDE_IRO_SERVICE = SEES_CHILDREN - IRO_SERVICE
 NOT_MANAGER = SEES_CHILDREN - MANAGER
 CASE_ROLES_NOT_IRO = CASE_ROLES - {Role.IRO, Role.DUTY_IRO}
+# Who sends, prints and posts what a review sends out: business support and the chair.
+SENDERS = frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO})
 # For these roles the "out-of-scope" child is in scope: they see every child.
 SEES_EVERY_CHILD = frozenset({Role.IRO_MANAGER, Role.BUSINESS_SUPPORT})
 
@@ -1418,18 +1420,18 @@ PAGES.update(
             get={EVERYONE: 405},
             post={
                 CASE_ROLES_NOT_IRO: 403,
-                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 302,
+                SENDERS: 302,
             },
         ),
         # D-SENT: business support confirms the day letters were posted.
         "documents:letters_posted": Page(
             get={
                 CASE_ROLES_NOT_IRO: 403,
-                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 200,
+                SENDERS: 200,
             },
             post={
                 CASE_ROLES_NOT_IRO: 403,
-                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 400,
+                SENDERS: 400,
             },
             form=Form(
                 as_role=Role.BUSINESS_SUPPORT,
@@ -1447,7 +1449,7 @@ PAGES.update(
             get={EVERYONE: 405},
             post={
                 CASE_ROLES_NOT_IRO: 403,
-                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 200,
+                SENDERS: 200,
             },
         ),
         # D-SENT: a staff reader's copy of the record, behind sign-in: its recipient
@@ -1610,11 +1612,11 @@ PAGES.update(
             of="review",
             get={
                 CASE_ROLES_NOT_IRO: 403,
-                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 200,
+                SENDERS: 200,
             },
             post={
                 CASE_ROLES_NOT_IRO: 403,
-                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 302,
+                SENDERS: 302,
             },
         ),
         # Sending one person's latest invitation again (D-CAL2): the walk's person was
@@ -1624,7 +1626,7 @@ PAGES.update(
             get={EVERYONE: 405},
             post={
                 CASE_ROLES_NOT_IRO: 403,
-                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 302,
+                SENDERS: 302,
             },
         ),
         # After the invitations went out, one to someone added since (D-CAL2): the
@@ -1634,18 +1636,18 @@ PAGES.update(
             get={EVERYONE: 405},
             post={
                 CASE_ROLES_NOT_IRO: 403,
-                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 302,
+                SENDERS: 302,
             },
         ),
         # D-SENT: business support confirms the day invitation letters were posted.
         "reviews:invitation_letters_posted": Page(
             get={
                 CASE_ROLES_NOT_IRO: 403,
-                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 200,
+                SENDERS: 200,
             },
             post={
                 CASE_ROLES_NOT_IRO: 403,
-                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 400,
+                SENDERS: 400,
             },
             form=Form(
                 as_role=Role.BUSINESS_SUPPORT,
@@ -1660,11 +1662,11 @@ PAGES.update(
             of="review",
             get={
                 CASE_ROLES_NOT_IRO: 403,
-                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 200,
+                SENDERS: 200,
             },
             post={
                 CASE_ROLES_NOT_IRO: 403,
-                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 200,
+                SENDERS: 200,
             },
         ),
         "reviews:child_contact": Page(
@@ -1869,11 +1871,11 @@ PAGES.update(
             of="review",
             get={
                 CASE_ROLES_NOT_IRO: 403,
-                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 200,
+                SENDERS: 200,
             },
             post={
                 CASE_ROLES_NOT_IRO: 403,
-                frozenset({Role.BUSINESS_SUPPORT, Role.DUTY_IRO, Role.IRO}): 400,
+                SENDERS: 400,
             },
         ),
         "reviews:close": Page(

@@ -1,4 +1,4 @@
-"""Bad input (OWASP ASVS 4.0 V5.1, input validation): hypothesis against every form.
+"""Bad input (OWASP ASVS 4.0, input validation): hypothesis against every form.
 
 For every POST form in the URL table, hypothesis mixes valid values with bad ones field
 by field: impossible dates (31/02), far past and far future years, two-digit years,

@@ -1,4 +1,4 @@
-"""CSRF (OWASP ASVS 4.0 V4.2.2): every POST needs the token.
+"""CSRF (OWASP ASVS 4.0, access control: CSRF): every POST needs the token.
 
 Over every URL the walk covers, a POST without a CSRF token is refused with 403 for
 every role and for anonymous visitors, and changes nothing; the same POST with a token,

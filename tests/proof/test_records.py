@@ -1,4 +1,4 @@
-"""Records (UK GDPR Article 15, subject access; OWASP ASVS 4.0 V7.1).
+"""Records (UK GDPR Article 15, subject access; OWASP ASVS 4.0, logging).
 
 - One child's whole record with its audit trail is exported by a command and by a
   service-manager page (a subject access request), and the export itself is logged.

@@ -1,4 +1,4 @@
-"""URL walk (OWASP ASVS 4.0 V4.1, access control): every URL, every role, in and out of scope.
+"""URL walk (OWASP ASVS 4.0, access control): every URL, every role, in and out of scope.
 
 For every pattern in the resolver, as every role and as an anonymous visitor, GET and
 POST the URL built for a child in the user's scope and for a child outside it: the
